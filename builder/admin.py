@@ -1,0 +1,5 @@
+from flask import Flask
+
+
+def init_admin(app: Flask) -> None:
+    pass

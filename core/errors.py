@@ -1,0 +1,92 @@
+"""RFC 9457 problem+json errors for /api, and no stack traces anywhere."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_TYPE_BASE = "https://campaign-studio.invalid/problems/"
+GENERIC_CODES = {
+    400: "bad_request",
+    401: "invalid_token",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "unavailable",
+}
+
+
+class ApiProblem(Exception):
+    """Raise from service code to answer with a problem document."""
+
+    def __init__(self, status: int, code: str, detail: str, title: str | None = None, **extra: Any):
+        super().__init__(detail)
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.title = title or code.replace("_", " ").capitalize()
+        self.extra = extra
+
+
+def problem_response(status: int, code: str, detail: str, title: str | None = None, **extra: Any):
+    body = {
+        "type": PROBLEM_TYPE_BASE + code,
+        "title": title or code.replace("_", " ").capitalize(),
+        "status": status,
+        "detail": detail,
+        "code": code,
+        **extra,
+    }
+    if g.get("request_id"):
+        body["request_id"] = g.request_id
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def wants_problem_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def init_errors(app: Flask) -> None:
+    @app.errorhandler(ApiProblem)
+    def handle_api_problem(exc: ApiProblem):
+        return problem_response(exc.status, exc.code, exc.detail, exc.title, **exc.extra)
+
+    @app.errorhandler(HTTPException)
+    def handle_http_exception(exc: HTTPException):
+        if not wants_problem_json():
+            return exc
+        status = exc.code or 500
+        code = GENERIC_CODES.get(status, "http_error")
+        extra = {}
+        if status == 429:
+            extra["retry_after"] = exc.description
+            detail = "Too many requests; please wait a moment and try again."
+        else:
+            detail = exc.description or exc.name
+        response = problem_response(status, code, detail, exc.name, **extra)
+        if status == 405 and exc.valid_methods:
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        return response
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(exc: Exception):
+        logger.exception("unhandled error on %s %s", request.method, request.path)
+        if wants_problem_json():
+            return problem_response(
+                500, "internal_error", "Something went wrong on our side; please try again."
+            )
+        return "Internal server error / 服务器内部错误", 500

@@ -1,0 +1,76 @@
+"""Extensions, created unbound here and initialised in `create_app`; nothing connects on import."""
+
+from __future__ import annotations
+
+import atexit
+import logging
+from pathlib import Path
+
+import redis
+from flask import Flask
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from rq import Queue
+
+from core.models.base import Base
+from core.redis_server import EmbeddedRedis, RedisUnavailable, check_server
+
+logger = logging.getLogger(__name__)
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+babel = Babel()
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
+
+QUEUE_NAMES = ("issuance", "default")
+
+
+class RedisStore:
+    """Holds the app's Redis clients: `client` (str responses) and `raw` (bytes, for RQ)."""
+
+    def __init__(self) -> None:
+        self.url: str | None = None
+        self.client: redis.Redis | None = None
+        self.raw: redis.Redis | None = None
+        self.embedded: EmbeddedRedis | None = None
+
+    def init_app(self, app: Flask) -> None:
+        url = app.config.get("REDIS_URL")
+        if url is None:
+            url = self.start_embedded(Path(app.config["INSTANCE_PATH"]) / "redis")
+            app.config["REDIS_URL"] = url
+            app.config["REDIS_EMBEDDED"] = True
+        self.url = url
+        self.client = redis.Redis.from_url(url, decode_responses=True, health_check_interval=30)
+        self.raw = redis.Redis.from_url(url, health_check_interval=30)
+        if app.config.get("REDIS_CHECK_ON_START", True) and not app.config.get("REDIS_EMBEDDED"):
+            for warning in check_server(self.client):
+                logger.warning("REDIS RISK: %s", warning)
+        app.extensions["redis_store"] = self
+
+    def start_embedded(self, directory: Path) -> str:
+        embedded = EmbeddedRedis(directory)
+        if embedded.is_running():
+            return embedded.url
+        url = embedded.start()
+        self.embedded = embedded
+        atexit.register(embedded.stop)
+        return url
+
+    def queue(self, name: str = "default") -> Queue:
+        if self.raw is None:
+            raise RedisUnavailable("Redis is not initialised; call create_app first")
+        return Queue(name, connection=self.raw)
+
+
+redis_store = RedisStore()
+
+
+def limiter_storage_uri(redis_url: str) -> str:
+    """Translate a redis-py URL into the `limits` library's storage URI."""
+    if redis_url.startswith("unix://"):
+        return "redis+unix://" + redis_url[len("unix://") :]
+    return redis_url

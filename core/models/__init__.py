@@ -1,0 +1,36 @@
+"""Domain models, split by domain; import them from here."""
+
+from core.models.audit import AuditEntry
+from core.models.base import Base, utcnow
+from core.models.campaign import Approval, Campaign, CampaignVersion, Prize
+from core.models.channel import Channel
+from core.models.ledger import (
+    ChanceEntry,
+    Draw,
+    Event,
+    IdempotencyRecord,
+    Membership,
+    Participant,
+    Reward,
+)
+from core.models.org import Branch, User
+
+__all__ = [
+    "Approval",
+    "AuditEntry",
+    "Base",
+    "Branch",
+    "Campaign",
+    "CampaignVersion",
+    "ChanceEntry",
+    "Channel",
+    "Draw",
+    "Event",
+    "IdempotencyRecord",
+    "Membership",
+    "Participant",
+    "Prize",
+    "Reward",
+    "User",
+    "utcnow",
+]

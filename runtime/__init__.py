@@ -1,0 +1,11 @@
+"""Serving participants: the /api/v1 blueprint, hot state in Redis, the ledger and issuance."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from runtime.api import init_api
+
+    init_api(app)

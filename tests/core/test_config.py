@@ -1,0 +1,55 @@
+import pytest
+
+from core.config import ConfigError, load_config
+
+BASE = {"SECRET_KEY": "x" * 40, "STUDIO_INSTANCE_PATH": "/tmp/studio-config-test"}
+
+
+def config(**env):
+    return load_config({**BASE, **env})
+
+
+def test_defaults_use_embedded_services():
+    settings = config()
+    assert settings["SQLALCHEMY_DATABASE_URI"] == "sqlite:////tmp/studio-config-test/studio.db"
+    assert settings["REDIS_URL"] is None
+    assert settings["STUDIO_PORT"] == 5000
+    assert settings["STUDIO_TIMEZONE"] == "Asia/Shanghai"
+
+
+def test_postgres_url_gets_the_psycopg_driver():
+    settings = config(DATABASE_URL="postgresql://u:p@db.example/studio")
+    assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db.example/studio"
+
+
+@pytest.mark.parametrize(
+    ("env", "fragment"),
+    [
+        ({"DATABASE_URL": "not a url"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "mysql://u@h/db"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "postgresql+psycopg://u@/"}, "DATABASE_URL"),
+        ({"REDIS_URL": "http://localhost"}, "REDIS_URL"),
+        ({"REDIS_URL": "redis://localhost:notaport"}, "REDIS_URL"),
+        ({"STUDIO_PORT": "eighty"}, "STUDIO_PORT"),
+        ({"STUDIO_PORT": "70000"}, "STUDIO_PORT"),
+        ({"STUDIO_TIMEZONE": "Mars/Olympus"}, "STUDIO_TIMEZONE"),
+        ({"STUDIO_DEMO": "maybe"}, "STUDIO_DEMO"),
+        ({"STUDIO_ENV": "staging"}, "STUDIO_ENV"),
+        ({"STUDIO_ENV": "production", "SECRET_KEY": ""}, "SECRET_KEY"),
+        ({"STUDIO_ENV": "production", "SECRET_KEY": "short"}, "SECRET_KEY"),
+    ],
+)
+def test_junk_is_rejected_with_the_variable_named(env, fragment):
+    with pytest.raises(ConfigError) as excinfo:
+        config(**env)
+    message = str(excinfo.value)
+    assert message.startswith(fragment)
+    assert "\n" not in message
+
+
+def test_secret_key_is_generated_once_for_local_use(tmp_path):
+    env = {"STUDIO_INSTANCE_PATH": str(tmp_path)}
+    first = load_config(env)["SECRET_KEY"]
+    second = load_config(env)["SECRET_KEY"]
+    assert first == second and len(first) >= 32
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
