@@ -1,0 +1,3 @@
+"""placeholder"""
+class SimulationReport: pass
+def simulate(*a, **k): return None
