@@ -14,6 +14,7 @@ from core.models.ledger import (
     Reward,
 )
 from core.models.org import Branch, User
+from core.models.runtime_state import CheckIn, Lead, OddsBoost, ShareRecord, Vote
 
 __all__ = [
     "Approval",
@@ -23,14 +24,19 @@ __all__ = [
     "Campaign",
     "CampaignVersion",
     "ChanceEntry",
+    "CheckIn",
     "Channel",
     "Draw",
     "Event",
     "IdempotencyRecord",
+    "Lead",
     "Membership",
+    "OddsBoost",
     "Participant",
     "Prize",
     "Reward",
+    "ShareRecord",
     "User",
+    "Vote",
     "utcnow",
 ]
