@@ -15,7 +15,7 @@ from typing import Any
 from .windows import parse_local, window_predicate, zone
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class PersonState:
     """What the odds need to know about the person drawing (before this draw)."""
 
@@ -25,7 +25,7 @@ class PersonState:
     wins_today: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class OddsEntry:
     prize: str
     weight: float
@@ -44,10 +44,10 @@ class OddsTable:
     entries: list[OddsEntry]
     fallback: str | None
     guaranteed: bool = False
+    total: float = field(init=False)
 
-    @property
-    def total(self) -> float:
-        return sum(e.weight for e in self.entries)
+    def __post_init__(self) -> None:
+        self.total = sum(e.weight for e in self.entries)
 
     def probabilities(self) -> dict[str, float]:
         total = self.total
@@ -126,8 +126,9 @@ class OddsModel:
         local = now.astimezone(self.tz)
         active = [(f"window:{wid}", prizes, factor) for wid, pred, prizes, factor
                   in self.window_boosts if pred(local)]
-        active += [("action", frozenset(b["prizes"]), float(b["factor"]))
-                   for b in boosts or () if _boost_active(b, now)]
+        if boosts:
+            active += [("action", frozenset(b["prizes"]), float(b["factor"]))
+                       for b in boosts if _boost_active(b, now)]
         capped = self._person_capped(person)
         if capped is None and branch_quota_left is not None and branch_quota_left <= 0:
             capped = "branch_quota"
@@ -147,7 +148,7 @@ class OddsModel:
                 entry.notes.append(reason)
                 if self.policy == "fallback":
                     moved += base
-            else:
+            elif active:
                 for source, prizes, factor in active:
                     if prize["key"] in prizes:
                         entry.weight *= factor
@@ -155,11 +156,11 @@ class OddsModel:
         if fallback_entry is not None and moved:
             fallback_entry.weight += moved
             fallback_entry.notes.append(f"+{moved:g} moved from unavailable prizes")
-        guaranteed = self._apply_guarantee(entries, person, guarantee)
+        guaranteed = (guarantee is not None or person.draws_total < self.guaranteed_first) and \
+            self._apply_guarantee(entries, guarantee)
         return OddsTable(entries, self.fallback, guaranteed)
 
-    def _apply_guarantee(self, entries: list[OddsEntry], person: PersonState,
-                         guarantee: str | None) -> bool:
+    def _apply_guarantee(self, entries: list[OddsEntry], guarantee: str | None) -> bool:
         winners = [e for e in entries if e.prize != self.fallback and e.weight > 0]
         if guarantee is not None and any(e.prize == guarantee for e in winners):
             for e in entries:
@@ -167,7 +168,7 @@ class OddsModel:
                     e.weight = 0.0
                     e.notes.append("guarantee_win")
             return True
-        if (guarantee is not None or person.draws_total < self.guaranteed_first) and winners:
+        if winners:
             for e in entries:
                 if e.prize == self.fallback and e.weight:
                     e.weight = 0.0
