@@ -14,9 +14,27 @@ from core.models.ledger import (
     Reward,
 )
 from core.models.org import Branch, User
+from core.models.rights import (
+    ActivityRollup,
+    CouponCode,
+    CouponPool,
+    Fulfilment,
+    PointsAccount,
+    PointsEntry,
+    RedPacketBudget,
+    RedPacketGrant,
+)
 from core.models.runtime_state import CheckIn, Lead, OddsBoost, ShareRecord, Vote
 
 __all__ = [
+    "ActivityRollup",
+    "CouponCode",
+    "CouponPool",
+    "Fulfilment",
+    "PointsAccount",
+    "PointsEntry",
+    "RedPacketBudget",
+    "RedPacketGrant",
     "Approval",
     "AuditEntry",
     "Base",
