@@ -6,6 +6,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from flask import redirect
+
     from builder.admin import init_admin
 
     init_admin(app)
+    app.add_url_rule("/", "index", lambda: redirect("/studio/"))

@@ -1,5 +1,62 @@
+"""The studio: Flask-Admin mounted at /studio with sign-in, roles and both languages."""
+
+from __future__ import annotations
+
 from flask import Flask
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+
+from builder.auth import init_auth
+from builder.i18n import lazy
+from builder.views.audit import AuditView
+from builder.views.campaigns import CampaignView, VersionView
+from builder.views.home import StudioIndexView
+from builder.views.org import BranchView, ChannelView, StaffView
+from core.extensions import db
+from core.models import AuditEntry, Branch, Campaign, CampaignVersion, Channel, User
 
 
 def init_admin(app: Flask) -> None:
-    pass
+    init_auth(app)
+    admin = Admin(
+        app,
+        name=lazy("Campaign Studio"),
+        url="/studio",
+        index_view=StudioIndexView(name=lazy("Home"), url="/studio", endpoint="admin"),
+        theme=Bootstrap4Theme(base_template="studio/master.html", swatch="default", fluid=True),
+    )
+    session = db.session
+    admin.add_view(CampaignView(Campaign, session, name=lazy("Campaigns"), endpoint="campaigns"))
+    admin.add_view(
+        VersionView(
+            CampaignVersion,
+            session,
+            name=lazy("Published versions"),
+            endpoint="versions",
+            category=lazy("Campaigns"),
+        )
+    )
+    admin.add_view(
+        BranchView(
+            Branch,
+            session,
+            name=lazy("Branches"),
+            endpoint="branches",
+            category=lazy("Organisation"),
+        )
+    )
+    admin.add_view(
+        StaffView(
+            User, session, name=lazy("Staff"), endpoint="staff", category=lazy("Organisation")
+        )
+    )
+    admin.add_view(
+        ChannelView(
+            Channel,
+            session,
+            name=lazy("Channels"),
+            endpoint="channels",
+            category=lazy("Organisation"),
+        )
+    )
+    admin.add_view(AuditView(AuditEntry, session, name=lazy("Audit log"), endpoint="audit"))

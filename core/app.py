@@ -21,12 +21,13 @@ LOCALES = ("zh", "en")
 
 
 def select_locale() -> str:
+    """zh or en from the session or the browser; Flask-Admin's Chinese catalogue is zh_Hans_CN."""
     from flask import session
 
     chosen = session.get("locale") if session else None
-    if chosen in LOCALES:
-        return chosen
-    return request.accept_languages.best_match(LOCALES) or "zh"
+    if chosen not in LOCALES:
+        chosen = request.accept_languages.best_match(LOCALES) or "zh"
+    return "zh_Hans_CN" if chosen == "zh" else chosen
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

@@ -72,5 +72,12 @@ class User(Base):
     def is_active(self) -> bool:
         return self.active
 
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
     def __str__(self) -> str:
         return self.username

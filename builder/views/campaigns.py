@@ -1,0 +1,59 @@
+"""Campaigns and their published versions (read views; editing arrives with the wizard)."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from builder.i18n import lazy, status_label
+from builder.views.base import ReadOnlyModelView
+
+LABELS = {
+    "slug": lazy("Slug"),
+    "name": lazy("Name"),
+    "status": lazy("Status"),
+    "widget_type": lazy("Widget"),
+    "starts_at": lazy("Starts"),
+    "ends_at": lazy("Ends"),
+    "branch": lazy("Branch"),
+    "number": lazy("Version"),
+    "content_hash": lazy("Content hash"),
+    "note": lazy("Note"),
+    "created_at": lazy("Created"),
+    "campaign": lazy("Campaigns"),
+}
+
+
+def participant_link(view, context, model, name):
+    if model.status != "live":
+        return ""
+    return Markup('<a href="/c/{0}" target="_blank" rel="noopener">/c/{0}</a>').format(model.slug)
+
+
+class CampaignView(ReadOnlyModelView):
+    branch_column = "branch_id"
+    column_list = (
+        "name",
+        "slug",
+        "widget_type",
+        "status",
+        "branch",
+        "starts_at",
+        "ends_at",
+        "link",
+    )
+    column_searchable_list = ("name", "slug")
+    column_filters = ("status", "widget_type")
+    column_default_sort = ("updated_at", True)
+    column_labels = {**LABELS, "link": lazy("Participant link")}
+    column_formatters = {
+        "status": lambda v, c, m, n: status_label(m.status),
+        "link": participant_link,
+    }
+    column_details_exclude_list = ("draft",)
+
+
+class VersionView(ReadOnlyModelView):
+    required_permission = "view"
+    column_list = ("campaign", "number", "content_hash", "created_at", "note")
+    column_default_sort = ("created_at", True)
+    column_labels = LABELS

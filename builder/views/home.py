@@ -1,0 +1,50 @@
+"""The studio home: what needs attention today."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from flask_admin import AdminIndexView, expose
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from builder.auth import branch_scope
+from builder.views.base import SecureViewMixin
+from core.extensions import db
+from core.models import Campaign, Draw, Reward
+from core.roles import ROLES
+
+
+def dashboard_counts(branch_ids: set[int]) -> dict[str, int]:
+    in_scope = Campaign.branch_id.in_(branch_ids)
+
+    def count_campaigns(status: str) -> int:
+        return (
+            db.session.scalar(select(func.count()).where(in_scope, Campaign.status == status)) or 0
+        )
+
+    since = datetime.now(UTC) - timedelta(days=1)
+    scoped_ids = select(Campaign.id).where(in_scope)
+    return {
+        "Live campaigns": count_campaigns("live"),
+        "Drafts": count_campaigns("draft"),
+        "Pending approval": count_campaigns("pending_approval"),
+        "Draws today": db.session.scalar(
+            select(func.count()).where(Draw.campaign_id.in_(scoped_ids), Draw.created_at >= since)
+        )
+        or 0,
+        "Rewards pending": db.session.scalar(
+            select(func.count()).where(
+                Reward.campaign_id.in_(scoped_ids), Reward.status.in_(("pending", "issuing"))
+            )
+        )
+        or 0,
+    }
+
+
+class StudioIndexView(SecureViewMixin, AdminIndexView):
+    @expose("/")
+    def index(self):
+        role = ROLES[current_user.role]
+        counts = dashboard_counts(branch_scope(current_user))
+        return self.render("admin/studio_index.html", counts=counts, role=role)
