@@ -1,6 +1,6 @@
-import re
-
 """Studio sign-in, roles and branch scoping: no page without login and the right role and branch."""
+
+import re
 
 import pytest
 from sqlalchemy import select
