@@ -42,9 +42,18 @@ def _keyed(items: Any, key: str) -> dict[str, tuple[int, dict]]:
 
 
 def _leaves(value: Any, path: str) -> dict[str, Any]:
-    """Flatten nested dicts to {dotted.path: value}; lists stay whole (compared as values)."""
+    """Flatten nested dicts to {dotted.path: value}; lists of objects with an id/key are keyed by
+    it (windows[crazy_hour].weekly.start); other lists stay whole."""
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        ident = next((k for k in ("id", "key", "window") if all(k in v for v in value)), None)
+        ids = [str(v[ident]) for v in value] if ident else []
+        if ident and len(set(ids)) == len(ids):
+            out: dict[str, Any] = {}
+            for item_id, item in zip(ids, value, strict=True):
+                out.update(_leaves(item, f"{path}[{item_id}]"))
+            return out
     if isinstance(value, dict) and value:
-        out: dict[str, Any] = {}
+        out = {}
         for k, v in value.items():
             out.update(_leaves(v, f"{path}.{k}" if path else str(k)))
         return out
