@@ -25,12 +25,11 @@ def init_admin(app: Flask) -> None:
         index_view=StudioIndexView(name=lazy("Home"), url="/studio", endpoint="admin"),
         theme=Bootstrap4Theme(base_template="studio/master.html", swatch="default", fluid=True),
     )
-    session = db.session
-    admin.add_view(CampaignView(Campaign, session, name=lazy("Campaigns"), endpoint="campaigns"))
+    admin.add_view(CampaignView(Campaign, db, name=lazy("Campaigns"), endpoint="campaigns"))
     admin.add_view(
         VersionView(
             CampaignVersion,
-            session,
+            db,
             name=lazy("Published versions"),
             endpoint="versions",
             category=lazy("Campaigns"),
@@ -39,24 +38,22 @@ def init_admin(app: Flask) -> None:
     admin.add_view(
         BranchView(
             Branch,
-            session,
+            db,
             name=lazy("Branches"),
             endpoint="branches",
             category=lazy("Organisation"),
         )
     )
     admin.add_view(
-        StaffView(
-            User, session, name=lazy("Staff"), endpoint="staff", category=lazy("Organisation")
-        )
+        StaffView(User, db, name=lazy("Staff"), endpoint="staff", category=lazy("Organisation"))
     )
     admin.add_view(
         ChannelView(
             Channel,
-            session,
+            db,
             name=lazy("Channels"),
             endpoint="channels",
             category=lazy("Organisation"),
         )
     )
-    admin.add_view(AuditView(AuditEntry, session, name=lazy("Audit log"), endpoint="audit"))
+    admin.add_view(AuditView(AuditEntry, db, name=lazy("Audit log"), endpoint="audit"))

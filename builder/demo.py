@@ -111,6 +111,10 @@ def load_campaigns() -> int:
     return publish_demo_campaigns()
 
 
+def demo_loaded() -> bool:
+    return db.session.scalar(select(User.id).where(User.username == DEMO_USERS[0][0])) is not None
+
+
 def demo_links(base_url: str) -> list[tuple[str, str]]:
     """Participant links with a fresh demo token for each live campaign."""
     channel = db.session.scalar(select(Channel).where(Channel.name == DEMO_CHANNEL))

@@ -33,7 +33,10 @@ class StudioGroup(FlaskGroup):
 cli = StudioGroup(name="studio", help="Campaign Studio: run, administer and inspect the system.")
 
 
-def register_commands(group: click.Group) -> None:
+def register_commands(group: click.Group) -> click.Group:
+    """Attach every package's commands (idempotent); returns the group."""
+    if "up" in group.commands:
+        return group
     from builder.cli import register as register_builder
     from core.cli import accounts, up
     from runtime.cli import register as register_runtime
@@ -44,6 +47,7 @@ def register_commands(group: click.Group) -> None:
     group.add_command(accounts.token)
     register_runtime(group)
     register_builder(group)
+    return group
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -20,20 +20,22 @@ def print_banner(port: int, env: dict[str, str]) -> None:
         f"Health: http://127.0.0.1:{port}/readyz   API: http://127.0.0.1:{port}/api/v1/openapi.json"
     )
     try:
-        from builder.demo import DEMO_USERS, demo_links
+        from builder.demo import DEMO_USERS, demo_links, demo_loaded
 
         app = create_app({"REDIS_URL": env["REDIS_URL"], "REDIS_CHECK_ON_START": False})
         with app.app_context():
+            loaded = demo_loaded()
             links = demo_links(f"http://127.0.0.1:{port}")
-        if links:
+        if loaded:
             click.echo("Demo logins (user / password / role):")
             for username, password, role, _branch in DEMO_USERS:
-                click.echo(f"  {username:<12} {password:<16} {role}")
+                click.echo(f"  {username:<12} {password:<20} {role}")
+        if links:
             click.echo("Participant links (demo tokens, valid 24 h):")
             for name, url in links:
                 click.echo(f"  {name}: {url}")
     except Exception as exc:  # the banner must never take the system down
-        click.echo(f"(could not list demo links: {exc})")
+        click.echo(f"(could not list demo logins and links: {exc})")
     click.echo("Press Ctrl-C to stop.")
     click.echo("=" * 72)
     sys.stdout.flush()
