@@ -7,5 +7,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from runtime.api import init_api
+    from runtime.loader import RuntimeCache
 
+    app.extensions["runtime_cache"] = RuntimeCache()
     init_api(app)

@@ -1,0 +1,214 @@
+"""Applying rule actions: one function stages every action's ledger rows in the caller's
+transaction and returns the Redis effects to run after the commit (or to undo if it fails).
+
+Source keys derive from the request's own ledger key, so re-running never grants twice
+(ChanceEntry.source_key and Reward.source_key are UNIQUE).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+
+from core.errors import ApiProblem
+from core.extensions import db
+from core.models import ChanceEntry, OddsBoost, Prize, Reward
+from runtime import hotstate
+from runtime.loader import LiveVersion
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Effects:
+    """What a set of actions did, and what Redis must learn after the SQL commit."""
+
+    campaign_id: int
+    participant_id: int
+    chances: dict[str, int] = field(default_factory=dict)
+    points: int = 0
+    tags: list[str] = field(default_factory=list)
+    boosts: list[dict[str, Any]] = field(default_factory=list)
+    guarantee: str | None = None
+    issued: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    counters: dict[str, int] = field(default_factory=dict)
+    taken: list[tuple[str, str]] = field(default_factory=list)  # (prize, day) stock taken
+
+    def after_commit(self) -> None:
+        key = hotstate.person_key(self.campaign_id, self.participant_id)
+        conn = hotstate.client()
+        pipe = conn.pipeline(transaction=True)
+        for kind, count in self.chances.items():
+            pipe.hincrby(key, f"ch:{kind}", count)
+        for name, amount in self.counters.items():
+            pipe.hincrby(key, name, amount)
+        if self.guarantee:
+            pipe.hset(key, "guarantee", self.guarantee)
+        for boost in self.boosts:
+            pipe.rpush(
+                hotstate.boosts_key(self.campaign_id, self.participant_id), json.dumps(boost)
+            )
+        pipe.execute()
+        if self.tags:
+            known = set(json.loads(conn.hget(key, "tags") or "[]"))
+            conn.hset(key, "tags", json.dumps(sorted(known | set(self.tags))))
+
+    def undo(self) -> None:
+        """Give back prize stock taken by issue_prize when the transaction failed."""
+        conn = hotstate.client()
+        for prize, day in self.taken:
+            conn.hincrby(hotstate.stock_key(self.campaign_id), prize, 1)
+            conn.hincrby(hotstate.release_key(self.campaign_id, day), prize, -1)
+        self.taken.clear()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "chances": self.chances,
+            "points": self.points,
+            "tags": self.tags,
+            "boosts": len(self.boosts),
+            "guarantee": self.guarantee,
+            "issued": self.issued,
+            "messages": self.messages,
+        }
+
+
+def reward_payload(live: LiveVersion, prize_key: str) -> dict[str, Any]:
+    prize = live.prizes[prize_key]
+    return {
+        **prize["reward"],
+        "prize_key": prize_key,
+        "prize_name": prize["name"],
+        "value": prize.get("value"),
+    }
+
+
+def _issue_prize(
+    live: LiveVersion, effects: Effects, prize_key: str, source: str, now: datetime
+) -> None:
+    prize = live.prizes.get(prize_key)
+    if prize is None:
+        return
+    day = live.local_day(now)
+    taken = hotstate.Scripts.get("take_stock")(
+        keys=[hotstate.stock_key(live.campaign_id), hotstate.release_key(live.campaign_id, day)],
+        args=[
+            prize_key,
+            "1" if prize["stock"] is not None else "0",
+            "" if prize["daily_release"] is None else str(prize["daily_release"]),
+        ],
+    )
+    if not taken:
+        effects.messages.append(f"{prize['name']}: out of stock")
+        return
+    if prize["stock"] is not None or prize["daily_release"] is not None:
+        effects.taken.append((prize_key, day))
+    db.session.execute(
+        update(Prize)
+        .where(Prize.campaign_id == live.campaign_id, Prize.key == prize_key)
+        .values(issued=Prize.issued + 1)
+    )
+    db.session.add(
+        Reward(
+            source_key=source,
+            campaign_id=live.campaign_id,
+            participant_id=effects.participant_id,
+            prize_key=prize_key,
+            kind=prize["reward"]["kind"],
+            payload=reward_payload(live, prize_key),
+        )
+    )
+    effects.issued.append(prize_key)
+
+
+def stage_actions(
+    live: LiveVersion,
+    participant_id: int,
+    actions: list[tuple[str, dict]],
+    source: str,
+    now: datetime,
+) -> Effects:
+    """Add the ledger rows for `actions` to the session; deny must be handled before."""
+    effects = Effects(live.campaign_id, participant_id)
+    for index, (name, params) in enumerate(actions):
+        key = f"{source}:a{index}"
+        if name == "grant_chances":
+            kind, count = params["kind"], int(params["count"])
+            db.session.add(
+                ChanceEntry(
+                    campaign_id=live.campaign_id,
+                    participant_id=participant_id,
+                    kind=kind,
+                    delta=count,
+                    reason="rule",
+                    source_key=key,
+                )
+            )
+            effects.chances[kind] = effects.chances.get(kind, 0) + count
+        elif name == "award_points":
+            amount = int(params["amount"])
+            db.session.add(
+                Reward(
+                    source_key=key,
+                    campaign_id=live.campaign_id,
+                    participant_id=participant_id,
+                    kind="points",
+                    payload={"amount": amount, "note": params.get("note") or ""},
+                )
+            )
+            effects.points += amount
+        elif name == "issue_prize":
+            _issue_prize(live, effects, params["prize"], key, now)
+        elif name in ("boost_odds", "guarantee_win"):
+            _stage_boost(live, effects, name, params, key, now)
+        elif name == "tag_participant":
+            effects.tags.append(params["tag"])
+        elif name == "send_message":
+            effects.messages.append(params["text"])
+        elif name == "deny":
+            raise ApiProblem(403, "denied", params["message"])
+        else:
+            logger.warning("campaign %s: unknown action %r ignored", live.slug, name)
+    return effects
+
+
+def _stage_boost(
+    live: LiveVersion, effects: Effects, name: str, params: dict, key: str, now: datetime
+) -> None:
+    if name == "guarantee_win":
+        db.session.add(
+            OddsBoost(
+                campaign_id=live.campaign_id,
+                participant_id=effects.participant_id,
+                kind="guarantee",
+                prizes=[params["prize"]],
+                source=key,
+            )
+        )
+        effects.guarantee = params["prize"]
+        return
+    until = now + timedelta(minutes=int(params["minutes"]))
+    db.session.add(
+        OddsBoost(
+            campaign_id=live.campaign_id,
+            participant_id=effects.participant_id,
+            kind="boost",
+            prizes=list(params["prizes"]),
+            factor=float(params["factor"]),
+            expires_at=until,
+            source=key,
+        )
+    )
+    effects.boosts.append(
+        {
+            "prizes": list(params["prizes"]),
+            "factor": float(params["factor"]),
+            "until": until.isoformat(),
+        }
+    )

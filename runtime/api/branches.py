@@ -1,0 +1,21 @@
+"""Nearest branches by coordinates (public)."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from core.extensions import limiter
+from runtime.api import schemas as s
+from runtime.api.common import ip_limit
+from runtime.branches import nearby
+
+blp = Blueprint("api_branches", __name__, url_prefix="/api/v1", description="Branches")
+limiter.limit(ip_limit)(blp)
+
+
+@blp.route("/branches/nearby", methods=["GET"])
+@blp.arguments(s.NearbyQuery, location="query")
+@blp.response(200, s.BranchList)
+def branches_nearby(query: dict):
+    """Branches with coordinates, nearest first (haversine distance in km)."""
+    return {"branches": nearby(query["lat"], query["lon"], query["limit"])}

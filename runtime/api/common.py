@@ -1,0 +1,61 @@
+"""Helpers shared by the API views: the authenticated participant, idempotent writes."""
+
+from __future__ import annotations
+
+import functools
+
+from flask import current_app, g
+
+from runtime.auth import Principal, bearer_principal
+from runtime.idempotency import idempotent
+
+BEARER = [{"bearerAuth": []}]
+IDEMPOTENCY_HEADER = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 128},
+    "description": "Repeat-safe writes: the first answer is replayed for 24 h (see docs/api.md).",
+}
+
+
+def principal() -> Principal:
+    if "principal" not in g:
+        g.principal = bearer_principal()
+    return g.principal
+
+
+def participant_write(view):
+    """Authenticate first, then apply the Idempotency-Key protocol."""
+    wrapped = idempotent(view)
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        principal()
+        return wrapped(*args, **kwargs)
+
+    return wrapper
+
+
+def rate_limit_key() -> str:
+    """Per-participant limit key: the token's (unverified) issuer and subject, else the IP."""
+    import jwt
+    from flask import request
+    from flask_limiter.util import get_remote_address
+
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        try:
+            claims = jwt.decode(header[7:].strip(), options={"verify_signature": False})
+            return f"p:{claims.get('iss')}:{claims.get('sub')}"
+        except jwt.PyJWTError:
+            pass
+    return f"ip:{get_remote_address()}"
+
+
+def participant_limit() -> str:
+    return current_app.config.get("RUNTIME_RATE_LIMIT_PARTICIPANT", "120/minute")
+
+
+def ip_limit() -> str:
+    return current_app.config.get("RUNTIME_RATE_LIMIT_IP", "1200/minute")

@@ -1,0 +1,154 @@
+"""Redis hot state of a live campaign: key names, the draw script and its undo, counters.
+
+Every key carries the campaign's hash tag (`cs:{<campaign_id>}:...`) so a script touching one
+campaign's keys runs on one Redis Cluster slot. SQL stays the source of truth; everything here
+can be rebuilt by `runtime.reconcile`.
+
+Person hash fields (`cs:{cid}:p:<participant_id>`): `ch:<kind>` chances left, `d` draws,
+`d:<day>` draws that local day, `w`/`w:<day>` wins (non-fallback), `wp:<prize>` wins per prize,
+`s`/`s:<day>` shares counted, `r`/`r:<day>` referrals, `ci` check-ins, `cs` streak,
+`cl` last check-in day, `v:<day>` votes, `guarantee` a prize the next draw must win,
+`dg:<kind>:<day>` daily grant given.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import redis
+
+from core.extensions import redis_store
+
+LUA_DIR = Path(__file__).parent / "lua"
+RELEASE_TTL_SECONDS = 3 * 24 * 3600
+
+
+def prefix(campaign_id: int) -> str:
+    return f"cs:{{{campaign_id}}}"
+
+
+def person_key(campaign_id: int, participant_id: int) -> str:
+    return f"{prefix(campaign_id)}:p:{participant_id}"
+
+
+def stock_key(campaign_id: int) -> str:
+    return f"{prefix(campaign_id)}:stock"
+
+
+def release_key(campaign_id: int, day: str) -> str:
+    return f"{prefix(campaign_id)}:release:{day}"
+
+
+def branch_key(campaign_id: int) -> str:
+    return f"{prefix(campaign_id)}:branch_wins"
+
+
+def votes_key(campaign_id: int) -> str:
+    return f"{prefix(campaign_id)}:votes"
+
+
+def boosts_key(campaign_id: int, participant_id: int) -> str:
+    return f"{prefix(campaign_id)}:boosts:{participant_id}"
+
+
+def client() -> redis.Redis:
+    assert redis_store.client is not None, "Redis is not initialised"
+    return redis_store.client
+
+
+class Scripts:
+    """The Lua scripts, registered once per Redis client (EVALSHA with automatic reload)."""
+
+    _cache: dict[int, dict[str, Any]] = {}
+
+    @classmethod
+    def get(cls, name: str):
+        conn = client()
+        scripts = cls._cache.setdefault(id(conn), {})
+        if name not in scripts:
+            scripts[name] = conn.register_script((LUA_DIR / f"{name}.lua").read_text())
+        return scripts[name]
+
+
+def compact(value: Any) -> Any:
+    """Drop None values: cjson turns JSON null into a truthy userdata."""
+    if isinstance(value, dict):
+        return {k: compact(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [compact(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class DrawAdmission:
+    status: str
+    prize: str | None
+    refused_reason: str | None
+
+
+def draw_keys(campaign_id: int, participant_id: int, day: str) -> list[str]:
+    return [
+        person_key(campaign_id, participant_id),
+        stock_key(campaign_id),
+        release_key(campaign_id, day),
+        branch_key(campaign_id),
+    ]
+
+
+def admit_draw(campaign_id: int, participant_id: int, spec: dict[str, Any]) -> DrawAdmission:
+    """Run draw.lua: take a chance and admit the candidate prize (or its fallback) atomically."""
+    keys = draw_keys(campaign_id, participant_id, spec["day"])
+    status, prize, reason = Scripts.get("draw")(keys=keys, args=[json.dumps(compact(spec))])
+    return DrawAdmission(status, prize or None, reason or None)
+
+
+def undo_draw(campaign_id: int, participant_id: int, spec: dict[str, Any]) -> None:
+    keys = draw_keys(campaign_id, participant_id, spec["day"])
+    Scripts.get("undo_draw")(keys=keys, args=[json.dumps(compact(spec))])
+
+
+def prime_stock(campaign_id: int, items: list[dict[str, Any]]) -> None:
+    """items: [{key, left, delta}] (see lua/prime_stock.lua)."""
+    if items:
+        Scripts.get("prime_stock")(keys=[stock_key(campaign_id)], args=[json.dumps(items)])
+
+
+def person_state(campaign_id: int, participant_id: int) -> dict[str, str]:
+    return client().hgetall(person_key(campaign_id, participant_id))
+
+
+def draw_inputs(
+    campaign_id: int, participant_id: int, day: str
+) -> tuple[dict, dict, dict, dict, list]:
+    """One round trip: person hash, stock, today's releases, branch wins, odds boosts."""
+    pipe = client().pipeline(transaction=False)
+    pipe.hgetall(person_key(campaign_id, participant_id))
+    pipe.hgetall(stock_key(campaign_id))
+    pipe.hgetall(release_key(campaign_id, day))
+    pipe.hgetall(branch_key(campaign_id))
+    pipe.lrange(boosts_key(campaign_id, participant_id), 0, 49)
+    person, stock, release, branches, boosts = pipe.execute()
+    return person, stock, release, branches, [json.loads(b) for b in boosts]
+
+
+def add_chances(campaign_id: int, participant_id: int, kind: str, count: int) -> None:
+    client().hincrby(person_key(campaign_id, participant_id), f"ch:{kind}", count)
+
+
+def bump(campaign_id: int, participant_id: int, fields: dict[str, int]) -> None:
+    pipe = client().pipeline(transaction=True)
+    key = person_key(campaign_id, participant_id)
+    for name, amount in fields.items():
+        pipe.hincrby(key, name, amount)
+    pipe.execute()
+
+
+def chances_by_kind(person: dict[str, str]) -> dict[str, int]:
+    return {k[3:]: int(v) for k, v in person.items() if k.startswith("ch:")}
+
+
+def as_int(person: dict[str, str], field: str) -> int:
+    return int(person.get(field) or 0)

@@ -1,0 +1,19 @@
+-- Give back what draw.lua took when the SQL write of that draw failed.
+-- KEYS as draw.lua; ARGV[1]: JSON {kind, day, branch, prize: {key, limited, daily, win} or null}
+local person, stock, release, branch = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local s = cjson.decode(ARGV[1])
+redis.call('HINCRBY', person, 'ch:' .. s.kind, 1)
+redis.call('HINCRBY', person, 'd', -1)
+redis.call('HINCRBY', person, 'd:' .. s.day, -1)
+local p = s.prize
+if p then
+  if p.limited then redis.call('HINCRBY', stock, p.key, 1) end
+  if p.daily then redis.call('HINCRBY', release, p.key, -1) end
+  if p.win then
+    redis.call('HINCRBY', person, 'w', -1)
+    redis.call('HINCRBY', person, 'w:' .. s.day, -1)
+    redis.call('HINCRBY', person, 'wp:' .. p.key, -1)
+    if s.branch ~= '' then redis.call('HINCRBY', branch, s.branch, -1) end
+  end
+end
+return 1

@@ -1,0 +1,302 @@
+"""Campaign lifecycle: create, edit the draft, publish an immutable version, pause, resume,
+end and roll back. Each function is one unit of work: it validates everything first, writes
+the change with its audit row in one commit, then updates Redis (stock) after the commit.
+
+Publishing does not check approvals: the studio enforces the approval chain before calling
+`publish_campaign` and passes the approvals to freeze into the version.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC
+from typing import Any
+
+from sqlalchemy import func, select
+
+from core import audit
+from core.errors import ApiProblem
+from core.extensions import db
+from core.models import Approval, Branch, Campaign, CampaignVersion, Prize, User
+from runtime import hotstate
+
+logger = logging.getLogger(__name__)
+
+
+class CampaignError(ApiProblem):
+    """A bundle or lifecycle change was refused; `errors` lists every problem with its path."""
+
+    def __init__(
+        self, errors: list[dict[str, str]], status: int = 422, code: str = "validation_error"
+    ):
+        first = errors[0] if errors else {"path": "", "message": "invalid"}
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        detail = f"{first['path'] or '(bundle)'}: {first['message']}{more}"
+        super().__init__(status, code, detail, errors=errors)
+        self.errors = errors
+
+
+def _load(bundle: Any) -> dict[str, Any]:
+    from rules import BundleError, load_bundle
+
+    try:
+        return load_bundle(bundle)
+    except BundleError as exc:
+        raise CampaignError(
+            [{"path": p.path, "message": p.message, "code": p.code} for p in exc.problems]
+        ) from None
+
+
+def _branch(code: str) -> Branch:
+    branch = db.session.scalar(select(Branch).where(Branch.code == code))
+    if branch is None:
+        raise CampaignError([{"path": "branch", "message": f"No branch with code {code!r}."}])
+    return branch
+
+
+def _bounds(bundle: dict[str, Any]):
+    from rules.windows import campaign_bounds
+
+    start, end = campaign_bounds(bundle["schedule"])
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def _summary(campaign: Campaign) -> dict[str, Any]:
+    return {
+        "slug": campaign.slug,
+        "status": campaign.status,
+        "draft_hash": campaign.draft_hash,
+        "published_version_id": campaign.published_version_id,
+    }
+
+
+def _actor(user: User | None) -> dict[str, Any]:
+    return {"actor": user}
+
+
+def create_campaign(bundle: dict[str, Any], user: User | None = None) -> Campaign:
+    """Validate `bundle` and store it as a new draft campaign (status draft)."""
+    from rules import content_hash
+
+    data = _load(bundle)
+    if db.session.scalar(select(Campaign.id).where(Campaign.slug == data["slug"])):
+        raise CampaignError(
+            [{"path": "slug", "message": f"A campaign with slug {data['slug']!r} already exists."}],
+            status=409,
+            code="conflict",
+        )
+    branch = _branch(data["branch"])
+    starts_at, ends_at = _bounds(data)
+    campaign = Campaign(
+        slug=data["slug"],
+        name=data["name"],
+        branch_id=branch.id,
+        widget_type=data["widget"]["type"],
+        status="draft",
+        draft=data,
+        draft_hash=content_hash(data),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        created_by_id=user.id if user else None,
+    )
+    db.session.add(campaign)
+    db.session.flush()
+    audit.record(
+        "campaign.create", "campaign", campaign.id, after=_summary(campaign), **_actor(user)
+    )
+    db.session.commit()
+    return campaign
+
+
+def update_draft(campaign: Campaign, bundle: dict[str, Any], user: User | None = None) -> Campaign:
+    """Replace the draft; an edit after submission sends the campaign back to draft."""
+    from rules import content_hash
+
+    data = _load(bundle)
+    if data["slug"] != campaign.slug:
+        raise CampaignError([{"path": "slug", "message": "The slug of a campaign cannot change."}])
+    branch = _branch(data["branch"])
+    before = _summary(campaign)
+    campaign.draft = data
+    campaign.draft_hash = content_hash(data)
+    campaign.name = data["name"]
+    campaign.branch_id = branch.id
+    campaign.widget_type = data["widget"]["type"]
+    if campaign.status in ("pending_approval", "approved"):
+        campaign.status = "draft"
+    audit.record(
+        "campaign.update_draft",
+        "campaign",
+        campaign.id,
+        before=before,
+        after=_summary(campaign),
+        **_actor(user),
+    )
+    db.session.commit()
+    return campaign
+
+
+def _approvals_for(campaign: Campaign) -> list[dict[str, Any]]:
+    rows = db.session.scalars(
+        select(Approval)
+        .where(Approval.campaign_id == campaign.id, Approval.draft_hash == campaign.draft_hash)
+        .order_by(Approval.level)
+    )
+    return [
+        {
+            "level": a.level,
+            "decision": a.decision,
+            "decided_by_id": a.decided_by_id,
+            "decided_at": a.decided_at.isoformat(),
+            "reason": a.reason,
+        }
+        for a in rows
+    ]
+
+
+def _sync_prizes(campaign: Campaign, bundle: dict[str, Any]) -> list[dict[str, Any]]:
+    """Upsert Prize rows from the bundle; returns the Redis stock updates to apply after commit."""
+    existing = {
+        p.key: p for p in db.session.scalars(select(Prize).where(Prize.campaign_id == campaign.id))
+    }
+    problems, updates = [], []
+    for index, spec in enumerate(bundle["prizes"]):
+        row = existing.get(spec["key"])
+        total = spec["stock"]
+        if row is None:
+            row = Prize(campaign_id=campaign.id, key=spec["key"], issued=0)
+            db.session.add(row)
+            old_total = None
+        else:
+            old_total = row.stock_total
+        if total is not None and total < (row.issued or 0):
+            problems.append(
+                {
+                    "path": f"prizes[{index}].stock",
+                    "message": f"Stock {total} is below the {row.issued} already won.",
+                }
+            )
+            continue
+        row.name = spec["name"]
+        row.reward_kind = spec["reward"]["kind"]
+        row.stock_total = total
+        left = None if total is None else total - (row.issued or 0)
+        delta = 0 if total is None or old_total is None else total - old_total
+        updates.append({"key": spec["key"], "left": left, "delta": delta})
+    if problems:
+        raise CampaignError(problems)
+    return updates
+
+
+def publish_campaign(
+    campaign: Campaign,
+    user: User | None = None,
+    note: str | None = None,
+    approvals: list[dict[str, Any]] | None = None,
+) -> CampaignVersion:
+    """Freeze the draft as the next immutable version and make it live."""
+    from rules import content_hash
+
+    bundle = _load(campaign.draft)
+    number = (
+        db.session.scalar(
+            select(func.max(CampaignVersion.number)).where(
+                CampaignVersion.campaign_id == campaign.id
+            )
+        )
+        or 0
+    ) + 1
+    before = _summary(campaign)
+    updates = _sync_prizes(campaign, bundle)
+    version = CampaignVersion(
+        campaign_id=campaign.id,
+        number=number,
+        snapshot=bundle,
+        content_hash=content_hash(bundle),
+        note=note,
+        published_by_id=user.id if user else None,
+        approvals=approvals if approvals is not None else _approvals_for(campaign),
+    )
+    db.session.add(version)
+    db.session.flush()
+    campaign.published_version_id = version.id
+    campaign.status = "live"
+    campaign.starts_at, campaign.ends_at = _bounds(bundle)
+    audit.record(
+        "campaign.publish",
+        "campaign",
+        campaign.id,
+        before=before,
+        after={**_summary(campaign), "version": number, "content_hash": version.content_hash},
+        **_actor(user),
+    )
+    db.session.commit()
+    try:
+        hotstate.prime_stock(campaign.id, updates)
+    except Exception:  # Redis down: the ledger is committed; `studio reconcile` repairs
+        logger.exception("publish %s: stock priming failed; run `studio reconcile`", campaign.slug)
+    return version
+
+
+def _set_status(
+    campaign: Campaign, status: str, allowed: tuple[str, ...], action: str, user: User | None
+) -> Campaign:
+    if campaign.status not in allowed:
+        raise CampaignError(
+            [
+                {
+                    "path": "status",
+                    "message": f"Cannot {action} a campaign that is {campaign.status}.",
+                }
+            ],
+            status=409,
+            code="conflict",
+        )
+    before = _summary(campaign)
+    campaign.status = status
+    audit.record(
+        f"campaign.{action}",
+        "campaign",
+        campaign.id,
+        before=before,
+        after=_summary(campaign),
+        **_actor(user),
+    )
+    db.session.commit()
+    return campaign
+
+
+def pause_campaign(campaign: Campaign, user: User | None = None) -> Campaign:
+    return _set_status(campaign, "paused", ("live",), "pause", user)
+
+
+def resume_campaign(campaign: Campaign, user: User | None = None) -> Campaign:
+    return _set_status(campaign, "live", ("paused",), "resume", user)
+
+
+def end_campaign(campaign: Campaign, user: User | None = None) -> Campaign:
+    return _set_status(campaign, "ended", ("live", "paused"), "end", user)
+
+
+def rollback_campaign(
+    campaign: Campaign, version_number: int, user: User | None = None
+) -> CampaignVersion:
+    """Publish the snapshot of an earlier version as a new version (history is kept)."""
+    from rules import content_hash
+
+    old = db.session.scalar(
+        select(CampaignVersion).where(
+            CampaignVersion.campaign_id == campaign.id, CampaignVersion.number == version_number
+        )
+    )
+    if old is None:
+        raise CampaignError(
+            [{"path": "version", "message": f"No version {version_number} of {campaign.slug}."}],
+            status=404,
+            code="not_found",
+        )
+    campaign.draft = dict(old.snapshot)
+    campaign.draft_hash = content_hash(campaign.draft)
+    return publish_campaign(
+        campaign, user, note=f"rollback to version {version_number}", approvals=list(old.approvals)
+    )

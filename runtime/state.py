@@ -1,0 +1,114 @@
+"""Read models for participants: my state in a campaign, my rewards, my points balance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from core.db import read_only
+from core.extensions import db
+from core.models import Campaign, Draw, Reward
+from runtime import hotstate
+from runtime.auth import Principal
+from runtime.loader import LiveVersion
+from runtime.members import find_member, find_participant
+
+
+def points_balance(participant_id: int) -> int:
+    """The issuance points ledger when present, else the sum of issued points rewards."""
+    try:
+        from runtime.issuance.points import balance
+    except ImportError:
+        balance = None
+    if balance is not None:
+        return int(balance(participant_id))
+    with read_only(db.session):
+        payloads = db.session.scalars(
+            select(Reward.payload).where(
+                Reward.participant_id == participant_id,
+                Reward.kind == "points",
+                Reward.status == "issued",
+            )
+        )
+        return sum(int((p or {}).get("amount") or 0) for p in payloads)
+
+
+def campaign_state(live: LiveVersion, principal: Principal) -> dict[str, Any]:
+    from runtime.loader import utcnow_day
+
+    pid = find_participant(principal)
+    member = find_member(live.campaign_id, pid)
+    if member is None:
+        return {
+            "joined": False,
+            "chances": {},
+            "draws": 0,
+            "draws_today": 0,
+            "wins": 0,
+            "points": 0,
+            "streak": 0,
+            "checkins": 0,
+            "referral_code": None,
+            "share_link": None,
+            "recent_draws": [],
+        }
+    person = hotstate.person_state(live.campaign_id, member.participant_id)
+    day = utcnow_day(live)
+    with read_only(db.session):
+        draws = db.session.execute(
+            select(Draw.id, Draw.prize_key, Draw.won, Draw.created_at)
+            .where(
+                Draw.campaign_id == live.campaign_id, Draw.participant_id == member.participant_id
+            )
+            .order_by(Draw.id.desc())
+            .limit(10)
+        ).all()
+    streak = hotstate.as_int(person, "cs")
+    last = person.get("cl")
+    if last and last < (utcnow_day(live, days_ago=1)):
+        streak = 0
+    return {
+        "joined": True,
+        "chances": {k: hotstate.chances_by_kind(person).get(k, 0) for k in live.kinds},
+        "draws": hotstate.as_int(person, "d"),
+        "draws_today": hotstate.as_int(person, f"d:{day}"),
+        "wins": hotstate.as_int(person, "w"),
+        "points": points_balance(member.participant_id),
+        "streak": streak,
+        "checkins": hotstate.as_int(person, "ci"),
+        "referral_code": member.referral_code,
+        "share_link": f"/c/{live.slug}?ref={member.referral_code}",
+        "recent_draws": [
+            {"id": d.id, "prize_key": d.prize_key, "won": d.won, "at": d.created_at.isoformat()}
+            for d in draws
+        ],
+    }
+
+
+def rewards(principal: Principal) -> list[dict[str, Any]]:
+    pid = find_participant(principal)
+    if pid is None:
+        return []
+    with read_only(db.session):
+        rows = db.session.execute(
+            select(Reward, Campaign.slug)
+            .join(Campaign, Campaign.id == Reward.campaign_id)
+            .where(Reward.participant_id == pid)
+            .order_by(Reward.id.desc())
+            .limit(200)
+        ).all()
+        return [
+            {
+                "id": r.id,
+                "campaign": slug,
+                "prize_key": r.prize_key,
+                "kind": r.kind,
+                "status": r.status,
+                "payload": r.payload or {},
+                "result": r.result if r.status == "issued" else None,
+                "created_at": r.created_at.isoformat(),
+                "issued_at": r.issued_at.isoformat() if r.issued_at else None,
+            }
+            for r, slug in rows
+        ]
