@@ -16,7 +16,12 @@ from .conditions import Pred, compile_conditions, explain
 from .odds import OddsModel, OddsTable, PersonState
 from .validate import load_bundle
 from .windows import (
-    Transition, is_open, local_time_variables, next_transitions, open_windows, zone,
+    Transition,
+    is_open,
+    local_time_variables,
+    next_transitions,
+    open_windows,
+    zone,
 )
 
 

@@ -11,8 +11,23 @@ from __future__ import annotations
 import re
 import re._parser as sre_parse  # the stdlib parser; stable across 3.11-3.13
 from re._constants import (  # type: ignore[attr-defined]
-    ANY, ASSERT, ASSERT_NOT, AT, BRANCH, CATEGORY, GROUPREF, GROUPREF_EXISTS, IN, LITERAL,
-    MAX_REPEAT, MAXREPEAT, MIN_REPEAT, NEGATE, NOT_LITERAL, RANGE, SUBPATTERN,
+    ANY,
+    ASSERT,
+    ASSERT_NOT,
+    AT,
+    BRANCH,
+    CATEGORY,
+    GROUPREF,
+    GROUPREF_EXISTS,
+    IN,
+    LITERAL,
+    MAX_REPEAT,
+    MAXREPEAT,
+    MIN_REPEAT,
+    NEGATE,
+    NOT_LITERAL,
+    RANGE,
+    SUBPATTERN,
 )
 
 MAX_PATTERN_LENGTH = 200

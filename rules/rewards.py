@@ -33,7 +33,8 @@ def _type_ok(kind: str, value: Any) -> bool:
 
 
 _TYPE_TEXT = {"int": ("a whole number of at least 1", "不小于 1 的整数"),
-              "number": ("a number above 0", "大于 0 的数字"), "text": ("non-empty text", "非空文本")}
+              "number": ("a number above 0", "大于 0 的数字"),
+              "text": ("non-empty text", "非空文本")}
 
 
 def check_reward(reward: dict[str, Any], path: str) -> Iterator[Found]:
@@ -56,7 +57,8 @@ def check_reward(reward: dict[str, Any], path: str) -> Iterator[Found]:
                        f"“{kind}”奖励缺少“{key}”。")
         elif not _type_ok(ftype, reward[key]):
             en, zh = _TYPE_TEXT[ftype]
-            yield join_path(path, key), "wrong_type", f"'{key}' must be {en}.", f"“{key}”必须是{zh}。"
+            yield (join_path(path, key), "wrong_type", f"'{key}' must be {en}.",
+                   f"“{key}”必须是{zh}。")
     if kind == "red_packet":
         yield from _check_red_packet(reward, path)
 

@@ -36,12 +36,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "Must be at least 1.": ("range", "至少为 1。"),
     "Must be greater than 0.": ("range", "必须大于 0。"),
     "Must be a day of the month from 1 to 31.": ("range", "日期必须在 1 到 31 之间。"),
-    "Must be a time like 20:00 (00:00 to 24:00).": ("format", "时间格式应为 20:00(00:00 至 24:00)。"),
+    "Must be a time like 20:00 (00:00 to 24:00).": (
+        "format", "时间格式应为 20:00(00:00 至 24:00)。"),
     "Must be a date and time like 2026-11-01T00:00:00.": (
         "format", "日期时间格式应为 2026-11-01T00:00:00。"),
     "Unknown time zone.": ("format", "无法识别的时区。"),
-    "Must use lowercase letters, digits, '-' or '_'.": ("format", "只能使用小写字母、数字、- 或 _。"),
-    "Must be 3-64 lowercase letters, digits or '-'.": ("format", "须为 3-64 位小写字母、数字或 -。"),
+    "Must use lowercase letters, digits, '-' or '_'.": (
+        "format", "只能使用小写字母、数字、- 或 _。"),
+    "Must be 3-64 lowercase letters, digits or '-'.": (
+        "format", "须为 3-64 位小写字母、数字或 -。"),
     "Must not be empty.": ("required", "不能为空。"),
     "Give exactly one of weekly, monthly or dates.": (
         "window_shape", "每个时段只能设置 weekly、monthly、dates 其中之一。"),

@@ -41,6 +41,11 @@ def _suggest(name: str, names: Any) -> str:
     return f" Did you mean '{close[0]}'?" if close else ""
 
 
+def _suggest_zh(name: str, names: Any) -> str:
+    close = difflib.get_close_matches(name, list(names), n=1)
+    return f"您是否想用“{close[0]}”?" if close else ""
+
+
 def check_conditions(cond: Any, path: str, ctx: Ctx, depth: int = 0) -> None:
     """Check a business-rules condition tree; report every problem into ctx."""
     if not isinstance(cond, dict):
@@ -80,9 +85,10 @@ def _check_leaf(cond: dict, path: str, ctx: Ctx) -> None:
     name = cond.get("name")
     var = catalog.VARIABLES.get(name) if isinstance(name, str) else None
     if var is None:
-        hint = _suggest(name, catalog.VARIABLES) if isinstance(name, str) else ""
+        known = catalog.VARIABLES if isinstance(name, str) else ()
         ctx.add(join_path(path, "name"), "unknown_variable",
-                f"Unknown variable '{name}'.{hint}", f"未知变量“{name}”。{hint}")
+                f"Unknown variable '{name}'.{_suggest(str(name), known)}",
+                f"未知变量“{name}”。{_suggest_zh(str(name), known)}")
         return
     if ctx.trigger not in var.triggers:
         ctx.add(join_path(path, "name"), "variable_not_for_trigger",
@@ -160,9 +166,10 @@ def check_actions(actions: Any, path: str, ctx: Ctx) -> None:
         name = action.get("name")
         spec = catalog.ACTIONS.get(name) if isinstance(name, str) else None
         if spec is None:
-            hint = _suggest(name, catalog.ACTIONS) if isinstance(name, str) else ""
-            ctx.add(join_path(apath, "name"), "unknown_action", f"Unknown action '{name}'.{hint}",
-                    f"未知动作“{name}”。{hint}")
+            known = catalog.ACTIONS if isinstance(name, str) else ()
+            ctx.add(join_path(apath, "name"), "unknown_action",
+                    f"Unknown action '{name}'.{_suggest(str(name), known)}",
+                    f"未知动作“{name}”。{_suggest_zh(str(name), known)}")
             continue
         if ctx.trigger not in spec.triggers:
             ctx.add(join_path(apath, "name"), "action_not_for_trigger",
@@ -202,7 +209,8 @@ def _check_param(param: catalog.Param, value: Any, path: str, ctx: Ctx) -> None:
     elif kind == "number":
         if isinstance(value, bool) or not isinstance(value, int | float) or not (
                 math.isfinite(value) and value > 0):
-            _bad_param(param, path, ctx, "must be a number greater than 0.", "必须是大于 0 的数字。")
+            _bad_param(param, path, ctx, "must be a number greater than 0.",
+                       "必须是大于 0 的数字。")
     elif kind == "text":
         if not isinstance(value, str) or (param.required and not value.strip()):
             _bad_param(param, path, ctx, "must be non-empty text.", "必须是非空文本。")

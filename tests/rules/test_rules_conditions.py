@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import make_bundle
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rules_factory import make_bundle
 
 from rules import compile_bundle, load_bundle
 from rules.conditions import compile_leaf

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import make_bundle
+from rules_factory import make_bundle
 
 import rules
 from rules import BundleError, load_bundle, validate_bundle

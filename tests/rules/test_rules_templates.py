@@ -1,0 +1,93 @@
+"""The five seed campaigns validate, compile, run their rules and simulate."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from rules import PersonState, compile_bundle, simulate, validate_bundle
+from rules.templates import list_templates, load_template
+
+NAMES = ["decent_lottery", "hengfeng_mgm", "icbc_treasure_dig", "pingan_vote_invite",
+         "qingdao_checkin"]
+WIDGETS = {"lucky_wheel", "scratch_card", "nine_grid", "treasure_dig", "check_in", "red_packet",
+           "vote", "invite"}
+
+
+def test_list_templates():
+    assert list_templates() == NAMES
+    with pytest.raises(KeyError):
+        load_template("nope")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_template_is_valid_and_simulates(name):
+    bundle = load_template(name)
+    assert validate_bundle(bundle) == []
+    assert bundle["widget"]["type"] in WIDGETS
+    report = simulate(bundle, participants=300, draws_per_participant=5, seed=7)
+    assert report.draws == 1500
+    assert sum(report.wins.values()) + report.no_prize == 1500
+    for key, left in report.stock_left.items():
+        assert left is None or left >= 0, key
+
+
+def test_icbc_first_three_digs_win_and_every_dig_wins():
+    c = compile_bundle(load_template("icbc_treasure_dig"))
+    now = datetime(2026, 11, 4, 4, 0, tzinfo=UTC)
+    for draws in range(3):
+        t = c.odds_table(now, PersonState(draws_total=draws), {}, [], chance_kind="gold")
+        assert t.guaranteed and {e.prize for e in t.entries if e.weight} >= {"epay_points"}
+        assert all(e.weight == 0 for e in t.entries if e.prize == "epay_badge")
+    report = simulate(load_template("icbc_treasure_dig"), participants=500,
+                      draws_per_participant=6, seed=1)
+    assert report.no_prize == 0
+
+
+def test_icbc_share_and_crazy_hour():
+    c = compile_bundle(load_template("icbc_treasure_dig"))
+    out = c.run("share", {"shares_today": 0, "active_windows": ["crazy_hour"]})
+    assert out.actions == [("grant_chances", {"kind": "silver", "count": 1}),
+                           ("grant_chances", {"kind": "gold", "count": 1})]
+    assert c.run("share", {"shares_today": 3, "active_windows": []}).actions == []
+    friday = datetime(2026, 11, 6, 12, 30, tzinfo=UTC)
+    boosted = c.odds_table(friday, PersonState(draws_total=5), {}, [], chance_kind="gold")
+    assert {e.prize: e.weight for e in boosted.entries}["fuel_card"] == 30
+
+
+def test_qingdao_18th_and_transactions():
+    c = compile_bundle(load_template("qingdao_checkin"))
+    on_18th = c.windows.local_time_variables(datetime(2026, 11, 17, 16, 30, tzinfo=UTC))
+    out = c.run("check_in", {**on_18th, "checkin_streak": 2})
+    assert ("award_points", {"amount": 1800, "note": "18日签到送1800青豆"}) in out.actions
+    tx = c.run("transaction", {"transaction_type": "fund", "transaction_amount": 500})
+    assert tx.actions[0] == ("grant_chances", {"kind": "treasure", "count": 1})
+    assert c.run("transaction", {"transaction_type": "card_spend",
+                                 "transaction_amount": 500}).actions == []
+
+
+def test_decent_whitelist_region_and_quotas():
+    bundle = load_template("decent_lottery")
+    c = compile_bundle(bundle)
+    assert c.audience_allows({"city": "青岛", "card_bound": True}, "demo-001") == (True, None)
+    assert not c.audience_allows({"city": "北京", "card_bound": True}, "demo-001")[0]
+    assert not c.audience_allows({"city": "青岛", "card_bound": True}, "stranger")[0]
+    assert bundle["limits"]["branch_quotas"]["JN001"] == 5000
+    kinds = {p["reward"]["kind"] for p in bundle["prizes"]}
+    assert "red_packet" in kinds
+    assert c.run("share", {"shares_today": 0}).actions[0][0] == "grant_chances"
+
+
+def test_hengfeng_referral():
+    c = compile_bundle(load_template("hengfeng_mgm"))
+    out = c.run("referral", {"invitee_is_new_customer": True, "referrals_total": 5})
+    assert out.fired == ["new-friend", "five-friends"]
+    assert ("issue_prize", {"prize": "mgm_gift"}) in out.actions
+
+
+def test_pingan_vote_and_invite():
+    c = compile_bundle(load_template("pingan_vote_invite"))
+    assert c.run("referral", {"referrals_today": 0}).actions[0] == (
+        "grant_chances", {"kind": "vote", "count": 3})
+    assert c.run("vote", {"votes_today": 1}).fired == ["vote-earns-draw"]
