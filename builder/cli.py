@@ -1,10 +1,13 @@
-"""Studio commands for the `studio` CLI: demo data and campaign import/export."""
+"""Studio commands for the `studio` CLI: demo data and campaign import/export/validate/simulate."""
 
 from __future__ import annotations
+
+import json
 
 import click
 from flask.cli import with_appcontext
 
+from builder.campaign_files import BundleFileError, dump_bundle, export_bundle, find_campaign, read_bundle
 from core.extensions import db
 
 
@@ -21,5 +24,103 @@ def demo():
     click.echo("demo loaded: " + ", ".join(f"{count} {name}" for name, count in summary.items()))
 
 
+@click.group(help="Campaign bundles: import, export, validate, simulate.")
+def campaign():
+    pass
+
+
+def problems_text(problems) -> str:
+    return "\n".join(f"  {p['path'] or '(bundle)'}: {p['message']}" for p in problems)
+
+
+def read_or_fail(file: str) -> dict:
+    try:
+        return read_bundle(file)
+    except BundleFileError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+@campaign.command("validate", help="Check a bundle file; lists every problem with its JSON path.")
+@click.argument("file")
+def campaign_validate(file: str):
+    from rules import validate_bundle
+
+    problems = validate_bundle(read_or_fail(file))
+    if problems:
+        click.echo(f"{file}: {len(problems)} problem(s)", err=True)
+        click.echo(problems_text([{"path": p.path, "message": p.message} for p in problems]), err=True)
+        raise SystemExit(1)
+    click.echo(f"{file}: valid")
+
+
+@campaign.command("import", help="Create a draft campaign from a bundle file (and publish it).")
+@click.argument("file")
+@click.option("--publish", is_flag=True, help="Publish it as version 1 right away.")
+@with_appcontext
+def campaign_import(file: str, publish: bool):
+    from runtime.publishing import CampaignError, create_campaign, publish_campaign
+
+    bundle = read_or_fail(file)
+    try:
+        created = create_campaign(bundle)
+        if publish:
+            version = publish_campaign(created, note=f"imported from {file}")
+    except CampaignError as exc:
+        db.session.rollback()
+        click.echo(f"{file}: refused: {len(exc.errors)} problem(s)", err=True)
+        click.echo(problems_text(exc.errors), err=True)
+        raise SystemExit(1) from None
+    state = f"published as version {version.number}" if publish else "saved as a draft"
+    click.echo(f"campaign {created.slug} {state}")
+
+
+@campaign.command("export", help="Print a campaign's published bundle (or its draft) as JSON.")
+@click.argument("slug")
+@click.option("--draft", is_flag=True, help="Export the working draft instead of the live version.")
+@with_appcontext
+def campaign_export(slug: str, draft: bool):
+    found = find_campaign(slug)
+    if found is None:
+        raise click.UsageError(f"SLUG: no campaign {slug!r}")
+    click.echo(dump_bundle(export_bundle(found, draft)), nl=False)
+
+
+@campaign.command("simulate", help="Simulate draws: prize distribution, cost against budget, stock-outs.")
+@click.argument("slug")
+@click.option("--draws", type=click.IntRange(1, 5_000_000), default=100_000, show_default=True)
+@click.option("--per-person", type=click.IntRange(1, 10_000), default=None,
+              help="Draws per simulated participant (default: their starting chances).")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def campaign_simulate(slug: str, draws: int, per_person: int | None, seed: int, as_json: bool):
+    from rules import simulate
+
+    found = find_campaign(slug)
+    if found is None:
+        raise click.UsageError(f"SLUG: no campaign {slug!r}")
+    bundle = export_bundle(found)
+    if per_person is None:
+        per_person = max(1, sum(kind.get("initial", 0) for kind in bundle["chances"]["kinds"]))
+    participants = max(1, -(-draws // per_person))
+    report = simulate(bundle, participants=participants, draws_per_participant=per_person, seed=seed)
+    click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json else format_report(report))
+
+
+def format_report(report) -> str:
+    lines = [f"draws: {report.draws}  participants: {report.participants}"]
+    for key, count in sorted(report.wins.items(), key=lambda item: -item[1]):
+        stockout = report.stockouts.get(key)
+        note = f"  stock runs out: {stockout}" if stockout else ""
+        lines.append(f"  {key:<20} {count:>9}  {report.share(key):>7.2%}{note}")
+    if report.no_prize:
+        lines.append(f"  {'(no prize)':<20} {report.no_prize:>9}")
+    budget = f" of budget {report.budget:.2f}" if report.budget else ""
+    over = "  OVER BUDGET" if report.over_budget else ""
+    lines.append(f"expected cost: {report.expected_cost:.2f} {report.currency}{budget}{over}")
+    return "\n".join(lines)
+
+
 def register(group: click.Group) -> None:
     group.add_command(demo)
+    group.add_command(campaign)

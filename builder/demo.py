@@ -44,6 +44,8 @@ DEMO_BRANCHES = [
         1,
     ),
     ("QD001", "青岛分行", "Qingdao Branch", "branch", "HQ", "青岛", 36.0671, 120.3826, 2),
+    ("JN001", "济南分行", "Jinan Branch", "branch", "HQ", "济南", 36.6512, 117.1201, 2),
+    ("YT001", "烟台分行", "Yantai Branch", "branch", "HQ", "烟台", 37.4638, 121.4479, 2),
 ]
 # username, password, role, branch
 DEMO_USERS = [

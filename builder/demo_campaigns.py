@@ -1,7 +1,51 @@
-"""Publishing the demo campaigns (filled in once the rule templates and publishing exist)."""
+"""The demo campaigns: the seed templates, scheduled around today and published."""
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from core.extensions import db
+from core.models import Campaign
+
+logger = logging.getLogger(__name__)
+
+DEMO_TEMPLATES = ("icbc_treasure_dig", "qingdao_checkin", "decent_lottery", "pingan_vote_invite", "hengfeng_mgm")
+DEMO_DAYS_BEFORE, DEMO_DAYS_AFTER = 1, 60
+
+
+def around_today(bundle: dict[str, Any]) -> dict[str, Any]:
+    """Move the schedule so the demo is live now (template dates are from the seed campaigns)."""
+    schedule = bundle["schedule"]
+    zone = ZoneInfo(schedule["timezone"])
+    today = datetime.now(zone).replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+    new_start = today - timedelta(days=DEMO_DAYS_BEFORE)
+    shift = new_start - datetime.fromisoformat(schedule["starts_at"]).replace(tzinfo=None)
+    schedule["starts_at"] = new_start.isoformat()
+    schedule["ends_at"] = (today + timedelta(days=DEMO_DAYS_AFTER)).isoformat()
+    for window in schedule.get("windows", []):
+        dates = window.get("dates")
+        if dates:  # one-off windows move with the campaign
+            for edge in ("from", "to"):
+                moved = datetime.fromisoformat(dates[edge]).replace(tzinfo=None) + shift
+                dates[edge] = min(max(moved, new_start), today + timedelta(days=DEMO_DAYS_AFTER)).isoformat()
+    return bundle
+
 
 def publish_demo_campaigns() -> int:
-    return 0
+    from rules.templates import load_template
+    from runtime.publishing import create_campaign, publish_campaign
+
+    published = 0
+    for name in DEMO_TEMPLATES:
+        bundle = around_today(load_template(name))
+        if db.session.scalar(select(Campaign.id).where(Campaign.slug == bundle["slug"])):
+            continue
+        campaign = create_campaign(bundle)
+        publish_campaign(campaign, note="demo data")
+        published += 1
+    return published

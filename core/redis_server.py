@@ -104,7 +104,7 @@ class EmbeddedRedis:
                     f"see {self.directory / 'redis.log'}"
                 )
             if self.is_running():
-                logger.info("embedded redis started", extra={"socket": str(self.socket_path)})
+                logger.debug("embedded redis started", extra={"socket": str(self.socket_path)})
                 return self.url
             time.sleep(0.05)
         self.stop()

@@ -1,0 +1,51 @@
+"""Reading and writing campaign bundle files for import, export and validation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from core.extensions import db
+from core.models import Campaign, CampaignVersion
+
+MAX_BUNDLE_BYTES = 2 * 1024 * 1024
+
+
+class BundleFileError(ValueError):
+    """The file cannot be read as a bundle; the message names the file and the problem."""
+
+
+def read_bundle(path: str) -> dict[str, Any]:
+    file = Path(path)
+    if not file.is_file():
+        raise BundleFileError(f"{path}: no such file")
+    if file.stat().st_size > MAX_BUNDLE_BYTES:
+        raise BundleFileError(f"{path}: larger than {MAX_BUNDLE_BYTES // 1024} KiB")
+    try:
+        data = json.loads(file.read_text("utf-8"))
+    except UnicodeDecodeError:
+        raise BundleFileError(f"{path}: not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise BundleFileError(f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    if not isinstance(data, dict):
+        raise BundleFileError(f"{path}: a bundle is a JSON object, got {type(data).__name__}")
+    return data
+
+
+def find_campaign(slug: str) -> Campaign | None:
+    return db.session.scalar(select(Campaign).where(Campaign.slug == slug))
+
+
+def export_bundle(campaign: Campaign, draft: bool = False) -> dict[str, Any]:
+    """The published snapshot (or the draft when asked, or when nothing is published)."""
+    if not draft and campaign.published_version_id is not None:
+        version = db.session.get(CampaignVersion, campaign.published_version_id)
+        return version.snapshot
+    return campaign.draft
+
+
+def dump_bundle(bundle: dict[str, Any]) -> str:
+    return json.dumps(bundle, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
