@@ -1,0 +1,88 @@
+"""红包 (seed 003): open a packet with a random or fixed amount; share to grab more."""
+
+from __future__ import annotations
+
+from widgets import defaults, forms
+from widgets.base import Widget
+
+
+class RedPacketConfig(forms.PageSchema):
+    greeting = forms.text(
+        "红包祝福语", "Greeting on the packet", "恭喜发财,大吉大利", max_length=20
+    )
+    sender = forms.text(
+        "发红包的人",
+        "From",
+        "",
+        max_length=20,
+        help_zh="留空则显示活动名称",
+        help_en="Empty: the campaign name",
+    )
+    share_bonus = forms.integer("分享得抢红包次数", "Grabs per share", 1, minimum=1, maximum=5)
+    shares_per_day = forms.integer(
+        "每日最多奖励分享次数", "Rewarded shares per day", 3, minimum=1, maximum=20
+    )
+
+
+class RedPacket(Widget):
+    type = "red_packet"
+    name_zh = "抢红包"
+    name_en = "Red packet"
+    description_zh = "拆开红包得到随机或固定金额,分享给好友可再抢。"
+    description_en = "Open a red packet for a random or fixed amount; share to grab more."
+    icon = "🧧"
+    config_schema = RedPacketConfig
+    actions = ("draw", "share")
+    texts = {
+        "open": ("開", "Open"),
+        "yuan": ("元", "CNY"),
+        "grab_more": ("分享再抢一个", "Share to grab another"),
+        "packet_from": ("的红包", "'s red packet"),
+    }
+
+    def customize_bundle(self, bundle, config) -> None:
+        bundle["description"] = (
+            "1. 绑定银行卡的客户可抢1个红包,金额随机。\n"
+            "2. 分享给好友,每次可再抢1个,每天最多3次。\n"
+            "3. 红包金额将在24小时内发放至您的账户。"
+        )
+        bundle["chances"] = defaults.single_kind(
+            initial=1, daily=0, key="grab", name="抢红包", name_en="Grab"
+        )
+        bundle["prizes"] = [
+            defaults.prize(
+                "big_packet",
+                "88元大红包",
+                "¥88 red packet",
+                1,
+                20,
+                88.0,
+                {"kind": "red_packet", "mode": "fixed", "amount": 88},
+            ),
+            defaults.prize(
+                "packet",
+                "随机红包",
+                "Random red packet",
+                60,
+                10000,
+                2.0,
+                {"kind": "red_packet", "mode": "random", "min": 0.3, "max": 8.88},
+            ),
+            defaults.prize(
+                "small_packet",
+                "0.88元红包",
+                "¥0.88 red packet",
+                39,
+                None,
+                0.88,
+                {"kind": "red_packet", "mode": "fixed", "amount": 0.88},
+                fallback=True,
+            ),
+        ]
+        bundle["limits"]["shares_rewarded_per_day"] = config["shares_per_day"]
+        bundle["rules"] = [
+            defaults.share_rule("grab", config["share_bonus"], config["shares_per_day"])
+        ]
+
+
+WIDGET = RedPacket()

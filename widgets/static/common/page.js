@@ -1,0 +1,357 @@
+/* Campaign Studio participant page: token, API calls, errors, chances, my prizes, sharing.
+ * Every outcome comes from the server; this file never picks a prize (except the clearly
+ * marked preview, which fakes answers with sample data and calls nothing). */
+(function () {
+  "use strict";
+
+  var data = JSON.parse(document.getElementById("campaign-data").textContent);
+  var T = data.texts, E = data.errors, slug = data.slug;
+  var base = data.api_base + "/campaigns/" + encodeURIComponent(slug);
+  var memory = {};
+
+  function store(key, value) {
+    try {
+      if (value === undefined) return window.sessionStorage.getItem(key);
+      if (value === null) window.sessionStorage.removeItem(key);
+      else window.sessionStorage.setItem(key, value);
+    } catch (e) {  // storage disabled in some web views: keep it for this page only
+      if (value === undefined) return memory[key] || null;
+      memory[key] = value;
+    }
+    return value;
+  }
+
+  /* The app opens /c/<slug>#token=<JWT>: keep the token for the session, drop it from the URL
+   * (and so from history, screenshots and any link copied from the address bar). */
+  function takeToken() {
+    var match = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+    if (match) {
+      store("cs.token", decodeURIComponent(match[1]));
+      history.replaceState(null, "", location.pathname + location.search);
+    }
+    var ref = new URLSearchParams(location.search).get("ref");
+    if (ref && /^[A-Za-z0-9_-]{3,32}$/.test(ref)) store("cs.ref." + slug, ref);
+    return store("cs.token");
+  }
+
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = new Uint8Array(16);
+    crypto.getRandomValues(b);
+    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); });
+    return h.slice(0, 4).join("") + "-" + h.slice(4, 6).join("") + "-" + h.slice(6, 8).join("") +
+      "-" + h.slice(8, 10).join("") + "-" + h.slice(10).join("");
+  }
+
+  function Problem(status, body) {
+    this.status = status;
+    this.code = (body && body.code) || (status === 0 ? "network" : "unknown");
+    this.detail = (body && body.detail) || "";
+    this.body = body || {};
+  }
+
+  function message(problem) {
+    if (!(problem instanceof Problem)) return E.unknown;
+    var code = problem.code;
+    if ((code === "not_eligible" || code === "denied") && problem.detail) return problem.detail;
+    if (code === "validation_error" && problem.body.errors && problem.body.errors.length) {
+      return E.validation_error + ": " + problem.body.errors.map(function (e) {
+        return e.message;
+      }).join("; ");
+    }
+    return E[code] || problem.detail || E.unknown;
+  }
+
+  var token = null;
+  var fake = data.preview ? window.CSPreview && window.CSPreview(data) : null;
+
+  function request(method, path, body, key) {
+    if (data.preview) return fake(method, path, body);
+    var headers = {"Accept": "application/json, application/problem+json"};
+    if (token) headers.Authorization = "Bearer " + token;
+    if (method !== "GET") {
+      headers["Content-Type"] = "application/json";
+      headers["Idempotency-Key"] = key;
+    }
+    return fetch(path, {method: method, headers: headers, cache: "no-store", credentials: "omit",
+                        body: method === "GET" ? undefined : JSON.stringify(body || {})})
+      .then(function (res) {
+        return res.text().then(function (text) {
+          var json = {};
+          try { json = text ? JSON.parse(text) : {}; } catch (e) { json = {}; }
+          if (!res.ok) throw new Problem(res.status, json);
+          return json;
+        });
+      }, function () { throw new Problem(0, null); });
+  }
+
+  /* Writes carry an Idempotency-Key; a network failure is retried once with the same key, so
+   * a draw that did happen is answered again instead of drawn twice. */
+  function write(path, body) {
+    var key = uuid();
+    return request("POST", path, body, key).catch(function (problem) {
+      if (!(problem instanceof Problem) || problem.status !== 0) throw problem;
+      return new Promise(function (r) { setTimeout(r, 800); }).then(function () {
+        return request("POST", path, body, key);
+      });
+    });
+  }
+
+  function $(id) { return document.getElementById(id); }
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  function kindName(key) {
+    for (var i = 0; i < data.chance_kinds.length; i++) {
+      var k = data.chance_kinds[i];
+      if (k.key === key) return data.lang === "en" && k.name_en ? k.name_en : k.name;
+    }
+    return key;
+  }
+
+  function prize(key) {
+    for (var i = 0; i < data.prizes.length; i++) if (data.prizes[i].key === key) return data.prizes[i];
+    return null;
+  }
+
+  function prizeName(key, fallback) {
+    var p = prize(key);
+    if (!p) return fallback || key || "";
+    return data.lang === "en" && p.name_en ? p.name_en : p.name;
+  }
+
+  function normalizeMe(raw) {
+    var chances = {}, total = 0;
+    var source = raw.chances || {};
+    if (Array.isArray(source)) {
+      source.forEach(function (c) { chances[c.kind || c.key] = c.left !== undefined ? c.left : c.count; });
+    } else {
+      Object.keys(source).forEach(function (k) {
+        var v = source[k];
+        chances[k] = typeof v === "object" && v ? (v.left !== undefined ? v.left : v.count) : v;
+      });
+    }
+    Object.keys(chances).forEach(function (k) { total += Number(chances[k]) || 0; });
+    raw.chances = chances;
+    raw.chances_total = total;
+    return raw;
+  }
+
+  function renderChances(me) {
+    var bar = $("chance-bar");
+    var kinds = data.chance_kinds.length ? data.chance_kinds.map(function (k) { return k.key; })
+      : Object.keys(me.chances);
+    if (!kinds.length || data.actions.indexOf("draw") < 0) return;
+    bar.textContent = "";
+    bar.appendChild(el("span", "chance-label", T.chances_left));
+    kinds.forEach(function (key) {
+      var item = el("span", "chance-item kind-" + key);
+      item.setAttribute("data-kind", key);
+      if (kinds.length > 1) item.appendChild(el("span", "chance-name", kindName(key)));
+      item.appendChild(el("b", "chance-count", String(me.chances[key] || 0)));
+      bar.appendChild(item);
+    });
+    bar.hidden = false;
+  }
+
+  var STATUS_CLASS = {pending: "wait", issuing: "wait", issued: "ok", failed: "bad", cancelled: "bad"};
+
+  function renderRewards(list) {
+    var ul = $("my-prizes");
+    ul.textContent = "";
+    if (!list.length) { ul.appendChild(el("li", "muted", T.no_prizes)); return; }
+    list.forEach(function (r) {
+      var li = el("li", "reward");
+      li.setAttribute("data-reward", r.id === undefined ? "" : String(r.id));
+      var name = prizeName(r.prize_key, (r.payload && r.payload.prize_name) || r.kind);
+      li.appendChild(el("span", "reward-name", name));
+      var status = el("span", "badge badge-" + (STATUS_CLASS[r.status] || "wait"),
+        T["status_" + r.status] || r.status);
+      li.appendChild(status);
+      var result = r.result || r.redemption || {};
+      var code = result.code || result.coupon_code;
+      if (code) li.appendChild(el("span", "reward-detail", T.redeem_code + ": " + code));
+      var amount = result.amount || (r.payload && r.payload.amount);
+      if (amount && r.kind === "red_packet") li.appendChild(el("span", "reward-detail", "¥" + amount));
+      if (amount && r.kind === "points") li.appendChild(el("span", "reward-detail", "+" + amount + " " + T.points));
+      ul.appendChild(li);
+    });
+  }
+
+  function modal(opts) {
+    $("modal-icon").textContent = opts.icon || "";
+    $("modal-title").textContent = opts.title || "";
+    $("modal-body").textContent = opts.body || "";
+    $("modal").className = "modal" + (opts.tone ? " modal-" + opts.tone : "");
+    $("modal").hidden = false;
+    CS.onModalClose = opts.onClose || null;
+    $("modal-close").focus();
+  }
+
+  var toastTimer = null;
+  function toast(text) {
+    var node = $("toast");
+    node.textContent = text;
+    node.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(function () { node.hidden = true; }, 2600);
+  }
+
+  function notice(text) {
+    var node = $("notice");
+    node.textContent = text;
+    node.hidden = !text;
+  }
+
+  var BLOCKING = {not_eligible: 1, campaign_not_live: 1, invalid_token: 1, not_found: 1};
+
+  function showError(problem) {
+    var text = message(problem);
+    if (problem instanceof Problem && BLOCKING[problem.code]) notice(text);
+    modal({icon: "!", title: text, body: "", tone: "error"});
+    document.body.setAttribute("data-last-error", problem && problem.code || "unknown");
+    return problem;
+  }
+
+  function refresh() {
+    return request("GET", base + "/me").then(function (raw) {
+      var me = normalizeMe(raw);
+      CS.me = me;
+      renderChances(me);
+      if (CS.widget && CS.widget.onState) CS.widget.onState(me);
+      return me;
+    });
+  }
+
+  function loadRewards() {
+    return request("GET", data.api_base + "/me/rewards").then(function (raw) {
+      var list = Array.isArray(raw) ? raw : (raw.items || raw.rewards || []);
+      list = list.filter(function (r) { return !r.campaign || r.campaign === slug || r.campaign.slug === slug; });
+      renderRewards(list);
+      return list;
+    }).catch(function () { return []; });
+  }
+
+  function acceptReferral() {
+    var code = store("cs.ref." + slug);
+    if (!code || (CS.me && code === CS.me.referral_code)) return null;
+    return write(base + "/referrals", {code: code}).then(function () {
+      store("cs.ref." + slug, null);
+      toast(T.invited_by);
+    }, function (problem) {
+      store("cs.ref." + slug, null);  // a bad or own code is not worth a second try
+      return problem;
+    });
+  }
+
+  function shareUrl() {
+    var code = CS.me && CS.me.referral_code;
+    var link = CS.me && CS.me.share_link;
+    if (link) return new URL(link, location.origin).href;
+    return location.origin + location.pathname + (code ? "?ref=" + encodeURIComponent(code) : "");
+  }
+
+  function copy(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    return new Promise(function (resolve, reject) {
+      var area = el("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed"; area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      document.body.removeChild(area);
+      if (ok) resolve(); else reject(new Error("copy"));
+    });
+  }
+
+  /* Share with the phone's share sheet when it has one, else copy the link; then tell the
+   * runtime, which decides whether the share earns anything. */
+  function share() {
+    var url = shareUrl();
+    var title = data.lang === "en" && data.name_en ? data.name_en : data.name;
+    var shared = navigator.share && !data.preview
+      ? navigator.share({title: title, text: data.config.headline || title, url: url})
+          .then(function () { return "other"; })
+      : copy(url).then(function () { toast(T.copied); return "link"; }, function () {
+          modal({title: T.copy_failed, body: url}); return "link";
+        });
+    return shared.then(function (channel) {
+      return write(base + "/share", {share_channel: channel});
+    }).then(function (answer) {
+      toast(T.shared);
+      return refresh().then(function () { return answer; });
+    }).catch(function (problem) {
+      if (problem && problem.name === "AbortError") return null;
+      showError(problem);
+      return null;
+    });
+  }
+
+  function normalizeDraw(raw) {
+    var p = raw.prize || {};
+    var key = raw.prize_key || p.key || null;
+    var reward = raw.reward || {};
+    var amount = raw.amount || reward.amount || (prize(key) && prize(key).amount) || null;
+    return {raw: raw, prizeKey: key, won: raw.won !== undefined ? !!raw.won : !!key,
+            name: prizeName(key, raw.prize_name || p.name), amount: amount,
+            fallback: !!(prize(key) && prize(key).fallback)};
+  }
+
+  function draw(kind) {
+    var body = {};
+    if (kind) body.chance_kind = kind;
+    return write(base + "/draw", body).then(normalizeDraw);
+  }
+
+  function showResult(result) {
+    var body = result.amount ? "¥" + result.amount : "";
+    modal({icon: result.won && !result.fallback ? "🎉" : "🍀",
+           title: (result.won ? T.congrats + " " : "") + result.name, body: body,
+           tone: result.won ? "win" : "plain"});
+    document.body.setAttribute("data-last-prize", result.prizeKey || "");
+  }
+
+  function after() {
+    return refresh().then(loadRewards).catch(showError);
+  }
+
+  function start(widget) {
+    CS.widget = widget;
+    $("modal-close").addEventListener("click", function () {
+      $("modal").hidden = true;
+      if (CS.onModalClose) { var f = CS.onModalClose; CS.onModalClose = null; f(); }
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-share]"), function (b) {
+      b.addEventListener("click", share);
+    });
+    token = takeToken();
+    if (!data.preview && !token) {
+      notice(E.invalid_token);
+      document.body.setAttribute("data-state", "blocked");
+      return;
+    }
+    write(base + "/join", {}).then(acceptReferral).then(refresh).then(function () {
+      document.body.setAttribute("data-state", "ready");
+      return loadRewards();
+    }).catch(function (problem) {
+      document.body.setAttribute("data-state", "blocked");
+      showError(problem);
+      if (widget.onBlocked) widget.onBlocked(problem);
+    });
+  }
+
+  window.CS = {data: data, T: T, E: E, base: base, me: null, start: start, draw: draw,
+               share: share, refresh: refresh, after: after, loadRewards: loadRewards,
+               write: write, request: request, showError: showError, showResult: showResult,
+               modal: modal, toast: toast, notice: notice, message: message, copy: copy,
+               shareUrl: shareUrl, prize: prize, prizeName: prizeName, kindName: kindName,
+               el: el, Problem: Problem};
+})();
