@@ -32,7 +32,7 @@ def init_admin(app: Flask) -> None:
             db,
             name=lazy("Published versions"),
             endpoint="versions",
-            category=lazy("Campaigns"),
+            category=lazy("Audit"),
         )
     )
     admin.add_view(
@@ -56,4 +56,6 @@ def init_admin(app: Flask) -> None:
             category=lazy("Organisation"),
         )
     )
-    admin.add_view(AuditView(AuditEntry, db, name=lazy("Audit log"), endpoint="audit"))
+    admin.add_view(
+        AuditView(AuditEntry, db, name=lazy("Audit log"), endpoint="audit", category=lazy("Audit"))
+    )

@@ -29,7 +29,9 @@ def read_bundle(path: str) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise BundleFileError(f"{path}: not UTF-8 text") from None
     except json.JSONDecodeError as exc:
-        raise BundleFileError(f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        raise BundleFileError(
+            f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
     if not isinstance(data, dict):
         raise BundleFileError(f"{path}: a bundle is a JSON object, got {type(data).__name__}")
     return data

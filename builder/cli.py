@@ -7,7 +7,13 @@ import json
 import click
 from flask.cli import with_appcontext
 
-from builder.campaign_files import BundleFileError, dump_bundle, export_bundle, find_campaign, read_bundle
+from builder.campaign_files import (
+    BundleFileError,
+    dump_bundle,
+    export_bundle,
+    find_campaign,
+    read_bundle,
+)
 from core.extensions import db
 
 
@@ -48,7 +54,9 @@ def campaign_validate(file: str):
     problems = validate_bundle(read_or_fail(file))
     if problems:
         click.echo(f"{file}: {len(problems)} problem(s)", err=True)
-        click.echo(problems_text([{"path": p.path, "message": p.message} for p in problems]), err=True)
+        click.echo(
+            problems_text([{"path": p.path, "message": p.message} for p in problems]), err=True
+        )
         raise SystemExit(1)
     click.echo(f"{file}: valid")
 
@@ -85,11 +93,17 @@ def campaign_export(slug: str, draft: bool):
     click.echo(dump_bundle(export_bundle(found, draft)), nl=False)
 
 
-@campaign.command("simulate", help="Simulate draws: prize distribution, cost against budget, stock-outs.")
+@campaign.command(
+    "simulate", help="Simulate draws: prize distribution, cost against budget, stock-outs."
+)
 @click.argument("slug")
 @click.option("--draws", type=click.IntRange(1, 5_000_000), default=100_000, show_default=True)
-@click.option("--per-person", type=click.IntRange(1, 10_000), default=None,
-              help="Draws per simulated participant (default: their starting chances).")
+@click.option(
+    "--per-person",
+    type=click.IntRange(1, 10_000),
+    default=None,
+    help="Draws per simulated participant (default: their starting chances).",
+)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @with_appcontext
@@ -103,8 +117,14 @@ def campaign_simulate(slug: str, draws: int, per_person: int | None, seed: int, 
     if per_person is None:
         per_person = max(1, sum(kind.get("initial", 0) for kind in bundle["chances"]["kinds"]))
     participants = max(1, -(-draws // per_person))
-    report = simulate(bundle, participants=participants, draws_per_participant=per_person, seed=seed)
-    click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json else format_report(report))
+    report = simulate(
+        bundle, participants=participants, draws_per_participant=per_person, seed=seed
+    )
+    click.echo(
+        json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+        if as_json
+        else format_report(report)
+    )
 
 
 def format_report(report) -> str:

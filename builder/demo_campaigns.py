@@ -14,7 +14,13 @@ from core.models import Campaign
 
 logger = logging.getLogger(__name__)
 
-DEMO_TEMPLATES = ("icbc_treasure_dig", "qingdao_checkin", "decent_lottery", "pingan_vote_invite", "hengfeng_mgm")
+DEMO_TEMPLATES = (
+    "icbc_treasure_dig",
+    "qingdao_checkin",
+    "decent_lottery",
+    "pingan_vote_invite",
+    "hengfeng_mgm",
+)
 DEMO_DAYS_BEFORE, DEMO_DAYS_AFTER = 1, 60
 
 
@@ -32,7 +38,9 @@ def around_today(bundle: dict[str, Any]) -> dict[str, Any]:
         if dates:  # one-off windows move with the campaign
             for edge in ("from", "to"):
                 moved = datetime.fromisoformat(dates[edge]).replace(tzinfo=None) + shift
-                dates[edge] = min(max(moved, new_start), today + timedelta(days=DEMO_DAYS_AFTER)).isoformat()
+                dates[edge] = min(
+                    max(moved, new_start), today + timedelta(days=DEMO_DAYS_AFTER)
+                ).isoformat()
     return bundle
 
 

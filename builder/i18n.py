@@ -64,6 +64,7 @@ ZH = {
     "Content hash": "内容指纹",
     "Note": "说明",
     "Participant link": "参与链接",
+    "Audit": "审计",
 }
 
 STATUS_ZH = {
@@ -119,3 +120,16 @@ class LazyText:
 
 def lazy(text: str) -> LazyText:
     return LazyText(text)
+
+
+def local_time(value) -> str:
+    """A UTC datetime shown in the studio's zone (STUDIO_TIMEZONE), to the minute."""
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app
+
+    if value is None:
+        return ""
+    return value.astimezone(ZoneInfo(current_app.config["STUDIO_TIMEZONE"])).strftime(
+        "%Y-%m-%d %H:%M"
+    )

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import abort, redirect, request, url_for
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.form import SecureForm
+from flask_admin.model import typefmt
 from flask_login import current_user
 
 from builder.auth import branch_scope
+from builder.i18n import local_time
 from core.roles import has_permission
 
 
@@ -29,8 +33,16 @@ class SecureViewMixin:
         abort(403)
 
 
+LOCAL_TIME_FORMATTERS = {
+    **typefmt.BASE_FORMATTERS,
+    datetime: lambda view, value, name: local_time(value),
+}
+
+
 class StudioModelView(SecureViewMixin, ModelView):
     form_base_class = SecureForm
+    column_type_formatters = LOCAL_TIME_FORMATTERS
+    column_type_formatters_detail = LOCAL_TIME_FORMATTERS
     page_size = 25
     can_view_details = True
     can_export = False
