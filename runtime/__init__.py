@@ -8,6 +8,8 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from runtime.api import init_api
     from runtime.loader import RuntimeCache
+    from runtime.pages import bp as pages_bp
 
     app.extensions["runtime_cache"] = RuntimeCache()
     init_api(app)
+    app.register_blueprint(pages_bp)
