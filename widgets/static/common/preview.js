@@ -44,16 +44,16 @@ window.CSPreview = function (data) {
     "POST /referrals": function () { return ok({}); },
     "POST /check-in": function () {
       if (me.checked_in_today) return fail(409, "already_checked_in");
-      me.checked_in_today = true; me.checkin_streak += 1; me.checkins_total += 1; me.points += 10;
-      return ok({points_awarded: 10, checkin_streak: me.checkin_streak});
+      me.checked_in_today = true; me.streak += 1; me.checkins += 1; me.points += 10;
+      return ok({counted: true, granted: {}, points: 10, messages: [], streak: me.streak});
     },
     "POST /votes": function (body) {
       if ((me.votes_today || 0) >= (data.config.votes_per_day || 3)) return fail(403, "vote_limit");
       me.votes_today = (me.votes_today || 0) + 1;
       counts[body.candidate] = (counts[body.candidate] || 0) + 1;
-      return ok({counts: counts});
+      return ok({counted: true, granted: {}, points: 0, messages: [], count: counts[body.candidate]});
     },
-    "POST /leads": function () { return ok({accepted: true}); },
+    "POST /leads": function () { return ok({lead_id: 1, messages: []}); },
     "GET /votes": function () { return ok({counts: counts}); },
     "GET ": function () { return ok({votes: counts}); }
   };
