@@ -116,7 +116,8 @@ class CompiledCampaign:
         for rule in rules:
             if rule.predicate is None or rule.predicate(variables):
                 fired.append(rule.id)
-                actions.extend((name, dict(params)) for name, params in rule.actions)
+                for name, params in rule.actions:
+                    actions.append((name, params.copy()))
         return Outcome(trigger, actions, fired, rules, variables)
 
     def audience_allows(self, variables: Mapping[str, Any], participant_id: str

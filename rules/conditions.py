@@ -134,12 +134,50 @@ def _select_value(vs: dict[str, Any], name: str) -> Any:
     return v
 
 
+def _lowered(items: Any) -> set[str]:
+    """Lower-cased text items: for text operands, SelectType.contains is membership in this."""
+    return {i.lower() for i in items if isinstance(i, str)}
+
+
 def _select(name: str, op: str, const: Any) -> Pred:
-    if op == "contains":
-        return lambda vs: contains(_select_value(vs, name), const)
-    if op == "does_not_contain":
-        return lambda vs: not contains(_select_value(vs, name), const)
+    if op in ("contains", "does_not_contain"):
+        negate = op == "does_not_contain"
+        if isinstance(const, str):
+            low = const.lower()
+
+            def contains_text(vs: dict[str, Any]) -> bool:
+                return (low in _lowered(_select_value(vs, name))) is not negate
+            return contains_text
+        return lambda vs: contains(_select_value(vs, name), const) is not negate
     others = list(const)
+    if all(isinstance(o, str) for o in others):
+        return _select_multiple_text(name, op, [o.lower() for o in others])
+    return _select_multiple(name, op, others)
+
+
+def _select_multiple_text(name: str, op: str, lows: list[str]) -> Pred:
+    """select_multiple operators when every operand is text: set membership, same answers."""
+    if op == "is_contained_by":
+        allowed = set(lows)
+        return lambda vs: all(isinstance(x, str) and x.lower() in allowed
+                              for x in _select_value(vs, name))
+    if op == "contains_all":
+        def contains_all(vs: dict[str, Any]) -> bool:
+            have = _lowered(_select_value(vs, name))
+            return all(o in have for o in lows)
+        return contains_all
+    if op == "shares_at_least_one_element_with":
+        return lambda vs: not _lowered(_select_value(vs, name)).isdisjoint(lows)
+    if op == "shares_no_elements_with":
+        return lambda vs: _lowered(_select_value(vs, name)).isdisjoint(lows)
+
+    def exactly_one(vs: dict[str, Any]) -> bool:
+        have = _lowered(_select_value(vs, name))
+        return sum(o in have for o in lows) == 1
+    return exactly_one
+
+
+def _select_multiple(name: str, op: str, others: list[Any]) -> Pred:
     if op == "contains_all":
         return lambda vs: all(contains(_select_value(vs, name), o) for o in others)
     if op == "is_contained_by":
