@@ -174,7 +174,7 @@ class MonthlySchema(Base):
 
 
 class DatesSchema(Base):
-    from_ = StrictStr(required=True, data_key="from", validate=_datetime)
+    from_ = StrictStr(required=True, data_key="from", attribute="from", validate=_datetime)
     to = StrictStr(required=True, validate=_datetime)
 
 
