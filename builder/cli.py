@@ -21,12 +21,14 @@ from core.extensions import db
 @with_appcontext
 def demo():
     from builder.demo import load_demo
+    from runtime.publishing import CampaignError
 
     try:
         summary = load_demo()
-    except Exception:
+    except CampaignError as exc:
         db.session.rollback()
-        raise
+        click.echo(f"demo: a demo campaign was refused: {exc.detail}", err=True)
+        raise SystemExit(1) from None
     click.echo("demo loaded: " + ", ".join(f"{count} {name}" for name, count in summary.items()))
 
 
