@@ -21,11 +21,11 @@ from flask import current_app, request
 from sqlalchemy import select
 
 from core.accounts import AccountError, secret_for
-from core.db import read_only
 from core.errors import ApiProblem
 from core.extensions import db
 from core.models import Channel
 from runtime.loader import cache
+from runtime.reads import reading
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def channel_secret(key: str) -> ChannelSecret | None:
     now = time.monotonic()
     if entry is not None and entry.expires > now:
         return entry
-    with read_only(db.session):
+    with reading():
         channel = db.session.scalar(select(Channel).where(Channel.key == key))
         if channel is None or not channel.active:
             store.pop(key, None)

@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core.db import read_only
 from core.extensions import db
 from core.models import Branch
+from runtime.reads import reading
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -22,7 +22,7 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def nearby(lat: float, lon: float, limit: int = 5) -> list[dict[str, Any]]:
-    with read_only(db.session):
+    with reading():
         rows = db.session.scalars(
             select(Branch).where(Branch.latitude.is_not(None), Branch.longitude.is_not(None))
         ).all()

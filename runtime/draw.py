@@ -20,7 +20,6 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.db import read_only
 from core.errors import ApiProblem
 from core.extensions import db
 from core.models import ChanceEntry, Draw, Prize, Reward, utcnow
@@ -30,6 +29,7 @@ from runtime.auth import Principal
 from runtime.grants import ensure_daily_grants
 from runtime.loader import CampaignRef, LiveVersion, require_live
 from runtime.members import Member, require_member
+from runtime.reads import reading
 from runtime.variables import build_variables
 
 logger = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ def prize_spec(live: LiveVersion, key: str | None) -> dict[str, Any] | None:
 
 
 def _existing_answer(participant_id: int, key: str) -> dict[str, Any] | None:
-    with read_only(db.session):
+    with reading():
         row = db.session.scalar(
             select(Draw).where(Draw.participant_id == participant_id, Draw.idempotency_key == key)
         )

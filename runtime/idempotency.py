@@ -21,10 +21,10 @@ from flask import current_app, g, jsonify, request
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.db import read_only
 from core.errors import ApiProblem, problem_response
 from core.extensions import db
 from core.models import IdempotencyRecord, utcnow
+from runtime.reads import reading
 
 WAIT_SECONDS = 10.0
 ABANDONED_SECONDS = 60
@@ -53,7 +53,7 @@ def _claim(scope: str, key: str, digest: str) -> IdempotencyRecord | None:
             return None
         except IntegrityError:
             db.session.rollback()
-        with read_only(db.session):
+        with reading():
             existing = db.session.scalar(
                 select(IdempotencyRecord).where(
                     IdempotencyRecord.scope == scope, IdempotencyRecord.key == key
@@ -79,7 +79,7 @@ def _wait(scope: str, key: str) -> IdempotencyRecord | None:
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
         time.sleep(0.05)
-        with read_only(db.session):
+        with reading():
             row = db.session.scalar(
                 select(IdempotencyRecord).where(
                     IdempotencyRecord.scope == scope, IdempotencyRecord.key == key

@@ -15,10 +15,10 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from core.db import read_only
 from core.errors import ApiProblem
 from core.extensions import db
 from core.models import Campaign, CampaignVersion
+from runtime.reads import reading
 
 MAX_VERSIONS = 256
 
@@ -97,7 +97,7 @@ def campaign_ref(slug: str) -> CampaignRef:
     now = time.monotonic()
     if ref is not None and ref.expires > now:
         return ref
-    with read_only(db.session):
+    with reading():
         row = db.session.execute(
             select(
                 Campaign.id,
@@ -121,7 +121,7 @@ def version(version_id: int, slug: str) -> LiveVersion:
     store = cache()
     live = store.versions.get(version_id)
     if live is None:
-        with read_only(db.session):
+        with reading():
             row = db.session.get(CampaignVersion, version_id)
             if row is None:
                 raise ApiProblem(404, "not_found", "That campaign version does not exist.")

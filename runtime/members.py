@@ -9,12 +9,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from core.db import read_only
 from core.errors import ApiProblem
 from core.extensions import db
 from core.models import Membership, Participant, utcnow
 from runtime.auth import Principal
 from runtime.loader import cache
+from runtime.reads import reading
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
@@ -37,7 +37,7 @@ def find_participant(principal: Principal) -> int | None:
     known = cache().participants.get(key)
     if known is not None:
         return known
-    with read_only(db.session):
+    with reading():
         found = db.session.scalar(
             select(Participant.id).where(
                 Participant.channel_id == principal.channel_id,
@@ -83,7 +83,7 @@ def find_member(campaign_id: int, participant_id: int | None) -> Member | None:
     known = cache().members.get(key)
     if known is not None:
         return known
-    with read_only(db.session):
+    with reading():
         row = db.session.scalar(
             select(Membership).where(
                 Membership.campaign_id == campaign_id, Membership.participant_id == participant_id

@@ -6,13 +6,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core.db import read_only
 from core.extensions import db
 from core.models import Campaign, Draw, Reward
 from runtime import hotstate
 from runtime.auth import Principal
 from runtime.loader import LiveVersion
 from runtime.members import find_member, find_participant
+from runtime.reads import reading
 
 
 def points_balance(participant_id: int) -> int:
@@ -23,7 +23,7 @@ def points_balance(participant_id: int) -> int:
         balance = None
     if balance is not None:
         return int(balance(participant_id))
-    with read_only(db.session):
+    with reading():
         payloads = db.session.scalars(
             select(Reward.payload).where(
                 Reward.participant_id == participant_id,
@@ -55,7 +55,7 @@ def campaign_state(live: LiveVersion, principal: Principal) -> dict[str, Any]:
         }
     person = hotstate.person_state(live.campaign_id, member.participant_id)
     day = utcnow_day(live)
-    with read_only(db.session):
+    with reading():
         draws = db.session.execute(
             select(Draw.id, Draw.prize_key, Draw.won, Draw.created_at)
             .where(
@@ -90,7 +90,7 @@ def rewards(principal: Principal) -> list[dict[str, Any]]:
     pid = find_participant(principal)
     if pid is None:
         return []
-    with read_only(db.session):
+    with reading():
         rows = db.session.execute(
             select(Reward, Campaign.slug)
             .join(Campaign, Campaign.id == Reward.campaign_id)

@@ -10,9 +10,6 @@ import http
 from flask import Flask
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
-from werkzeug.exceptions import UnprocessableEntity
-
-from core.errors import problem_response
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -35,31 +32,6 @@ class ProblemApi(Api):
         response = {"description": "A problem (RFC 9457)", "schema": ProblemSchema}
         prepare_response(response, self.spec, PROBLEM_JSON)
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
-
-
-def flatten_messages(messages, path: str = ""):
-    """webargs/marshmallow messages -> [{path, message}]."""
-    if isinstance(messages, dict):
-        for key, value in messages.items():
-            if key in ("json", "query", "headers", "_schema") and not path:
-                yield from flatten_messages(value, "" if key in ("json", "_schema") else key)
-            else:
-                yield from flatten_messages(value, f"{path}.{key}" if path else str(key))
-    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        for message in messages:
-            yield {"path": path, "message": message}
-    elif isinstance(messages, list):
-        for message in messages:
-            yield from flatten_messages(message, path)
-    else:
-        yield {"path": path, "message": str(messages)}
-
-
-def handle_unprocessable(exc: UnprocessableEntity):
-    messages = (getattr(exc, "data", None) or {}).get("messages", {})
-    errors = list(flatten_messages(messages)) or [{"path": "", "message": "Invalid request."}]
-    detail = "; ".join(f"{e['path'] or '(body)'}: {e['message']}" for e in errors[:5])
-    return problem_response(422, "validation_error", detail, errors=errors)
 
 
 def init_api(app: Flask) -> None:
@@ -88,6 +60,5 @@ def init_api(app: Flask) -> None:
     )
     api = ProblemApi(app)
     for module in (campaigns, me, branches, events):
-        module.blp.register_error_handler(UnprocessableEntity, handle_unprocessable)
         api.register_blueprint(module.blp)
     app.extensions["runtime_api"] = api

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
+from werkzeug.exceptions import UnprocessableEntity
 
 from core.extensions import limiter
 from runtime import activities, draw, loader, participation
@@ -16,8 +17,10 @@ from runtime.api.common import (
     principal,
     rate_limit_key,
 )
+from runtime.api.problems import handle_unprocessable
 
 blp = Blueprint("api_campaigns", __name__, url_prefix="/api/v1", description="Campaigns")
+blp.register_error_handler(UnprocessableEntity, handle_unprocessable)
 limiter.limit(participant_limit, key_func=rate_limit_key)(blp)
 limiter.limit(ip_limit)(blp)
 WRITE_DOC = {"security": BEARER, "parameters": [IDEMPOTENCY_HEADER]}

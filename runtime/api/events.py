@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
+from werkzeug.exceptions import UnprocessableEntity
 
 from core.extensions import limiter
 from runtime.api import schemas as s
 from runtime.api.common import ip_limit
+from runtime.api.problems import handle_unprocessable
 from runtime.auth import verify_event_signature
 from runtime.events import accept_event
 
 blp = Blueprint("api_events", __name__, url_prefix="/api/v1", description="Server events")
+blp.register_error_handler(UnprocessableEntity, handle_unprocessable)
 limiter.limit(ip_limit)(blp)
 
 SIGNATURE_HEADERS = [

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
+from werkzeug.exceptions import UnprocessableEntity
 
 from core.extensions import limiter
 from runtime import loader, state
 from runtime.api import schemas as s
 from runtime.api.common import BEARER, ip_limit, participant_limit, principal, rate_limit_key
+from runtime.api.problems import handle_unprocessable
 
 blp = Blueprint("api_me", __name__, url_prefix="/api/v1", description="My state")
+blp.register_error_handler(UnprocessableEntity, handle_unprocessable)
 limiter.limit(participant_limit, key_func=rate_limit_key)(blp)
 limiter.limit(ip_limit)(blp)
 
