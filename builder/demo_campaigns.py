@@ -51,9 +51,11 @@ def publish_demo_campaigns() -> int:
     published = 0
     for name in DEMO_TEMPLATES:
         bundle = around_today(load_template(name))
-        if db.session.scalar(select(Campaign.id).where(Campaign.slug == bundle["slug"])):
+        campaign = db.session.scalar(select(Campaign).where(Campaign.slug == bundle["slug"]))
+        if campaign is not None and campaign.published_version_id is not None:
             continue
-        campaign = create_campaign(bundle)
+        # a draft left by an interrupted run is published rather than skipped
+        campaign = campaign or create_campaign(bundle)
         publish_campaign(campaign, note="demo data")
         published += 1
     return published
