@@ -1,0 +1,49 @@
+"""Demo data: idempotent, live campaigns around today, participant links with valid tokens."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import jwt
+from sqlalchemy import func, select
+
+from builder.demo import DEMO_CHANNEL, demo_links, load_demo
+from builder.demo_campaigns import DEMO_TEMPLATES, around_today
+from core.accounts import secret_for
+from core.models import Campaign, CampaignVersion, Channel
+from rules.templates import load_template
+
+
+def test_demo_publishes_every_seed_campaign_once(db):
+    first = load_demo()
+    assert first["campaigns"] == len(DEMO_TEMPLATES)
+    assert load_demo()["campaigns"] == 0
+    live = db.session.scalars(select(Campaign).where(Campaign.status == "live")).all()
+    assert len(live) == len(DEMO_TEMPLATES)
+    assert db.session.scalar(select(func.count()).select_from(CampaignVersion)) == len(
+        DEMO_TEMPLATES
+    )
+    assert "icbc-treasure-dig" in {c.slug for c in live}
+
+
+def test_demo_links_carry_a_token_signed_by_the_demo_channel(db):
+    load_demo()
+    links = demo_links("http://127.0.0.1:5000")
+    assert len(links) == len(DEMO_TEMPLATES)
+    channel = db.session.scalar(select(Channel).where(Channel.name == DEMO_CHANNEL))
+    for _name, url in links:
+        path, token = url.split("#token=")
+        assert path.startswith("http://127.0.0.1:5000/c/")
+        claims = jwt.decode(token, secret_for(channel), algorithms=["HS256"])
+        assert claims["iss"] == channel.key
+
+
+def test_around_today_makes_the_campaign_live_now_and_keeps_one_off_windows_inside():
+    bundle = around_today(load_template("pingan_vote_invite"))
+    zone = ZoneInfo(bundle["schedule"]["timezone"])
+    now = datetime.now(zone).replace(tzinfo=None)
+    start = datetime.fromisoformat(bundle["schedule"]["starts_at"])
+    end = datetime.fromisoformat(bundle["schedule"]["ends_at"])
+    assert start < now < end
+    for window in bundle["schedule"]["windows"]:
+        if "dates" in window:
+            assert start <= datetime.fromisoformat(window["dates"]["from"]) < end
