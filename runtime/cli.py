@@ -23,5 +23,21 @@ def worker(burst: bool, queues: tuple[str, ...]):
     run_worker(current_app._get_current_object(), list(queues) or None, burst=burst)
 
 
+@click.command(help="Rebuild or repair Redis hot state (stock, chances, counters) from the ledger.")
+@click.argument("slug", required=False)
+@with_appcontext
+def reconcile(slug: str | None):
+    from runtime.reconcile import reconcile as run
+
+    try:
+        results = run(slug)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from None
+    for item in results:
+        drift = ", ".join(f"{k}: {a} -> {b}" for k, (a, b) in item["stock_drift"].items())
+        click.echo(f"{item['slug']}: {item['people']} participants; stock drift: {drift or 'none'}")
+
+
 def register(group: click.Group) -> None:
     group.add_command(worker)
+    group.add_command(reconcile)

@@ -17,7 +17,7 @@ import hashlib
 import time
 from datetime import timedelta
 
-from flask import current_app, g, jsonify, request
+from flask import current_app, jsonify, request
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -139,7 +139,7 @@ def idempotent(view):
                     {"path": "header.Idempotency-Key", "message": "1-128 printable characters"}
                 ],
             )
-        principal = g.principal
+        principal = request.environ["studio.principal"]
         scope = f"p:{principal.channel_id}:{principal.sub}"
         digest = request_hash()
         existing = _claim(scope, key, digest)
@@ -159,7 +159,7 @@ def idempotent(view):
                         "The first request with this key is still running.",
                     )
             return _replay(existing)
-        g.idempotency_key = key
+        request.environ["studio.idempotency_key"] = key
         try:
             response = view(*args, **kwargs)
         except ApiProblem as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask_smorest import Blueprint
 from werkzeug.exceptions import UnprocessableEntity
 
@@ -71,10 +72,9 @@ def join(body: dict, slug: str):
 @blp.response(200, s.DrawResult)
 def draw_view(body: dict, slug: str):
     """Draw once with a chance of `chance_kind` (default kind if omitted)."""
-    from flask import g
-
     ref, live = loader.load(slug)
-    return draw.run_draw(ref, live, principal(), body.get("chance_kind"), g.get("idempotency_key"))
+    key = request.environ.get("studio.idempotency_key")
+    return draw.run_draw(ref, live, principal(), body.get("chance_kind"), key)
 
 
 @blp.route("/campaigns/<slug>/share", methods=["POST"])

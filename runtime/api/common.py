@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from flask import current_app, g
+from flask import current_app, request
 
 from runtime.auth import Principal, bearer_principal
 from runtime.idempotency import idempotent
@@ -20,9 +20,12 @@ IDEMPOTENCY_HEADER = {
 
 
 def principal() -> Principal:
-    if "principal" not in g:
-        g.principal = bearer_principal()
-    return g.principal
+    """The verified participant of this request (kept in the WSGI environ: `g` lives as long
+    as the app context, which tests share between requests)."""
+    found = request.environ.get("studio.principal")
+    if found is None:
+        found = request.environ["studio.principal"] = bearer_principal()
+    return found
 
 
 def participant_write(view):
@@ -40,7 +43,6 @@ def participant_write(view):
 def rate_limit_key() -> str:
     """Per-participant limit key: the token's (unverified) issuer and subject, else the IP."""
     import jwt
-    from flask import request
     from flask_limiter.util import get_remote_address
 
     header = request.headers.get("Authorization", "")
