@@ -91,3 +91,19 @@ def test_pingan_vote_and_invite():
     assert c.run("referral", {"referrals_today": 0}).actions[0] == (
         "grant_chances", {"kind": "vote", "count": 3})
     assert c.run("vote", {"votes_today": 1}).fired == ["vote-earns-draw"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_loading_is_idempotent_and_windows_work(name):
+    from rules import load_bundle
+    once = load_bundle(load_template(name))
+    assert load_bundle(once) == once
+    campaign = compile_bundle(once)
+    for window in once["schedule"]["windows"]:
+        campaign.windows.is_open(window["id"], datetime(2026, 8, 16, 4, 0, tzinfo=UTC))
+
+
+def test_pingan_final_window_is_a_date_range():
+    c = compile_bundle(load_template("pingan_vote_invite"))
+    assert c.windows.open_windows(datetime(2026, 8, 16, 4, 0, tzinfo=UTC)) == ["final"]
+    assert c.windows.open_windows(datetime(2026, 8, 1, 4, 0, tzinfo=UTC)) == []
