@@ -3,18 +3,39 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 import widgets
+from tests.widgets.browser import CHROMIUM_ARGS, PHONE
 
 
-def widget_bundle(widget_type: str, slug: str | None = None,
-                  tweak: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Published:
+    id: int
+    slug: str
+    bundle: dict[str, Any]
+
+
+def ledger(db, query) -> list[Any]:
+    """Run a read in a deferred transaction and let go of the connection."""
+    from core.db import read_only
+
+    with read_only(db.session):
+        rows = list(db.session.execute(query))
+    db.session.remove()
+    return rows
+
+
+def widget_bundle(
+    widget_type: str, slug: str | None = None, tweak: Callable[[dict[str, Any]], None] | None = None
+) -> dict[str, Any]:
     widget = widgets.get(widget_type)
-    bundle = widget.default_bundle(slug or widget_type.replace("_", "-") + "-test",
-                                   widget.name_zh, "HQ")
+    bundle = widget.default_bundle(
+        slug or widget_type.replace("_", "-") + "-test", widget.name_zh, "HQ"
+    )
     if tweak:
         tweak(bundle)
     return bundle
@@ -35,3 +56,101 @@ def publish(app, db):
         return campaign
 
     return run
+
+
+@pytest.fixture
+def publish_for_server(publish, db):
+    """Publish, then release the test's session: outside a request every SQLite transaction
+    takes the write lock (core/db.py), which would stall the live server's writes."""
+
+    def run(bundle: dict[str, Any]) -> Published:
+        campaign = publish(bundle)
+        published = Published(campaign.id, campaign.slug, campaign.draft)
+        db.session.remove()
+        return published
+
+    return run
+
+
+@pytest.fixture
+def widget_server(app, app_config, db):
+    """Like tests/conftest.py `live_server`, but waits through a worker's slow first answer.
+
+    The shared fixture gives up when /healthz takes longer than 1 s while the gunicorn worker is
+    still importing the app (ReadTimeout is not a ConnectionError); reported to the lead."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import requests
+
+    from tests.conftest import REPO_ROOT, free_port, server_environment
+
+    processes: list[subprocess.Popen] = []
+
+    def start(workers: int = 1, threads: int = 4) -> str:
+        port = free_port()
+        gunicorn = str(Path(sys.executable).parent / "gunicorn")
+        process = subprocess.Popen(
+            [
+                gunicorn,
+                "wsgi:app",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--threads",
+                str(threads),
+                "--worker-class",
+                "gthread",
+                "--log-level",
+                "warning",
+            ],
+            cwd=REPO_ROOT,
+            env=server_environment(app_config),
+        )
+        processes.append(process)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with status {process.returncode}")
+            try:
+                if requests.get(base + "/healthz", timeout=5).status_code == 200:
+                    return base
+            except requests.RequestException:
+                time.sleep(0.1)
+        raise RuntimeError("gunicorn did not answer within 30 s")
+
+    yield start
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"

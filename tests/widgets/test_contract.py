@@ -77,8 +77,15 @@ def test_page_renders_public_data_only(widget_type):
     assert data["type"] == widget_type and data["slug"] == bundle["slug"]
     assert data["preview"] is None
     text = json.dumps({k: v for k, v in data.items() if k not in ("texts", "errors")})
-    for secret in ('"weight"', '"stock"', '"daily_release"', '"per_person_limit"', '"rules"',
-                   '"odds"', '"audience"'):
+    for secret in (
+        '"weight"',
+        '"stock"',
+        '"daily_release"',
+        '"per_person_limit"',
+        '"rules"',
+        '"odds"',
+        '"audience"',
+    ):
         assert secret not in text, f"{secret} leaked into the page"
     assert f"/w/static/{widget_type}/{widget_type}.js?v=" in html
     assert "活动规则" in html and "我的奖品" in html
@@ -108,15 +115,18 @@ def test_registry_refuses_duplicates_and_unknown_names():
 
 
 def test_enabled_list_follows_config_order():
-    assert [w.type for w in widgets.enabled(["invite", "lucky_wheel"])] == ["invite",
-                                                                           "lucky_wheel"]
+    assert [w.type for w in widgets.enabled(["invite", "lucky_wheel"])] == ["invite", "lucky_wheel"]
     assert len(widgets.enabled(None)) == 8
 
 
 def test_validate_widget_names_the_path():
     assert widgets.validate_widget({"type": "slot_machine"})[0]["path"] == "widget.type"
-    problems = widgets.validate_widget({"type": "vote", "config": {"candidates": [
-        {"id": "a", "name": "A"}, {"id": "a", "name": "B"}]}})
+    problems = widgets.validate_widget(
+        {
+            "type": "vote",
+            "config": {"candidates": [{"id": "a", "name": "A"}, {"id": "a", "name": "B"}]},
+        }
+    )
     assert problems and problems[0]["path"].startswith("widget.config.candidates")
     problems = widgets.validate_widget({"type": "lucky_wheel", "config": {"spin_seconds": 99}})
     assert problems[0]["path"] == "widget.config.spin_seconds"

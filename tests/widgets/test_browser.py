@@ -1,0 +1,114 @@
+"""Every widget in Debian Chromium at phone size against the real app under gunicorn: open the
+page with a token, play until the chances run out, compare with the ledger, see the refusal."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from core.models import Draw, Reward
+from tests.factories import make_channel, make_token
+from tests.widgets.browser import (
+    check_phone_layout,
+    close_modal,
+    open_page,
+    settle,
+    wait_modal,
+)
+from tests.widgets.conftest import ledger, widget_bundle
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def two_chances(bundle: dict) -> None:
+    for kind in bundle["chances"]["kinds"]:
+        kind["initial"], kind["daily"] = 0, 0
+    bundle["chances"]["kinds"][0]["initial"] = 2
+    bundle["rules"] = [r for r in bundle["rules"] if r["trigger"] != "share"]
+
+
+def ledger_draws(db, campaign_id: int) -> list[str | None]:
+    query = select(Draw.prize_key).where(Draw.campaign_id == campaign_id).order_by(Draw.id)
+    return [row[0] for row in ledger(db, query)]
+
+
+def spin(page):
+    page.click("#spin")
+
+
+def scratch(page):
+    page.click("#scratch-btn")
+    page.wait_for_selector("#scratch-result[data-prize]")
+    box = page.locator("#scratch-canvas").bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + 10, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] - 10, y, steps=8)
+    page.mouse.up()
+    if page.is_hidden("#modal"):
+        page.click("#scratch-btn")  # "reveal all" when the stroke did not clear enough
+
+
+def grid(page):
+    page.click("#grid-go")
+
+
+def dig(page):
+    page.click(".plot:not(.open)")
+
+
+def open_packet(page):
+    page.click("#packet-open")
+
+
+DRAW_WIDGETS = {
+    "lucky_wheel": ({"spin_seconds": 2}, spin),
+    "scratch_card": ({}, scratch),
+    "nine_grid": ({"laps": 1}, grid),
+    "treasure_dig": ({}, dig),
+    "red_packet": ({}, open_packet),
+}
+
+
+@pytest.mark.parametrize("widget_type", list(DRAW_WIDGETS))
+def test_draw_widget_plays_until_no_chances(
+    widget_type, publish_for_server, widget_server, phone, db
+):
+    config, play = DRAW_WIDGETS[widget_type]
+
+    def tweak(bundle):
+        two_chances(bundle)
+        bundle["widget"]["config"].update(config)
+
+    channel, _ = make_channel()
+    token = make_token(channel, f"browser-{widget_type}")
+    campaign = publish_for_server(widget_bundle(widget_type, tweak=tweak))
+    base = widget_server()
+
+    open_page(phone, f"{base}/c/{campaign.slug}#token={token}")
+    assert phone.get_attribute("body", "data-state") == "ready"
+    assert "token" not in phone.url, "the token must leave the address bar"
+    assert phone.inner_text(".chance-bar").replace("\n", " ").count("2") >= 1
+
+    shown = []
+    for _ in range(2):
+        play(phone)
+        title = wait_modal(phone)
+        key = phone.get_attribute("body", "data-last-prize")
+        shown.append(key)
+        prize = next(p for p in campaign.bundle["prizes"] if p["key"] == key)
+        assert prize["name"] in title
+        close_modal(phone)
+        settle(phone)
+    assert shown == ledger_draws(db, campaign.id)
+
+    play(phone)
+    assert "机会已用完" in wait_modal(phone)
+    assert phone.get_attribute("body", "data-last-error") == "no_chances"
+    close_modal(phone)
+    settle(phone)
+    assert ledger_draws(db, campaign.id) == shown  # the refusal drew nothing
+    rewards = ledger(db, select(Reward.prize_key).where(Reward.campaign_id == campaign.id))
+    assert {r[0] for r in rewards} <= set(shown)
+    assert phone.locator("#my-prizes li.reward").count() == len(rewards)
+    check_phone_layout(phone, widget_type)

@@ -1,0 +1,134 @@
+"""Check-in, vote and invite pages in Debian Chromium against the real app: each action until the
+runtime refuses, compared with the ledger, plus a phone-size screenshot."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from core.models import CheckIn, Lead, Membership, Reward, Vote
+from tests.factories import make_channel, make_token
+from tests.widgets.browser import check_phone_layout, close_modal, open_page, settle, wait_modal
+from tests.widgets.conftest import ledger, widget_bundle
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_check_in_once_a_day_with_streak_and_points(publish_for_server, widget_server, phone, db):
+    channel, _ = make_channel()
+    token = make_token(channel, "browser-check-in")
+    campaign = publish_for_server(widget_bundle("check_in"))
+    base = widget_server()
+
+    open_page(phone, f"{base}/c/{campaign.slug}#token={token}")
+    assert phone.get_attribute("body", "data-state") == "ready"
+    assert phone.locator(".ci-day.bonus[data-day='18']").count() == 1
+
+    phone.click("#ci-button")
+    assert "签到成功" in wait_modal(phone)
+    close_modal(phone)
+    settle(phone)
+    rows = ledger(db, select(CheckIn.day, CheckIn.streak).where(CheckIn.campaign_id == campaign.id))
+    assert len(rows) == 1 and rows[0].streak == 1
+    assert phone.inner_text("#ci-streak") == "1" and phone.inner_text("#ci-total") == "1"
+    assert phone.locator(".ci-day.done.today").count() == 1
+    points = ledger(
+        db, select(Reward.payload).where(Reward.campaign_id == campaign.id, Reward.kind == "points")
+    )
+    assert [p[0]["amount"] for p in points] in ([10], sorted([10, 1800]))
+
+    phone.click("#ci-button")
+    assert "今天已经签过到了" in wait_modal(phone)
+    assert phone.get_attribute("body", "data-last-error") == "already_checked_in"
+    close_modal(phone)
+    assert len(ledger(db, select(CheckIn.id).where(CheckIn.campaign_id == campaign.id))) == 1
+    check_phone_layout(phone, "check_in")
+
+
+def test_vote_until_the_daily_limit(publish_for_server, widget_server, phone, db):
+    def two_votes(bundle):
+        bundle["widget"]["config"]["votes_per_day"] = 2
+        bundle["rules"][0]["conditions"]["all"][0]["value"] = 2
+
+    channel, _ = make_channel()
+    token = make_token(channel, "browser-vote")
+    campaign = publish_for_server(widget_bundle("vote", tweak=two_votes))
+    base = widget_server()
+
+    open_page(phone, f"{base}/c/{campaign.slug}#token={token}")
+    for candidate in ("c1", "c2"):
+        phone.click(f"[data-vote='{candidate}']")
+        phone.wait_for_selector(f"body[data-last-vote='{candidate}']")
+        settle(phone)
+    assert phone.inner_text("#votes-left") == "0"
+    votes = ledger(db, select(Vote.candidate).where(Vote.campaign_id == campaign.id))
+    assert sorted(v[0] for v in votes) == ["c1", "c2"]
+
+    phone.click("[data-vote='c3']")
+    assert "今日投票次数已用完" in wait_modal(phone)  # the marketer's deny message
+    close_modal(phone)
+    phone.click("[data-vote='c1']")
+    wait_modal(phone)
+    assert phone.get_attribute("body", "data-last-error") in ("already_voted", "denied")
+    close_modal(phone)
+    assert len(ledger(db, select(Vote.id).where(Vote.campaign_id == campaign.id))) == 2
+    check_phone_layout(phone, "vote")
+
+
+def test_invite_link_referral_progress_draw_and_lead(
+    publish_for_server, widget_server, browser, phone, db
+):
+    from tests.widgets.browser import PHONE
+
+    channel, _ = make_channel()
+    inviter = make_token(channel, "browser-inviter")
+    friend = make_token(channel, "browser-friend")
+    campaign = publish_for_server(widget_bundle("invite"))
+    base = widget_server()
+
+    open_page(phone, f"{base}/c/{campaign.slug}#token={inviter}")
+    phone.wait_for_function("document.getElementById('invite-code').textContent !== '------'")
+    code = phone.inner_text("#invite-code")
+    link = phone.inner_text("#invite-link")
+    assert link.endswith(f"/c/{campaign.slug}?ref={code}") and "token" not in link
+    assert phone.inner_text("#invited-count") == "0" and phone.is_hidden("#invite-draw")
+
+    context = browser.new_context(**PHONE)
+    try:
+        other = context.new_page()
+        open_page(other, f"{link}#token={friend}")
+        other.wait_for_load_state("networkidle")
+        other.fill("input[name=name]", "李雷")
+        other.fill("input[name=phone]", "12")
+        other.click("#lead-form button[type=submit]")
+        assert other.inner_text("#lead-error") == "请输入正确的手机号"
+        other.fill("input[name=phone]", "13800138000")
+        other.check("input[name=consent_contact]")
+        other.click("#lead-form button[type=submit]")
+        other.wait_for_selector("#lead-done:not([hidden])")
+    finally:
+        context.close()
+    members = ledger(
+        db,
+        select(Membership.participant_id, Membership.referred_by_id).where(
+            Membership.campaign_id == campaign.id
+        ),
+    )
+    assert sum(1 for m in members if m.referred_by_id) == 1
+    leads = ledger(db, select(Lead.fields).where(Lead.campaign_id == campaign.id))
+    assert len(leads) == 1
+
+    phone.reload()
+    phone.wait_for_selector("body[data-state=ready]")
+    settle(phone)
+    phone.click("#invite-draw")
+    wait_modal(phone)
+    key = phone.get_attribute("body", "data-last-prize")
+    close_modal(phone)
+    settle(phone)
+    assert phone.is_hidden("#invite-draw")
+    check_phone_layout(phone, "invite")
+    from core.models import Draw
+
+    draws = ledger(db, select(Draw.prize_key).where(Draw.campaign_id == campaign.id))
+    assert [d[0] for d in draws] == [key]
