@@ -1,0 +1,241 @@
+"""Draw endpoint throughput and latency against a bare Flask endpoint, same server, same load.
+
+    .venv/bin/python bench/draw_load.py [--seconds 8] [--connections 32] [--workers 4]
+
+Starts gunicorn (gthread) twice with one fixed configuration: once serving the real app
+(embedded defaults: SQLite in a temp dir + an embedded Redis) and once a bare Flask app; drives
+each with the same bounded Python load generator (processes x threads, keep-alive sessions,
+one connection per thread); prints requests/s, p50/p99 and the ratio; then checks the ledger
+invariants (SQL draws == answered draws, stock + issued == initial, chances match Redis).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import requests
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+SECRET = "bench-secret-key-that-is-long-enough-0123456789abcdef"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def bundle() -> dict:
+    return {
+        "format": "campaign-bundle/1", "slug": "bench-draw", "name": "Bench", "branch": "HQ",
+        "widget": {"type": "lucky_wheel", "config": {}},
+        "schedule": {"timezone": "Asia/Shanghai", "starts_at": "2020-01-01T00:00:00",
+                     "ends_at": "2099-01-01T00:00:00"},
+        "chances": {"kinds": [{"key": "gold", "name": "Gold", "initial": 1_000_000}]},
+        "prizes": [
+            {"key": "iphone", "name": "iPhone", "weight": 1, "stock": 500,
+             "reward": {"kind": "physical"}},
+            {"key": "coupon", "name": "Coupon", "weight": 20, "stock": 5000,
+             "reward": {"kind": "coupon_code", "pool": "bench"}},
+            {"key": "points", "name": "Points", "weight": 30, "stock": None,
+             "reward": {"kind": "points", "amount": 10}},
+            {"key": "thanks", "name": "Thanks", "weight": 49, "fallback": True,
+             "reward": {"kind": "none"}},
+        ],
+        "odds": {"exhausted": "fallback"},
+    }
+
+
+def prepare(env: dict[str, str], connections: int) -> list[str]:
+    """Schema, HQ, channel, published campaign; returns one participant token per connection."""
+    os.environ.update(env)
+    from core import create_app
+    from core.extensions import db
+    from core.models import Base, Branch
+    from core.tokens import mint_token
+
+    app = create_app()
+    with app.app_context():
+        Base.metadata.create_all(db.engine)
+        from core.accounts import create_channel
+        from runtime.publishing import create_campaign, publish_campaign
+
+        db.session.add(Branch(code="HQ", name="HQ", level="hq"))
+        db.session.commit()
+        channel = create_channel("bench").channel
+        db.session.commit()
+        publish_campaign(create_campaign(bundle()))
+        tokens = [mint_token(channel, f"bench-{i}", ttl=3600) for i in range(connections)]
+        db.session.commit()
+    return tokens
+
+
+def start(target: str, env: dict[str, str], workers: int, threads: int) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    process = subprocess.Popen(
+        [gunicorn, target, "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--threads", str(threads), "--worker-class", "gthread", "--log-level", "warning",
+         "--keep-alive", "30"], cwd=REPO, env=env)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            requests.get(base + "/healthz", timeout=5)
+            for _ in range(workers * 3):
+                requests.get(base + "/healthz", timeout=10)
+            return process, base
+        except (requests.ConnectionError, requests.Timeout):
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"{target} did not start")
+
+
+def _worker(args: tuple[str, list[dict], float]) -> tuple[list[float], dict[int, int]]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    url, headers_list, seconds = args
+
+    def loop(headers: dict) -> tuple[list[float], dict[int, int]]:
+        session = requests.Session()
+        latencies, statuses = [], {}
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            t0 = time.perf_counter()
+            response = session.post(url, json={}, headers=headers, timeout=30)
+            latencies.append(time.perf_counter() - t0)
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+        return latencies, statuses
+
+    with ThreadPoolExecutor(len(headers_list)) as pool:
+        parts = list(pool.map(loop, headers_list))
+    latencies = [x for lat, _ in parts for x in lat]
+    statuses: dict[int, int] = {}
+    for _, st in parts:
+        for code, n in st.items():
+            statuses[code] = statuses.get(code, 0) + n
+    return latencies, statuses
+
+
+def drive(url: str, headers: list[dict], seconds: float, processes: int) -> dict:
+    chunks = [headers[i::processes] for i in range(processes)]
+    with ProcessPoolExecutor(processes) as pool:
+        results = list(pool.map(_worker, [(url, c, seconds) for c in chunks]))
+    latencies = sorted(x for lat, _ in results for x in lat)
+    statuses: dict[int, int] = {}
+    for _, st in results:
+        for code, n in st.items():
+            statuses[code] = statuses.get(code, 0) + n
+    pct = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
+    return {"rps": len(latencies) / seconds, "p50": pct(0.50), "p99": pct(0.99),
+            "statuses": statuses, "count": len(latencies)}
+
+
+def check_invariants(env: dict[str, str], answered: int) -> list[str]:
+    from sqlalchemy import func, select
+
+    from core import create_app
+    from core.extensions import db, redis_store
+    from core.models import ChanceEntry, Draw, Prize, Reward
+    from runtime import hotstate
+
+    problems = []
+    app = create_app()
+    with app.app_context():
+        draws = db.session.scalar(select(func.count(Draw.id)))
+        if draws != answered:
+            problems.append(f"SQL has {draws} draws, {answered} were answered 200")
+        for prize in db.session.scalars(select(Prize)):
+            won = db.session.scalar(select(func.count(Draw.id)).where(Draw.prize_key == prize.key))
+            if won != prize.issued:
+                problems.append(f"{prize.key}: issued {prize.issued} != {won} draws")
+            if prize.stock_total is not None:
+                left = int(redis_store.client.hget(hotstate.stock_key(prize.campaign_id),
+                                                   prize.key) or 0)
+                if left + prize.issued != prize.stock_total:
+                    problems.append(f"{prize.key}: redis {left} + issued {prize.issued} "
+                                    f"!= {prize.stock_total}")
+        wins = db.session.scalar(select(func.count(Draw.id)).where(
+            Draw.prize_key.in_(["iphone", "coupon", "points"])))
+        rewards = db.session.scalar(select(func.count(Reward.id)))
+        if wins != rewards:
+            problems.append(f"{wins} rewarded draws but {rewards} reward rows")
+        for pid, total in db.session.execute(
+                select(ChanceEntry.participant_id, func.sum(ChanceEntry.delta))
+                .group_by(ChanceEntry.participant_id)):
+            cid = db.session.scalar(select(Draw.campaign_id).limit(1))
+            redis_left = int(redis_store.client.hget(hotstate.person_key(cid, pid), "ch:gold") or 0)
+            if redis_left != total:
+                problems.append(f"participant {pid}: ledger {total} chances, redis {redis_left}")
+    return problems
+
+
+def join_all(base: str, tokens: list[str]) -> None:
+    for tok in tokens:
+        response = requests.post(f"{base}/api/v1/campaigns/bench-draw/join",
+                                 headers={"Authorization": f"Bearer {tok}"}, json={}, timeout=30)
+        response.raise_for_status()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--processes", type=int, default=4, help="load generator processes")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=8)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="draw-bench-"))
+    env = dict(os.environ, STUDIO_ENV="production", SECRET_KEY=SECRET, STUDIO_DEMO="false",
+               STUDIO_INSTANCE_PATH=str(tmp), DATABASE_URL=f"sqlite:///{tmp / 'studio.db'}",
+               STUDIO_LOG_FORMAT="text")
+    env.pop("REDIS_URL", None) if not os.environ.get("REDIS_URL") else None
+    tokens = prepare(env, args.connections)
+    from core.extensions import redis_store
+
+    env["REDIS_URL"] = redis_store.url  # share the embedded server the setup started
+    env["RUNTIME_RATE_LIMIT_PARTICIPANT"] = "1000000/minute"
+    procs = []
+    try:
+        bare, bare_base = start("bench.bare_app:app", env, args.workers, args.threads)
+        procs.append(bare)
+        requests.post(bare_base + "/bare", timeout=5)
+        baseline = drive(bare_base + "/bare", [{}] * args.connections, args.seconds,
+                         args.processes)
+        bare.terminate()
+        real, base = start("wsgi:app", env, args.workers, args.threads)
+        procs.append(real)
+        join_all(base, tokens)
+        headers = [{"Authorization": f"Bearer {t}"} for t in tokens]
+        measured = drive(f"{base}/api/v1/campaigns/bench-draw/draw", headers, args.seconds,
+                         args.processes)
+    finally:
+        for p in procs:
+            p.terminate()
+            p.wait(10)
+    problems = check_invariants(env, measured["statuses"].get(200, 0))
+    ratio = measured["rps"] / baseline["rps"] if baseline["rps"] else 0.0
+    print(f"config: gunicorn gthread workers={args.workers} threads={args.threads}, "
+          f"{args.connections} connections ({args.processes} client processes), "
+          f"{args.seconds:g} s each, SQLite + Redis at {env['REDIS_URL']}")
+    print(f"bare  : {baseline['rps']:8.1f} req/s  p50 {baseline['p50']:6.2f} ms  "
+          f"p99 {baseline['p99']:6.2f} ms  statuses {baseline['statuses']}")
+    print(f"draw  : {measured['rps']:8.1f} draws/s p50 {measured['p50']:6.2f} ms  "
+          f"p99 {measured['p99']:6.2f} ms  statuses {measured['statuses']}")
+    print(f"ratio : {ratio:.2f} (target >= 0.6); p99 target < 25 ms: "
+          f"{'met' if measured['p99'] < 25 else 'NOT met'}")
+    print("invariants: " + ("OK" if not problems else "VIOLATED\n  " + "\n  ".join(problems)))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
