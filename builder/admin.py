@@ -9,6 +9,7 @@ from flask_admin.theme import Bootstrap4Theme
 from builder.auth import init_auth
 from builder.i18n import lazy
 from builder.views.audit import AuditView
+from builder.views.campaign_page import CampaignPageView
 from builder.views.campaigns import CampaignView, VersionView
 from builder.views.home import StudioIndexView
 from builder.views.org import BranchView, ChannelView, StaffView
@@ -26,6 +27,9 @@ def init_admin(app: Flask) -> None:
         theme=Bootstrap4Theme(base_template="studio/master.html", swatch="default", fluid=True),
     )
     admin.add_view(CampaignView(Campaign, db, name=lazy("Campaigns"), endpoint="campaigns"))
+    admin.add_view(
+        CampaignPageView(name=lazy("Campaigns"), endpoint="campaign", url="/studio/campaign")
+    )
     admin.add_view(
         VersionView(
             CampaignVersion,

@@ -121,4 +121,13 @@ def init_auth(app: Flask) -> None:
     login_manager.login_view = "studio_auth.login"
     login_manager.login_message = None
     app.register_blueprint(bp)
-    app.jinja_env.globals["_t"] = translate
+    from builder.csrf import csrf_field
+    from builder.i18n import local_time, review_label, status_label
+
+    app.jinja_env.globals.update(
+        _t=translate,
+        csrf_field=csrf_field,
+        status_label=status_label,
+        review_label=review_label,
+        local_time=local_time,
+    )

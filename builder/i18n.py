@@ -65,6 +65,68 @@ ZH = {
     "Note": "说明",
     "Participant link": "参与链接",
     "Audit": "审计",
+    "Review": "审批状态",
+    "Next step": "下一步",
+    "Edit draft (JSON)": "编辑草稿(JSON)",
+    "Submit for approval": "提交审批",
+    "Approve level": "审批通过 第",
+    "Reason": "原因",
+    "Send back": "退回修改",
+    "Publish": "发布",
+    "Pause": "暂停",
+    "Resume": "恢复",
+    "End campaign": "结束活动",
+    "Simulate 100,000 draws": "模拟10万次抽奖",
+    "The draft has problems": "草稿存在问题",
+    "Simulation": "模拟结果",
+    "draws": "次抽奖",
+    "Prize": "奖品",
+    "Wins": "中奖次数",
+    "Share": "占比",
+    "Stock runs out": "库存耗尽时间",
+    "Expected cost": "预计成本",
+    "budget": "预算",
+    "over budget": "超出预算",
+    "Changes against the live version": "与线上版本相比的变更",
+    "Prizes": "奖品",
+    "Weight": "权重",
+    "Stock": "库存",
+    "Won": "已中出",
+    "Reward": "奖励类型",
+    "fallback": "保底",
+    "Rules": "规则",
+    "Then": "则",
+    "Approvals": "审批记录",
+    "Approval level": "审批层级",
+    "No decisions on this draft yet.": "此草稿尚无审批记录。",
+    "Roll back to this": "回滚到此版本",
+    "live": "线上",
+    "Saved. Submit the draft for approval when it is ready.": "已保存。准备好后请提交审批。",
+    "Refused": "操作被拒绝",
+    "Submitted for approval.": "已提交审批。",
+    "Decision recorded.": "审批意见已记录。",
+    "Status changed.": "状态已更新。",
+    "Not saved": "未保存",
+    "Save draft": "保存草稿",
+    "Cancel": "取消",
+    "New campaign": "新建活动",
+    "Start from": "从模板开始",
+    "Create draft": "创建草稿",
+    "Used in the participant link: lowercase letters, digits and -": (
+        "用于参与链接:小写字母、数字和 -"
+    ),
+    "The whole campaign as one bundle. Saving checks every field; "
+    "problems are listed with where they are.": (
+        "整个活动即一个配置包。保存时会检查每个字段,并列出问题所在位置。"
+    ),
+}
+
+REVIEW_ZH = {
+    "editing": "编辑中",
+    "submitted": "待审批",
+    "approved": "已审批",
+    "rejected": "已退回",
+    "published": "已发布",
 }
 
 STATUS_ZH = {
@@ -88,6 +150,10 @@ def current_language() -> str:
 
 def translate(text: str) -> str:
     return ZH.get(text, text) if current_language() == "zh" else text
+
+
+def review_label(status: str) -> str:
+    return REVIEW_ZH.get(status, status) if current_language() == "zh" else status
 
 
 def status_label(status: str) -> str:

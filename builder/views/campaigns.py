@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import url_for
 from markupsafe import Markup
 
 from builder.i18n import lazy, status_label
@@ -21,6 +22,12 @@ LABELS = {
     "created_at": lazy("Created"),
     "campaign": lazy("Campaigns"),
 }
+
+
+def campaign_link(view, context, model, name):
+    return Markup('<a href="{0}">{1}</a>').format(
+        url_for("campaign.detail", campaign_id=model.id), model.name
+    )
 
 
 def participant_link(view, context, model, name):
@@ -48,7 +55,9 @@ class CampaignView(ReadOnlyModelView):
     column_formatters = {
         "status": lambda v, c, m, n: status_label(m.status),
         "link": participant_link,
+        "name": campaign_link,
     }
+    list_template = "admin/campaign_list.html"
     column_details_exclude_list = ("draft",)
 
 

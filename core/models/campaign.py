@@ -20,11 +20,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.models.base import Base, JSONType, UTCDateTime, utcnow
 
 CAMPAIGN_STATUSES = ("draft", "pending_approval", "approved", "live", "paused", "ended")
+# The review of the working draft, apart from the lifecycle above: a live campaign keeps
+# serving its published version while a changed draft is being reviewed.
+REVIEW_STATUSES = ("editing", "submitted", "approved", "rejected", "published")
 
 
 class Campaign(Base):
     __tablename__ = "campaigns"
-    __table_args__ = (CheckConstraint(f"status IN {CAMPAIGN_STATUSES!r}", name="status"),)
+    __table_args__ = (
+        CheckConstraint(f"status IN {CAMPAIGN_STATUSES!r}", name="status"),
+        CheckConstraint(f"review_status IN {REVIEW_STATUSES!r}", name="review_status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
@@ -36,6 +42,9 @@ class Campaign(Base):
     status: Mapped[str] = mapped_column(String(20), default="draft")
     draft: Mapped[dict[str, Any]] = mapped_column(JSONType)
     draft_hash: Mapped[str] = mapped_column(String(64))
+    review_status: Mapped[str] = mapped_column(String(16), default="editing")
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("campaign_versions.id", use_alter=True, ondelete="RESTRICT")
     )

@@ -1,0 +1,69 @@
+"""Creating and editing campaign drafts from the studio."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import current_app
+
+from builder.approvals import ReviewError, check_allowed
+from core.extensions import db
+from core.models import Campaign, User
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{2,63}$")
+
+
+def template_choices() -> list[tuple[str, str]]:
+    """(key, label) of every starting point: the seed templates and each widget's default."""
+    import widgets
+    from rules.templates import list_templates, load_template
+
+    choices = [(f"template:{name}", load_template(name)["name"]) for name in list_templates()]
+    for widget in widgets.enabled(current_app.config.get("STUDIO_WIDGETS")):
+        choices.append((f"widget:{widget.type}", f"{widget.name_zh} / {widget.name_en}"))
+    return choices
+
+
+def starting_bundle(choice: str, slug: str, name: str, branch_code: str) -> dict[str, Any]:
+    import widgets
+    from rules.templates import load_template
+
+    kind, _, key = choice.partition(":")
+    if kind == "template":
+        bundle = load_template(key)
+        bundle.update(slug=slug, name=name, branch=branch_code)
+        return bundle
+    if kind == "widget":
+        return widgets.get(key).default_bundle(slug, name, branch_code)
+    raise ReviewError("template", "Choose a template or a widget to start from.")
+
+
+def new_draft(user: User, choice: str, slug: str, name: str) -> Campaign:
+    from runtime.publishing import create_campaign
+
+    slug, name = slug.strip(), name.strip()
+    if not SLUG.match(slug):
+        raise ReviewError(
+            "slug", "3-64 lowercase letters, digits or '-', starting with a letter or digit."
+        )
+    if not name:
+        raise ReviewError("name", "Give the campaign a name.")
+    try:
+        bundle = starting_bundle(choice, slug, name, user.branch.code)
+    except KeyError:
+        raise ReviewError("template", "Unknown template.") from None
+    return create_campaign(bundle, user)
+
+
+def save_draft(campaign: Campaign, bundle: dict[str, Any], user: User) -> Campaign:
+    """Replace the draft; a changed draft needs a new submission and new approvals."""
+    from runtime.publishing import update_draft
+
+    check_allowed(user, campaign, "edit_campaign")
+    before = campaign.draft_hash
+    update_draft(campaign, bundle, user)
+    if campaign.draft_hash != before:
+        campaign.review_status = "editing"
+        db.session.commit()
+    return campaign

@@ -1,0 +1,216 @@
+"""One campaign in the studio: what it is, what changed, who approved it, and the next step."""
+
+from __future__ import annotations
+
+import json
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import BaseView, expose
+from flask_login import current_user
+from sqlalchemy import select
+
+from builder.approvals import (
+    ReviewError,
+    approval_record,
+    current_decisions,
+    decide,
+    publish_approved,
+    required_levels,
+    submit,
+)
+from builder.auth import branch_scope
+from builder.csrf import check_csrf
+from builder.drafts import new_draft, save_draft, template_choices
+from builder.i18n import translate
+from builder.views.base import SecureViewMixin
+from core.extensions import db
+from core.models import Campaign, CampaignVersion, Prize
+from core.roles import has_permission
+
+SIMULATION_DRAWS = 100_000
+
+
+def campaign_or_404(campaign_id: int) -> Campaign:
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None or campaign.branch_id not in branch_scope(current_user):
+        abort(404)
+    return campaign
+
+
+def live_snapshot(campaign: Campaign) -> dict | None:
+    if campaign.published_version_id is None:
+        return None
+    return db.session.get(CampaignVersion, campaign.published_version_id).snapshot
+
+
+def page_context(campaign: Campaign) -> dict:
+    from rules import diff_bundles, validate_bundle
+
+    live = live_snapshot(campaign)
+    versions = db.session.scalars(
+        select(CampaignVersion)
+        .where(CampaignVersion.campaign_id == campaign.id)
+        .order_by(CampaignVersion.number.desc())
+    ).all()
+    issued = {
+        p.key: p for p in db.session.scalars(select(Prize).where(Prize.campaign_id == campaign.id))
+    }
+    return {
+        "campaign": campaign,
+        "bundle": campaign.draft,
+        "live": live,
+        "changes": diff_bundles(live, campaign.draft) if live else [],
+        "problems": validate_bundle(campaign.draft),
+        "versions": versions,
+        "prize_rows": issued,
+        "decisions": [approval_record(a) for a in current_decisions(campaign)],
+        "levels": required_levels(campaign),
+        "can": {
+            p: has_permission(current_user.role, p) for p in ("edit_campaign", "approve", "publish")
+        },
+        "lang": "zh" if translate("Home") != "Home" else "en",
+    }
+
+
+class CampaignPageView(SecureViewMixin, BaseView):
+    """Routes under /studio/campaign/: detail, new, JSON editor, and the workflow steps."""
+
+    def is_visible(self) -> bool:
+        return False
+
+    @expose("/")
+    def index(self):
+        return redirect(url_for("campaigns.index_view"))
+
+    @expose("/<int:campaign_id>")
+    def detail(self, campaign_id: int):
+        return self.render("admin/campaign_page.html", **page_context(campaign_or_404(campaign_id)))
+
+    @expose("/new", methods=("GET", "POST"))
+    def new(self):
+        if not has_permission(current_user.role, "edit_campaign"):
+            abort(403)
+        error = None
+        if request.method == "POST":
+            check_csrf()
+            try:
+                campaign = new_draft(
+                    current_user,
+                    request.form.get("start", ""),
+                    request.form.get("slug", ""),
+                    request.form.get("name", ""),
+                )
+                return redirect(url_for(".detail", campaign_id=campaign.id))
+            except ReviewError as exc:
+                error = f"{exc.field}: {exc.message}"
+            except Exception as exc:  # CampaignError from the runtime: list the first problem
+                if not hasattr(exc, "detail"):
+                    raise
+                db.session.rollback()
+                error = exc.detail
+        return self.render(
+            "admin/campaign_new.html", choices=template_choices(), error=error, form=request.form
+        )
+
+    @expose("/<int:campaign_id>/json", methods=("GET", "POST"))
+    def edit_json(self, campaign_id: int):
+        campaign = campaign_or_404(campaign_id)
+        if not has_permission(current_user.role, "edit_campaign"):
+            abort(403)
+        text, errors = json.dumps(campaign.draft, ensure_ascii=False, indent=2), []
+        if request.method == "POST":
+            check_csrf()
+            text = request.form.get("bundle", "")
+            errors = self.save_json(campaign, text)
+            if not errors:
+                flash(
+                    translate("Saved. Submit the draft for approval when it is ready."), "success"
+                )
+                return redirect(url_for(".detail", campaign_id=campaign.id))
+        return self.render("admin/campaign_json.html", campaign=campaign, text=text, errors=errors)
+
+    def save_json(self, campaign: Campaign, text: str) -> list[dict]:
+        try:
+            bundle = json.loads(text)
+        except json.JSONDecodeError as exc:
+            return [{"path": f"line {exc.lineno}, column {exc.colno}", "message": exc.msg}]
+        try:
+            save_draft(campaign, bundle, current_user)
+        except ReviewError as exc:
+            return [{"path": exc.field, "message": exc.message}]
+        except Exception as exc:
+            if not hasattr(exc, "errors"):
+                raise
+            db.session.rollback()
+            return exc.errors
+        return []
+
+    @expose("/<int:campaign_id>/<step>", methods=("POST",))
+    def step(self, campaign_id: int, step: str):
+        check_csrf()
+        campaign = campaign_or_404(campaign_id)
+        try:
+            message = self.run_step(campaign, step)
+            flash(translate(message), "success")
+        except ReviewError as exc:
+            db.session.rollback()
+            flash(f"{translate('Refused')}: {exc.message}", "error")
+        except Exception as exc:
+            if not hasattr(exc, "detail"):
+                raise
+            db.session.rollback()
+            flash(f"{translate('Refused')}: {exc.detail}", "error")
+        return redirect(url_for(".detail", campaign_id=campaign.id))
+
+    def run_step(self, campaign: Campaign, step: str) -> str:
+        from runtime import publishing
+
+        user = current_user._get_current_object()
+        reason = request.form.get("reason")
+        if step == "submit":
+            submit(campaign, user)
+            return "Submitted for approval."
+        if step in ("approve", "reject"):
+            decide(campaign, user, step == "approve", reason)
+            return "Decision recorded."
+        if step == "publish":
+            version = publish_approved(campaign, user, note=reason)
+            return f"Published as version {version.number}."
+        lifecycle = {
+            "pause": publishing.pause_campaign,
+            "resume": publishing.resume_campaign,
+            "end": publishing.end_campaign,
+        }
+        if step in lifecycle:
+            self.require("publish")
+            lifecycle[step](campaign, user)
+            return "Status changed."
+        if step == "rollback":
+            self.require("publish")
+            number = request.form.get("version", type=int)
+            if not number:
+                raise ReviewError("version", "Choose the version to go back to.")
+            version = publishing.rollback_campaign(campaign, number, user)
+            return f"Published as version {version.number}."
+        abort(404)
+
+    def require(self, permission: str) -> None:
+        if not has_permission(current_user.role, permission):
+            raise ReviewError("role", f"Your role may not {permission}.")
+
+    @expose("/<int:campaign_id>/simulation", methods=("POST",))
+    def simulation(self, campaign_id: int):
+        """Run 100,000 simulated draws of the draft and show the result on the campaign page."""
+        from rules import simulate
+
+        check_csrf()
+        campaign = campaign_or_404(campaign_id)
+        kinds = campaign.draft["chances"]["kinds"]
+        per_person = max(1, sum(kind.get("initial", 0) for kind in kinds))
+        report = simulate(
+            campaign.draft,
+            participants=max(1, SIMULATION_DRAWS // per_person),
+            draws_per_participant=per_person,
+            seed=0,
+        )
+        return self.render("admin/campaign_page.html", simulation=report, **page_context(campaign))

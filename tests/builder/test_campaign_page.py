@@ -1,0 +1,129 @@
+"""The campaign page in the studio: workflow steps over HTTP, CSRF, JSON editing, simulation."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from builder.drafts import new_draft
+from core.models import Campaign
+from tests.factories import make_branch, make_hq, make_user
+
+PASSWORD = "password-123"
+
+
+def sign_in(client, user):
+    client.post("/studio/login", data={"username": user.username, "password": PASSWORD})
+
+
+def csrf(client, url):
+    match = re.search(r'name="csrf_token" value="([^"]+)"', client.get(url).get_data(as_text=True))
+    assert match
+    return match.group(1)
+
+
+@pytest.fixture
+def setup(db):
+    hq = make_hq()
+    hq.approval_levels = 1
+    db.session.commit()
+    marketer = make_user("marketer", branch=hq)
+    campaign = new_draft(marketer, "template:qingdao_checkin", "checkin-page", "签到页测试")
+    return {
+        "marketer": marketer,
+        "approver": make_user("approver", branch=hq),
+        "campaign": campaign,
+    }
+
+
+def test_marketer_sees_the_page_and_submits(client, setup):
+    campaign = setup["campaign"]
+    sign_in(client, setup["marketer"])
+    url = f"/studio/campaign/{campaign.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "签到页测试" in page and "提交审批" in page
+    assert client.post(f"{url}/submit", data={}).status_code == 400  # no CSRF token
+    response = client.post(f"{url}/submit", data={"csrf_token": csrf(client, url)})
+    assert response.status_code == 302
+    assert client.get(url).get_data(as_text=True).count('data-review="submitted"') == 1
+
+
+def test_approver_approves_and_publishes_over_http(client, db, setup):
+    campaign = setup["campaign"]
+    sign_in(client, setup["marketer"])
+    url = f"/studio/campaign/{campaign.id}"
+    client.post(f"{url}/submit", data={"csrf_token": csrf(client, url)})
+    client.post("/studio/logout")
+    sign_in(client, setup["approver"])
+    client.post(f"{url}/approve", data={"csrf_token": csrf(client, url)})
+    client.post(f"{url}/publish", data={"csrf_token": csrf(client, url), "reason": "ok"})
+    db.session.expire_all()
+    assert db.session.get(Campaign, campaign.id).status == "live"
+    client.post(f"{url}/pause", data={"csrf_token": csrf(client, url)})
+    db.session.expire_all()
+    assert db.session.get(Campaign, campaign.id).status == "paused"
+
+
+def test_json_editor_lists_problems_and_saves_nothing(client, db, setup):
+    campaign = setup["campaign"]
+    before = campaign.draft_hash
+    sign_in(client, setup["marketer"])
+    url = f"/studio/campaign/{campaign.id}/json"
+    token = csrf(client, url)
+    page = client.post(url, data={"csrf_token": token, "bundle": "{not json"}).get_data(
+        as_text=True
+    )
+    assert "line 1" in page
+    bad = client.get(url).get_data(as_text=True)
+    assert "prizes" in bad
+    page = client.post(
+        url,
+        data={
+            "csrf_token": token,
+            "bundle": '{"format": "campaign-bundle/1", "slug": "checkin-page"}',
+        },
+    ).get_data(as_text=True)
+    assert "schedule" in page and "Missing data" in page
+    db.session.expire_all()
+    assert db.session.get(Campaign, campaign.id).draft_hash == before
+
+
+def test_simulation_shows_prize_shares(client, setup):
+    campaign = setup["campaign"]
+    sign_in(client, setup["marketer"])
+    url = f"/studio/campaign/{campaign.id}"
+    page = client.post(f"{url}/simulation", data={"csrf_token": csrf(client, url)}).get_data(
+        as_text=True
+    )
+    assert 'id="simulation"' in page and "%" in page
+
+
+def test_new_campaign_from_a_widget_default(client, db, setup):
+    sign_in(client, setup["marketer"])
+    token = csrf(client, "/studio/campaign/new")
+    response = client.post(
+        "/studio/campaign/new",
+        data={
+            "csrf_token": token,
+            "start": "widget:lucky_wheel",
+            "slug": "wheel-one",
+            "name": "大转盘",
+        },
+    )
+    assert response.status_code == 302
+    created = db.session.scalar(select(Campaign).where(Campaign.slug == "wheel-one"))
+    assert (
+        created is not None and created.widget_type == "lucky_wheel" and created.status == "draft"
+    )
+    page = client.post(
+        "/studio/campaign/new",
+        data={"csrf_token": token, "start": "widget:lucky_wheel", "slug": "Bad Slug", "name": "x"},
+    ).get_data(as_text=True)
+    assert "slug" in page
+
+
+def test_other_branches_campaigns_are_not_found(client, db, setup):
+    other = make_branch("FAR", parent=make_hq())
+    outsider = make_user("marketer", branch=other)
+    sign_in(client, outsider)
+    assert client.get(f"/studio/campaign/{setup['campaign'].id}").status_code == 404
