@@ -36,20 +36,46 @@ def free_port() -> int:
 
 def bundle() -> dict:
     return {
-        "format": "campaign-bundle/1", "slug": "bench-draw", "name": "Bench", "branch": "HQ",
+        "format": "campaign-bundle/1",
+        "slug": "bench-draw",
+        "name": "Bench",
+        "branch": "HQ",
         "widget": {"type": "lucky_wheel", "config": {}},
-        "schedule": {"timezone": "Asia/Shanghai", "starts_at": "2020-01-01T00:00:00",
-                     "ends_at": "2099-01-01T00:00:00"},
+        "schedule": {
+            "timezone": "Asia/Shanghai",
+            "starts_at": "2020-01-01T00:00:00",
+            "ends_at": "2099-01-01T00:00:00",
+        },
         "chances": {"kinds": [{"key": "gold", "name": "Gold", "initial": 1_000_000}]},
         "prizes": [
-            {"key": "iphone", "name": "iPhone", "weight": 1, "stock": 500,
-             "reward": {"kind": "physical"}},
-            {"key": "coupon", "name": "Coupon", "weight": 20, "stock": 5000,
-             "reward": {"kind": "coupon_code", "pool": "bench"}},
-            {"key": "points", "name": "Points", "weight": 30, "stock": None,
-             "reward": {"kind": "points", "amount": 10}},
-            {"key": "thanks", "name": "Thanks", "weight": 49, "fallback": True,
-             "reward": {"kind": "none"}},
+            {
+                "key": "iphone",
+                "name": "iPhone",
+                "weight": 1,
+                "stock": 500,
+                "reward": {"kind": "physical"},
+            },
+            {
+                "key": "coupon",
+                "name": "Coupon",
+                "weight": 20,
+                "stock": 5000,
+                "reward": {"kind": "coupon_code", "pool": "bench"},
+            },
+            {
+                "key": "points",
+                "name": "Points",
+                "weight": 30,
+                "stock": None,
+                "reward": {"kind": "points", "amount": 10},
+            },
+            {
+                "key": "thanks",
+                "name": "Thanks",
+                "weight": 49,
+                "fallback": True,
+                "reward": {"kind": "none"},
+            },
         ],
         "odds": {"exhausted": "fallback"},
     }
@@ -79,13 +105,31 @@ def prepare(env: dict[str, str], connections: int) -> list[str]:
     return tokens
 
 
-def start(target: str, env: dict[str, str], workers: int, threads: int) -> tuple[subprocess.Popen, str]:
+def start(
+    target: str, env: dict[str, str], workers: int, threads: int
+) -> tuple[subprocess.Popen, str]:
     port = free_port()
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     process = subprocess.Popen(
-        [gunicorn, target, "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--threads", str(threads), "--worker-class", "gthread", "--log-level", "warning",
-         "--keep-alive", "30"], cwd=REPO, env=env)
+        [
+            gunicorn,
+            target,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--worker-class",
+            "gthread",
+            "--log-level",
+            "warning",
+            "--keep-alive",
+            "30",
+        ],
+        cwd=REPO,
+        env=env,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -136,8 +180,13 @@ def drive(url: str, headers: list[dict], seconds: float, processes: int) -> dict
         for code, n in st.items():
             statuses[code] = statuses.get(code, 0) + n
     pct = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
-    return {"rps": len(latencies) / seconds, "p50": pct(0.50), "p99": pct(0.99),
-            "statuses": statuses, "count": len(latencies)}
+    return {
+        "rps": len(latencies) / seconds,
+        "p50": pct(0.50),
+        "p99": pct(0.99),
+        "statuses": statuses,
+        "count": len(latencies),
+    }
 
 
 def check_invariants(env: dict[str, str], answered: int) -> list[str]:
@@ -159,19 +208,24 @@ def check_invariants(env: dict[str, str], answered: int) -> list[str]:
             if won != prize.issued:
                 problems.append(f"{prize.key}: issued {prize.issued} != {won} draws")
             if prize.stock_total is not None:
-                left = int(redis_store.client.hget(hotstate.stock_key(prize.campaign_id),
-                                                   prize.key) or 0)
+                left = int(
+                    redis_store.client.hget(hotstate.stock_key(prize.campaign_id), prize.key) or 0
+                )
                 if left + prize.issued != prize.stock_total:
-                    problems.append(f"{prize.key}: redis {left} + issued {prize.issued} "
-                                    f"!= {prize.stock_total}")
-        wins = db.session.scalar(select(func.count(Draw.id)).where(
-            Draw.prize_key.in_(["iphone", "coupon", "points"])))
+                    problems.append(
+                        f"{prize.key}: redis {left} + issued {prize.issued} != {prize.stock_total}"
+                    )
+        wins = db.session.scalar(
+            select(func.count(Draw.id)).where(Draw.prize_key.in_(["iphone", "coupon", "points"]))
+        )
         rewards = db.session.scalar(select(func.count(Reward.id)))
         if wins != rewards:
             problems.append(f"{wins} rewarded draws but {rewards} reward rows")
         for pid, total in db.session.execute(
-                select(ChanceEntry.participant_id, func.sum(ChanceEntry.delta))
-                .group_by(ChanceEntry.participant_id)):
+            select(ChanceEntry.participant_id, func.sum(ChanceEntry.delta)).group_by(
+                ChanceEntry.participant_id
+            )
+        ):
             cid = db.session.scalar(select(Draw.campaign_id).limit(1))
             redis_left = int(redis_store.client.hget(hotstate.person_key(cid, pid), "ch:gold") or 0)
             if redis_left != total:
@@ -181,8 +235,12 @@ def check_invariants(env: dict[str, str], answered: int) -> list[str]:
 
 def join_all(base: str, tokens: list[str]) -> None:
     for tok in tokens:
-        response = requests.post(f"{base}/api/v1/campaigns/bench-draw/join",
-                                 headers={"Authorization": f"Bearer {tok}"}, json={}, timeout=30)
+        response = requests.post(
+            f"{base}/api/v1/campaigns/bench-draw/join",
+            headers={"Authorization": f"Bearer {tok}"},
+            json={},
+            timeout=30,
+        )
         response.raise_for_status()
 
 
@@ -195,9 +253,15 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="draw-bench-"))
-    env = dict(os.environ, STUDIO_ENV="production", SECRET_KEY=SECRET, STUDIO_DEMO="false",
-               STUDIO_INSTANCE_PATH=str(tmp), DATABASE_URL=f"sqlite:///{tmp / 'studio.db'}",
-               STUDIO_LOG_FORMAT="text")
+    env = dict(
+        os.environ,
+        STUDIO_ENV="production",
+        SECRET_KEY=SECRET,
+        STUDIO_DEMO="false",
+        STUDIO_INSTANCE_PATH=str(tmp),
+        DATABASE_URL=f"sqlite:///{tmp / 'studio.db'}",
+        STUDIO_LOG_FORMAT="text",
+    )
     env.pop("REDIS_URL", None) if not os.environ.get("REDIS_URL") else None
     tokens = prepare(env, args.connections)
     from core.extensions import redis_store
@@ -209,30 +273,38 @@ def main() -> int:
         bare, bare_base = start("bench.bare_app:app", env, args.workers, args.threads)
         procs.append(bare)
         requests.post(bare_base + "/bare", timeout=5)
-        baseline = drive(bare_base + "/bare", [{}] * args.connections, args.seconds,
-                         args.processes)
+        baseline = drive(bare_base + "/bare", [{}] * args.connections, args.seconds, args.processes)
         bare.terminate()
         real, base = start("wsgi:app", env, args.workers, args.threads)
         procs.append(real)
         join_all(base, tokens)
         headers = [{"Authorization": f"Bearer {t}"} for t in tokens]
-        measured = drive(f"{base}/api/v1/campaigns/bench-draw/draw", headers, args.seconds,
-                         args.processes)
+        measured = drive(
+            f"{base}/api/v1/campaigns/bench-draw/draw", headers, args.seconds, args.processes
+        )
     finally:
         for p in procs:
             p.terminate()
             p.wait(10)
     problems = check_invariants(env, measured["statuses"].get(200, 0))
     ratio = measured["rps"] / baseline["rps"] if baseline["rps"] else 0.0
-    print(f"config: gunicorn gthread workers={args.workers} threads={args.threads}, "
-          f"{args.connections} connections ({args.processes} client processes), "
-          f"{args.seconds:g} s each, SQLite + Redis at {env['REDIS_URL']}")
-    print(f"bare  : {baseline['rps']:8.1f} req/s  p50 {baseline['p50']:6.2f} ms  "
-          f"p99 {baseline['p99']:6.2f} ms  statuses {baseline['statuses']}")
-    print(f"draw  : {measured['rps']:8.1f} draws/s p50 {measured['p50']:6.2f} ms  "
-          f"p99 {measured['p99']:6.2f} ms  statuses {measured['statuses']}")
-    print(f"ratio : {ratio:.2f} (target >= 0.6); p99 target < 25 ms: "
-          f"{'met' if measured['p99'] < 25 else 'NOT met'}")
+    print(
+        f"config: gunicorn gthread workers={args.workers} threads={args.threads}, "
+        f"{args.connections} connections ({args.processes} client processes), "
+        f"{args.seconds:g} s each, SQLite + Redis at {env['REDIS_URL']}"
+    )
+    print(
+        f"bare  : {baseline['rps']:8.1f} req/s  p50 {baseline['p50']:6.2f} ms  "
+        f"p99 {baseline['p99']:6.2f} ms  statuses {baseline['statuses']}"
+    )
+    print(
+        f"draw  : {measured['rps']:8.1f} draws/s p50 {measured['p50']:6.2f} ms  "
+        f"p99 {measured['p99']:6.2f} ms  statuses {measured['statuses']}"
+    )
+    print(
+        f"ratio : {ratio:.2f} (target >= 0.6); p99 target < 25 ms: "
+        f"{'met' if measured['p99'] < 25 else 'NOT met'}"
+    )
     print("invariants: " + ("OK" if not problems else "VIOLATED\n  " + "\n  ".join(problems)))
     return 1 if problems else 0
 

@@ -20,16 +20,30 @@ from rules.templates import load_template  # noqa: E402
 
 
 def rule(i: int) -> dict:
-    return {"id": f"rule-{i}", "trigger": "share", "conditions": {"all": [
-        {"name": "shares_today", "operator": "less_than", "value": 3 + i},
-        {"name": "age", "operator": "greater_than_or_equal_to", "value": 18},
-        {"name": "city", "operator": "starts_with", "value": "青"},
-        {"name": "card_bound", "operator": "is_true"},
-        {"name": "customer_segment", "operator": "does_not_contain", "value": "dormant"},
-        {"any": [{"name": "tags", "operator": "shares_at_least_one_element_with",
-                  "value": ["vip", "payroll"]},
-                 {"name": "points_balance", "operator": "greater_than", "value": 1000.5}]},
-    ]}, "actions": [{"name": "grant_chances", "params": {"kind": "silver", "count": 1}}]}
+    return {
+        "id": f"rule-{i}",
+        "trigger": "share",
+        "conditions": {
+            "all": [
+                {"name": "shares_today", "operator": "less_than", "value": 3 + i},
+                {"name": "age", "operator": "greater_than_or_equal_to", "value": 18},
+                {"name": "city", "operator": "starts_with", "value": "青"},
+                {"name": "card_bound", "operator": "is_true"},
+                {"name": "customer_segment", "operator": "does_not_contain", "value": "dormant"},
+                {
+                    "any": [
+                        {
+                            "name": "tags",
+                            "operator": "shares_at_least_one_element_with",
+                            "value": ["vip", "payroll"],
+                        },
+                        {"name": "points_balance", "operator": "greater_than", "value": 1000.5},
+                    ]
+                },
+            ]
+        },
+        "actions": [{"name": "grant_chances", "params": {"kind": "silver", "count": 1}}],
+    }
 
 
 def main() -> None:
@@ -37,9 +51,15 @@ def main() -> None:
     bundle["rules"] = [rule(i) for i in range(10)]
     loaded = load_bundle(bundle)
     campaign = compile_bundle(bundle)
-    variables = {"shares_today": 5, "age": 30, "city": "青岛", "card_bound": True,
-                 "customer_segment": "existing", "tags": ["young", "payroll"],
-                 "points_balance": 20}
+    variables = {
+        "shares_today": 5,
+        "age": 30,
+        "city": "青岛",
+        "card_bound": True,
+        "customer_segment": "existing",
+        "tags": ["young", "payroll"],
+        "points_balance": 20,
+    }
     variables_cls, actions_cls = catalog_variables_class(), catalog_actions_class()
 
     def reference() -> list:

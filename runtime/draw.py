@@ -31,6 +31,7 @@ from runtime.loader import CampaignRef, LiveVersion, require_live
 from runtime.members import Member, require_member
 from runtime.reads import reading
 from runtime.variables import build_variables
+from runtime.write_gate import write_gate
 
 logger = logging.getLogger(__name__)
 _random = secrets.SystemRandom()
@@ -264,7 +265,8 @@ def _draw(
         "prize_public": public_prize(live, admission.prize),
     }
     try:
-        body = _commit(live, member, kind, admission.prize, rand, evidence, idempotency_key)
+        with write_gate():
+            body = _commit(live, member, kind, admission.prize, rand, evidence, idempotency_key)
     except Exception as exc:
         db.session.rollback()
         undo = {
