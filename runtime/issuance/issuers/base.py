@@ -1,0 +1,110 @@
+"""The issuer contract, the claimed-reward snapshot issuers receive, and the registry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy.orm import Session
+
+from runtime.issuance.settings import IssuanceSettings
+
+
+class IssueError(Exception):
+    """An issuer could not apply a reward. `permanent` errors go straight to the dead letters;
+    others are retried with backoff until the reward's max_attempts."""
+
+    def __init__(self, message: str, *, permanent: bool = False, retry_after: float | None = None):
+        super().__init__(message)
+        self.permanent = permanent
+        self.retry_after = retry_after
+
+
+class DuplicateIssuer(Exception):
+    """Two issuers claimed the same type key."""
+
+
+@dataclass(frozen=True)
+class ClaimedReward:
+    """A reward row as claimed by one worker; `token` identifies that claim."""
+
+    id: int
+    kind: str
+    campaign_id: int
+    participant_id: int
+    prize_key: str | None
+    payload: dict[str, Any]
+    attempts: int
+    max_attempts: int
+    token: str
+    draw_id: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Issuer:
+    """Base class. Internal issuers write their effect with `issue()` inside the transaction
+    that marks the reward issued; external issuers `deliver()` outside any transaction."""
+
+    type: ClassVar[str] = ""
+    internal: ClassVar[bool] = True
+    label: ClassVar[str] = ""
+    config_schema: ClassVar[dict[str, Any]] = {}
+
+    def __init__(self, settings: IssuanceSettings):
+        self.settings = settings
+
+    def lock_key(self, reward: ClaimedReward) -> tuple:
+        """Rows this reward will lock, so a batch takes locks in one global order."""
+        return (reward.participant_id, reward.id)
+
+    def issue(self, session: Session, reward: ClaimedReward, now: datetime) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def deliver(self, reward: ClaimedReward) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @classmethod
+    def to_dict(cls) -> dict[str, Any]:
+        return {
+            "type": cls.type,
+            "label": cls.label or cls.type,
+            "internal": cls.internal,
+            "config_schema": cls.config_schema,
+        }
+
+
+class IssuerRegistry:
+    """Issuer classes by explicit type key; registering a key twice raises."""
+
+    def __init__(self) -> None:
+        self._classes: dict[str, type[Issuer]] = {}
+
+    def register(self, issuer_class: type[Issuer]) -> type[Issuer]:
+        key = issuer_class.type
+        if not key:
+            raise ValueError(f"{issuer_class.__name__} has no type key")
+        if key in self._classes:
+            raise DuplicateIssuer(
+                f"issuer type {key!r} is already registered by {self._classes[key].__name__}"
+            )
+        self._classes[key] = issuer_class
+        return issuer_class
+
+    def get(self, key: str) -> type[Issuer]:
+        return self._classes[key]
+
+    def keys(self) -> list[str]:
+        return sorted(self._classes)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._classes
+
+    def build(self, settings: IssuanceSettings, enabled: Iterable[str] | None = None) -> dict:
+        """Instances of the enabled issuers, keyed by type; unknown names raise KeyError."""
+        names = list(enabled if enabled is not None else settings.enabled)
+        missing = [name for name in names if name not in self._classes]
+        if missing:
+            raise KeyError(f"no issuer registered for {', '.join(missing)}")
+        return {name: self._classes[name](settings) for name in names}

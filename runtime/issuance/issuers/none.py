@@ -1,0 +1,20 @@
+"""`none`: consolation items that need no fulfilment."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from runtime.issuance.issuers.base import ClaimedReward, Issuer
+
+
+class NoneIssuer(Issuer):
+    type = "none"
+    label = "No fulfilment"
+    config_schema = {"type": "object", "properties": {"message": {"type": "string"}}}
+
+    def issue(self, session: Session, reward: ClaimedReward, now: datetime) -> dict[str, Any]:
+        message = reward.payload.get("message") or reward.payload.get("prize_name")
+        return {"message": message} if message else {}
