@@ -101,7 +101,8 @@ def reconcile_campaign(campaign: Campaign) -> dict[str, Any]:
             Draw.campaign_id == campaign.id
         )
     ):
-        if prize and at.astimezone(live.tz).date().isoformat() == today:
+        daily = live.prizes.get(prize or "", {}).get("daily_release")
+        if daily is not None and at.astimezone(live.tz).date().isoformat() == today:
             release[prize] += 1
         if won and branch:
             branches[branch] += 1

@@ -12,7 +12,7 @@ def flatten_messages(messages, path: str = ""):
     if isinstance(messages, dict):
         for key, value in messages.items():
             if key in ("json", "query", "headers", "_schema") and not path:
-                yield from flatten_messages(value, "" if key in ("json", "_schema") else key)
+                yield from flatten_messages(value, "")
             else:
                 yield from flatten_messages(value, f"{path}.{key}" if path else str(key))
     elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):

@@ -144,9 +144,11 @@ def test_reconcile_rebuilds_redis_from_the_ledger(client, db, redis, token, runn
         client.post(f"{SLUG}/draw", headers=auth(tok), json={})
     before = {k: redis.hgetall(k) for k in redis.scan_iter(f"cs:{{{campaign.id}}}:*")}
     redis.flushdb()
-    result = runner.invoke(args=["reconcile", "test-draw"])
+    from runtime.cli import reconcile
+
+    result = runner.invoke(reconcile, ["test-draw"])
     assert result.exit_code == 0, result.output
     after = {k: redis.hgetall(k) for k in redis.scan_iter(f"cs:{{{campaign.id}}}:*")}
     strip = lambda m: {k: {f: v for f, v in h.items() if v != "0"} for k, h in m.items()}  # noqa: E731
     assert strip(after) == strip(before)
-    assert runner.invoke(args=["reconcile", "nope"]).exit_code != 0
+    assert runner.invoke(reconcile, ["nope"]).exit_code != 0
