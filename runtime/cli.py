@@ -41,3 +41,4 @@ def reconcile(slug: str | None):
 def register(group: click.Group) -> None:
     group.add_command(worker)
     group.add_command(reconcile)
+    __import__("runtime.issuance.cli", fromlist=["register"]).register(group)

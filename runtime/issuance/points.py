@@ -111,7 +111,7 @@ def balance(participant_id: int, campaign_id: int | None = None, session: Sessio
     )
     if campaign_id is not None:
         query = query.where(PointsAccount.scope_id == campaign_id)
-    if session is None and db.session.in_transaction():
+    if session is None and db.session().in_transaction():
         session = db.session
     if session is not None:
         return int(session.execute(query).scalar_one())
