@@ -217,3 +217,31 @@ def campaign_clock() -> dict[str, int]:
     from runtime.issuance.scheduler import plan_campaign_times
 
     return plan_campaign_times(current_app._get_current_object())
+
+
+@job
+def grant_points(participant_id: int, amount: int, source_key: str, note: str) -> str:
+    """Credit points queued in bulk (e.g. a branch's deposit list); idempotent by source_key."""
+    from sqlalchemy.exc import IntegrityError
+
+    from core.models import PointsEntry
+    from runtime.issuance.points import post
+
+    exists = db.session.scalar(select(PointsEntry.id).where(PointsEntry.source_key == source_key))
+    if exists:
+        return "duplicate"
+    try:
+        post(
+            db.session,
+            participant_id=participant_id,
+            delta=amount,
+            kind="staff",
+            source_key=source_key,
+            note=note,
+            actor="job",
+        )
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return "duplicate"
+    return "credited"

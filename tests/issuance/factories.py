@@ -31,15 +31,23 @@ def make_campaign(slug: str | None = None, **fields) -> Campaign:
 
 def make_participants(count: int, channel=None) -> list[Participant]:
     channel = channel or make_channel()[0]
-    people = [Participant(channel_id=channel.id, external_id=f"cust-{next(_counter)}", attrs={})
-              for _ in range(count)]
+    people = [
+        Participant(channel_id=channel.id, external_id=f"cust-{next(_counter)}", attrs={})
+        for _ in range(count)
+    ]
     db.session.add_all(people)
     db.session.commit()
     return people
 
 
-def reward_rows(campaign_id: int, participant_ids: list[int], kind: str,
-                payload: dict[str, Any], count: int, **fields) -> list[dict[str, Any]]:
+def reward_rows(
+    campaign_id: int,
+    participant_ids: list[int],
+    kind: str,
+    payload: dict[str, Any],
+    count: int,
+    **fields,
+) -> list[dict[str, Any]]:
     start = next(_counter) * 1_000_000
     return [
         {
@@ -57,8 +65,14 @@ def reward_rows(campaign_id: int, participant_ids: list[int], kind: str,
     ]
 
 
-def make_rewards(campaign_id: int, participant_ids: list[int], kind: str,
-                 payload: dict[str, Any], count: int = 1, **fields) -> list[int]:
+def make_rewards(
+    campaign_id: int,
+    participant_ids: list[int],
+    kind: str,
+    payload: dict[str, Any],
+    count: int = 1,
+    **fields,
+) -> list[int]:
     """Insert pending rewards in bulk; returns their ids."""
     from core.models import utcnow
 

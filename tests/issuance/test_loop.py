@@ -18,8 +18,9 @@ def test_burst_loop_issues_points_and_none(app, db, campaign, people, issuance_c
     issued = IssuanceLoop(app, kinds=["points", "none"]).run(burst=True)
 
     assert issued == 27
-    statuses = dict(db.session.execute(
-        select(Reward.status, func.count()).group_by(Reward.status)).all())
+    statuses = dict(
+        db.session.execute(select(Reward.status, func.count()).group_by(Reward.status)).all()
+    )
     assert statuses == {"issued": 27}
     assert db.session.scalar(select(func.count(PointsEntry.id))) == 23
     total = sum(points.balance(pid) for pid in ids)
