@@ -168,7 +168,8 @@
     list.forEach(function (r) {
       var li = el("li", "reward");
       li.setAttribute("data-reward", r.id === undefined ? "" : String(r.id));
-      var name = prizeName(r.prize_key, (r.payload && r.payload.prize_name) || r.kind);
+      var name = prizeName(r.prize_key, (r.payload && r.payload.prize_name) ||
+        (r.kind === "points" ? T.points : r.kind));
       li.appendChild(el("span", "reward-name", name));
       var status = el("span", "badge badge-" + (STATUS_CLASS[r.status] || "wait"),
         T["status_" + r.status] || r.status);
