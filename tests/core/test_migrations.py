@@ -30,6 +30,27 @@ def fresh_url(app_config, tmp_path):
     return url
 
 
+def database_objects(engine) -> dict[str, set]:
+    """Triggers and CHECK constraints: what autogenerate's comparison does not look at."""
+    inspector = inspect(engine)
+    checks = {
+        (table, check["name"])
+        for table in inspector.get_table_names()
+        if table != "alembic_version"
+        for check in inspector.get_check_constraints(table)
+    }
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            triggers = set(
+                connection.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+            )
+        else:
+            triggers = set(
+                connection.scalars(text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"))
+            )
+    return {"checks": checks, "triggers": triggers}
+
+
 def test_upgrade_to_head_matches_models_and_downgrades(app_config, tmp_path, database_template):
     url = fresh_url(app_config, tmp_path)
     migrated = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": url})
