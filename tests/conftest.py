@@ -189,9 +189,9 @@ def live_server(app, app_config, db):
             if process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with status {process.returncode}")
             try:
-                if requests.get(base + "/healthz", timeout=1).status_code == 200:
+                if requests.get(base + "/healthz", timeout=5).status_code == 200:
                     return base
-            except requests.ConnectionError:
+            except requests.RequestException:  # refused, or a worker still loading the app
                 time.sleep(0.1)
         raise RuntimeError("gunicorn did not answer within 30 s")
 
