@@ -163,6 +163,8 @@ class IssuanceLoop:
                 except Exception:  # noqa: BLE001 - keep the loop alive; the DB decides
                     logger.exception("issuance loop %s: batch failed", self.worker_id)
                     db.session.rollback()
+                    if burst:
+                        raise
                     time.sleep(self.settings.poll_seconds)
                     continue
                 finally:

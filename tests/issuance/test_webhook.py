@@ -18,8 +18,11 @@ SECRET = "partner-secret"
 @pytest.fixture
 def partner(app, issuance_config):
     fake = FakeFulfilment(SECRET).start()
-    app.config.update(ISSUANCE_WEBHOOK_URL=fake.url, ISSUANCE_WEBHOOK_SECRET=SECRET,
-                      ISSUANCE_WEBHOOK_TIMEOUT_MS="500")
+    app.config.update(
+        ISSUANCE_WEBHOOK_URL=fake.url,
+        ISSUANCE_WEBHOOK_SECRET=SECRET,
+        ISSUANCE_WEBHOOK_TIMEOUT_MS="500",
+    )
     yield fake
     fake.stop()
 
