@@ -26,9 +26,6 @@ def test_altered_expired_unsigned_and_unknown_channel_tokens_get_401(client, db,
     claims["sub"] = "mallory"
     forged_payload = jwt.utils.base64url_encode(json.dumps(claims).encode()).decode()
     altered = f"{header}.{forged_payload}.{signature}"
-    expired = jwt.encode(
-        {"iss": channel.key, "sub": "alice", "exp": int(time.time()) - 60}, "x", algorithm="HS256"
-    )
     from core.accounts import secret_for
 
     expired = jwt.encode(
