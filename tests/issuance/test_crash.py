@@ -86,7 +86,7 @@ def wait_settled(db, timeout: float) -> dict[str, int]:
         time.sleep(0.3)
 
 
-def assert_exactly_once(db, partner: FakeFulfilment, people: list[int]) -> None:
+def assert_exactly_once(db, partner: FakeFulfilment, people: list[int], campaign_id: int) -> None:
     rewards = db.session.execute(
         select(Reward.id, Reward.kind, Reward.participant_id, Reward.result)
     ).all()
@@ -110,7 +110,7 @@ def assert_exactly_once(db, partner: FakeFulfilment, people: list[int]) -> None:
     expected = {pid: 0 for pid in people}
     for row in by_kind["points"]:
         expected[row.participant_id] += 7
-    assert {pid: points.balance(pid, session=db.session) for pid in people} == expected
+    assert {pid: points.balance(pid, campaign_id, db.session) for pid in people} == expected
     db.session.commit()
 
 
@@ -150,7 +150,7 @@ def test_sigkill_workers_fifty_times(app, db, app_config, campaign, tmp_path):
             inserted += 1
         counts = wait_settled(db, timeout=45)
         assert counts == {"issued": rounds * batches * 10}, counts
-        assert_exactly_once(db, partner, people)
+        assert_exactly_once(db, partner, people, campaign.id)
         redelivered = sum(partner.deliveries.values()) - len(partner.deliveries)
         print(f"\n{kills} kills; {redelivered} webhook redeliveries deduplicated by key")
     finally:
@@ -225,8 +225,12 @@ def test_redis_killed_and_restarted(app, db, app_config, campaign, tmp_path):
                 queue.started_job_registry.cleanup(time.time() + 3600)
             time.sleep(0.5)
         assert credited == 300, f"{credited} of 300 queued jobs applied"
+        bulk = {
+            pid: 3 * sum(1 for n in range(300) if people[n % len(people)] == pid) for pid in people
+        }
+        assert {pid: points.balance(pid, 0, db.session) for pid in people} == bulk
         assert wait_settled(db, 0) == {"issued": rounds * 3 * 10}
-        assert_exactly_once(db, partner, people)
+        assert_exactly_once(db, partner, people, campaign.id)
     finally:
         for child in children.values():
             child.kill()
