@@ -84,6 +84,17 @@ def parse_timezone(name: str, raw: str) -> str:
     return raw.strip()
 
 
+def parse_rate_limit(name: str, raw: str) -> str:
+    """A Flask-Limiter limit string such as "120/minute" or "10 per second"."""
+    from limits import parse_many
+
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise ConfigError(f"{name}: expected a rate like 120/minute, got {raw!r}") from None
+    return raw.strip()
+
+
 def parse_list(raw: str) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
@@ -148,6 +159,13 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         ),
         "VERSION_CACHE_SECONDS": parse_int(
             "VERSION_CACHE_SECONDS", env.get("VERSION_CACHE_SECONDS", "2"), 0, 5
+        ),
+        "RUNTIME_RATE_LIMIT_PARTICIPANT": parse_rate_limit(
+            "RUNTIME_RATE_LIMIT_PARTICIPANT",
+            env.get("RUNTIME_RATE_LIMIT_PARTICIPANT", "120/minute"),
+        ),
+        "RUNTIME_RATE_LIMIT_IP": parse_rate_limit(
+            "RUNTIME_RATE_LIMIT_IP", env.get("RUNTIME_RATE_LIMIT_IP", "1200/minute")
         ),
         "BABEL_DEFAULT_LOCALE": env.get("STUDIO_LOCALE", "zh").strip() or "zh",
     }

@@ -41,18 +41,19 @@ def participant_write(view):
 
 
 def rate_limit_key() -> str:
-    """Per-participant limit key: the token's (unverified) issuer and subject, else the IP."""
-    import jwt
+    """Per-participant limit key from the VERIFIED token (channel and subject), else the IP.
+
+    An unverified claim would let anyone spend another participant's allowance with a forged
+    token; a request whose token does not verify is limited by its IP (and answered 401)."""
     from flask_limiter.util import get_remote_address
 
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer "):
-        try:
-            claims = jwt.decode(header[7:].strip(), options={"verify_signature": False})
-            return f"p:{claims.get('iss')}:{claims.get('sub')}"
-        except jwt.PyJWTError:
-            pass
-    return f"ip:{get_remote_address()}"
+    from core.errors import ApiProblem
+
+    try:
+        verified = principal()
+    except ApiProblem:
+        return f"ip:{get_remote_address()}"
+    return f"p:{verified.channel_key}:{verified.sub}"
 
 
 def participant_limit() -> str:

@@ -35,6 +35,7 @@ def test_postgres_url_gets_the_psycopg_driver():
         ({"STUDIO_TIMEZONE": "Mars/Olympus"}, "STUDIO_TIMEZONE"),
         ({"STUDIO_DEMO": "maybe"}, "STUDIO_DEMO"),
         ({"STUDIO_ENV": "staging"}, "STUDIO_ENV"),
+        ({"RUNTIME_RATE_LIMIT_PARTICIPANT": "lots"}, "RUNTIME_RATE_LIMIT_PARTICIPANT"),
         ({"STUDIO_ENV": "production", "SECRET_KEY": ""}, "SECRET_KEY"),
         ({"STUDIO_ENV": "production", "SECRET_KEY": "short"}, "SECRET_KEY"),
     ],

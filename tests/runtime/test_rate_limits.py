@@ -1,0 +1,70 @@
+"""Rate limits per participant and per IP, stored in Redis, answered with 429 problem+json."""
+
+import pytest
+import requests
+
+from core import create_app
+from tests.runtime.conftest import auth, base_bundle, publish
+
+URL = "/api/v1/campaigns/test-draw/me"
+
+
+@pytest.fixture
+def limited(app_config, db, token):
+    def build(participant="3/minute", ip="1000/minute"):
+        publish(base_bundle())
+        db.session.commit()
+        limited_app = create_app(
+            {
+                **app_config,
+                "RATELIMIT_ENABLED": True,
+                "RUNTIME_RATE_LIMIT_PARTICIPANT": participant,
+                "RUNTIME_RATE_LIMIT_IP": ip,
+            }
+        )
+        return limited_app.test_client()
+
+    return build
+
+
+def test_participant_limit_answers_429_problem_json(limited, token):
+    client = limited()
+    headers = auth(token("alice"))
+    assert [client.get(URL, headers=headers).status_code for _ in range(3)] == [200, 200, 200]
+    refused = client.get(URL, headers=headers)
+    assert refused.status_code == 429
+    assert refused.mimetype == "application/problem+json"
+    assert refused.json["code"] == "rate_limited"
+    assert "Retry-After" in refused.headers
+    # another participant from the same address still has their own allowance
+    assert client.get(URL, headers=auth(token("bob"))).status_code == 200
+
+
+def test_a_forged_token_cannot_spend_someone_elses_allowance(limited, token, channel):
+    import jwt
+
+    client = limited()
+    victim = token("victim")
+    claims = jwt.decode(victim, options={"verify_signature": False})
+    forged = jwt.encode(claims, "not-the-channel-secret", algorithm="HS256")
+    for _ in range(5):
+        assert client.get(URL, headers=auth(forged)).status_code in (401, 429)
+    assert client.get(URL, headers=auth(victim)).status_code == 200
+
+
+def test_ip_limit_applies_without_a_token(limited):
+    client = limited(ip="2/minute")
+    statuses = [client.get(URL).status_code for _ in range(3)]
+    assert statuses[:2] == [401, 401] and statuses[2] == 429
+
+
+@pytest.mark.slow
+def test_limits_are_shared_across_processes(live_server, db, token):
+    publish(base_bundle())
+    db.session.commit()
+    headers = auth(token("carol"))
+    base = live_server(
+        workers=3, threads=1, extra_env={"RUNTIME_RATE_LIMIT_PARTICIPANT": "6/minute"}
+    )
+    statuses = [requests.get(base + URL, headers=headers, timeout=10).status_code for _ in range(9)]
+    assert statuses.count(200) == 6 and statuses.count(429) == 3, statuses
