@@ -37,14 +37,25 @@ class CampaignError(ApiProblem):
 
 
 def _load(bundle: Any) -> dict[str, Any]:
+    """The validated bundle: rules check the campaign, the widget checks its own config."""
+    import widgets
     from rules import BundleError, load_bundle
 
     try:
-        return load_bundle(bundle)
+        data = load_bundle(bundle)
     except BundleError as exc:
-        raise CampaignError(
-            [{"path": p.path, "message": p.message, "code": p.code} for p in exc.problems]
-        ) from None
+        problems = [{"path": p.path, "message": p.message, "code": p.code} for p in exc.problems]
+        if isinstance(bundle, dict):
+            problems += widget_problems(bundle.get("widget"), widgets)
+        raise CampaignError(problems) from None
+    problems = widget_problems(data["widget"], widgets)
+    if problems:
+        raise CampaignError(problems)
+    return data
+
+
+def widget_problems(widget: Any, widgets_module) -> list[dict[str, str]]:
+    return [{**p, "code": "widget.config"} for p in widgets_module.validate_widget(widget)]
 
 
 def _branch(code: str) -> Branch:

@@ -8,6 +8,7 @@ from werkzeug.exceptions import UnprocessableEntity
 
 from core.extensions import limiter
 from runtime import activities, draw, loader, participation
+from runtime.activity_state import vote_counts
 from runtime.api import schemas as s
 from runtime.api.common import (
     BEARER,
@@ -44,6 +45,7 @@ def public_view(slug: str) -> dict:
             for k in bundle["chances"]["kinds"]
         ],
         "prizes": [draw.public_prize(live, key) for key in live.prizes],
+        "vote_counts": vote_counts(live),
     }
 
 

@@ -7,9 +7,11 @@ from werkzeug.exceptions import UnprocessableEntity
 
 from core.extensions import limiter
 from runtime import loader, state
+from runtime.activity_state import activity_state, empty_activity_state
 from runtime.api import schemas as s
 from runtime.api.common import BEARER, ip_limit, participant_limit, principal, rate_limit_key
 from runtime.api.problems import handle_unprocessable
+from runtime.members import find_participant
 
 blp = Blueprint("api_me", __name__, url_prefix="/api/v1", description="My state")
 blp.register_error_handler(UnprocessableEntity, handle_unprocessable)
@@ -23,7 +25,11 @@ limiter.limit(ip_limit)(blp)
 def campaign_me(slug: str):
     """Chances by kind, draws, wins, points, streak, referral code and share link."""
     ref, live = loader.load(slug)
-    return state.campaign_state(live, principal())
+    caller = principal()
+    body = state.campaign_state(live, caller)
+    participant_id = find_participant(caller) if body["joined"] else None
+    extra = activity_state(live, participant_id) if participant_id else empty_activity_state()
+    return {**body, **extra}
 
 
 @blp.route("/me/rewards", methods=["GET"])

@@ -44,6 +44,12 @@ class CampaignPublic(Schema):
     schedule = fields.Dict(required=True)
     chance_kinds = fields.List(fields.Dict(), required=True)
     prizes = fields.List(fields.Nested(PrizePublic), required=True)
+    vote_counts = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        required=True,
+        metadata={"description": "Live votes per candidate id (vote widgets; empty otherwise)"},
+    )
 
 
 class SlugPath(Schema):
@@ -134,6 +140,17 @@ class MeState(Schema):
     referral_code = fields.String(allow_none=True, required=True)
     share_link = fields.String(allow_none=True, required=True)
     recent_draws = fields.List(fields.Dict(), required=True)
+    referrals = fields.Integer(
+        required=True, metadata={"description": "Invitees who joined with my code"}
+    )
+    checkin_days = fields.List(
+        fields.String(), required=True, metadata={"description": "This month's check-in days"}
+    )
+    checked_in_today = fields.Boolean(required=True)
+    votes_today = fields.Integer(required=True)
+    voted_today = fields.List(
+        fields.String(), required=True, metadata={"description": "Candidate ids"}
+    )
 
 
 class RewardItem(Schema):
