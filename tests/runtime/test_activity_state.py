@@ -1,4 +1,4 @@
-"""What the pages read: invitations that joined, this month's check-ins, today's votes, live counts."""
+"""What pages read: invitees who joined, check-in days, today's votes, live vote counts."""
 
 import pytest
 
