@@ -73,64 +73,13 @@ def publish_for_server(publish, db):
 
 
 @pytest.fixture
-def widget_server(app, app_config, db):
-    """Like tests/conftest.py `live_server`, but waits through a worker's slow first answer.
-
-    The shared fixture gives up when /healthz takes longer than 1 s while the gunicorn worker is
-    still importing the app (ReadTimeout is not a ConnectionError); reported to the lead."""
-    import subprocess
-    import sys
-    import time
-    from pathlib import Path
-
-    import requests
-
-    from tests.conftest import REPO_ROOT, free_port, server_environment
-
-    processes: list[subprocess.Popen] = []
+def widget_server(live_server):
+    """The shared live server; one gunicorn worker is enough for a page test."""
 
     def start(workers: int = 1, threads: int = 4) -> str:
-        port = free_port()
-        gunicorn = str(Path(sys.executable).parent / "gunicorn")
-        process = subprocess.Popen(
-            [
-                gunicorn,
-                "wsgi:app",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(workers),
-                "--threads",
-                str(threads),
-                "--worker-class",
-                "gthread",
-                "--log-level",
-                "warning",
-            ],
-            cwd=REPO_ROOT,
-            env=server_environment(app_config),
-        )
-        processes.append(process)
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with status {process.returncode}")
-            try:
-                if requests.get(base + "/healthz", timeout=5).status_code == 200:
-                    return base
-            except requests.RequestException:
-                time.sleep(0.1)
-        raise RuntimeError("gunicorn did not answer within 30 s")
+        return live_server(workers=workers, threads=threads)
 
-    yield start
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    return start
 
 
 @pytest.fixture(scope="session")
