@@ -47,12 +47,8 @@ def pool_by_key(session: Session, key: str) -> CouponPool | None:
 def assign_code(
     session: Session, pool_id: int, reward_id: int, now: datetime, valid_until: datetime | None
 ) -> str | None:
-    """Give one unused code of the pool to the reward (or return the one it already has)."""
-    existing = session.execute(
-        select(CouponCode.code).where(CouponCode.reward_id == reward_id)
-    ).scalar_one_or_none()
-    if existing is not None:
-        return existing
+    """Give one unused code of the pool to the reward. A second code for the same reward is
+    refused by UNIQUE(reward_id); the caller's claim guard makes that unreachable."""
     free = (
         select(CouponCode.id)
         .where(CouponCode.pool_id == pool_id, CouponCode.reward_id.is_(None))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,6 +25,20 @@ class CouponCodeIssuer(Issuer):
         },
     }
 
+    POOL_CACHE_SECONDS = 5.0
+
+    def _pool(self, session: Session, key: str):
+        """Pool settings, cached a few seconds per worker (they change rarely)."""
+        cache = self.__dict__.setdefault("_pools", {})
+        hit = cache.get(key)
+        if hit and time.monotonic() - hit[0] < self.POOL_CACHE_SECONDS:
+            return hit[1]
+        pool = coupons.pool_by_key(session, key)
+        if pool is not None:
+            session.expunge(pool)
+            cache[key] = (time.monotonic(), pool)
+        return pool
+
     def lock_key(self, reward: ClaimedReward) -> tuple:
         return (str(reward.payload.get("pool")), reward.id)
 
@@ -31,7 +46,7 @@ class CouponCodeIssuer(Issuer):
         pool_key = reward.payload.get("pool")
         if not isinstance(pool_key, str) or not pool_key:
             raise IssueError("payload.pool: a coupon pool key is required", permanent=True)
-        pool = coupons.pool_by_key(session, pool_key)
+        pool = self._pool(session, pool_key)
         if pool is None:
             raise IssueError(f"coupon pool {pool_key!r} does not exist")
         valid_days = reward.payload.get("valid_days") or pool.valid_days
