@@ -13,6 +13,7 @@ from builder.views.campaign_page import CampaignPageView
 from builder.views.campaigns import CampaignView, VersionView
 from builder.views.home import StudioIndexView
 from builder.views.org import BranchView, ChannelView, StaffView
+from builder.views.rewards import RewardOpsView
 from core.extensions import db
 from core.models import AuditEntry, Branch, Campaign, CampaignVersion, Channel, User
 
@@ -38,6 +39,9 @@ def init_admin(app: Flask) -> None:
             endpoint="versions",
             category=lazy("Audit"),
         )
+    )
+    admin.add_view(
+        RewardOpsView(name=lazy("Reward operations"), endpoint="rewards", url="/studio/rewards")
     )
     admin.add_view(
         BranchView(

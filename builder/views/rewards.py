@@ -1,0 +1,210 @@
+"""Reward operations in the studio: issuance health, dead letters, parcels, code pools, points.
+
+Views parse the form, call the issuance functions (which validate, audit and commit) and show
+the outcome; every list is limited to campaigns of the user's branch and below.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, jsonify, redirect, request, url_for
+from flask_admin import BaseView, expose
+from flask_login import current_user
+from sqlalchemy import select
+
+from builder.auth import branch_scope
+from builder.csrf import check_csrf
+from builder.i18n import translate
+from builder.views.base import SecureViewMixin
+from core.extensions import db
+from core.models import Campaign, Channel, CouponPool, Participant, Reward
+from core.roles import has_permission
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+def campaigns_in_scope() -> dict[int, str]:
+    rows = db.session.execute(
+        select(Campaign.id, Campaign.slug).where(Campaign.branch_id.in_(branch_scope(current_user)))
+    ).all()
+    return dict(rows)
+
+
+def reward_in_scope(reward_id: int) -> Reward:
+    reward = db.session.get(Reward, reward_id)
+    if reward is None or reward.campaign_id not in campaigns_in_scope():
+        abort(404)
+    return reward
+
+
+class RewardOpsView(SecureViewMixin, BaseView):
+    required_permission = "operate_rewards"
+
+    @expose("/")
+    def index(self):
+        from runtime.issuance import dead_letters, metrics
+
+        scope = campaigns_in_scope()
+        failed = [r for r in dead_letters.list_failed(limit=200) if r["campaign_id"] in scope]
+        return self.render(
+            "admin/rewards_index.html",
+            failed=failed,
+            metrics=metrics.snapshot(),
+            is_admin=has_permission(current_user.role, "manage_staff"),
+        )
+
+    @expose("/metrics.json")
+    def metrics_json(self):
+        from runtime.issuance import metrics
+
+        if not has_permission(current_user.role, "manage_staff"):
+            abort(403)
+        return jsonify(metrics.snapshot())
+
+    @expose("/<int:reward_id>/<action>", methods=("POST",))
+    def dead_letter(self, reward_id: int, action: str):
+        from runtime.issuance import dead_letters
+
+        check_csrf()
+        reward_in_scope(reward_id)
+        handlers = {"retry": dead_letters.retry, "cancel": dead_letters.cancel}
+        if action not in handlers:
+            abort(404)
+        try:
+            handlers[action](
+                reward_id,
+                actor=current_user._get_current_object(),
+                reason=request.form.get("reason") or None,
+            )
+            flash(translate("Done."), "success")
+        except dead_letters.RewardStateError as exc:
+            db.session.rollback()
+            flash(f"{translate('Refused')}: {exc}", "error")
+        return redirect(url_for(".index"))
+
+    @expose("/parcels")
+    def parcels(self):
+        from runtime.issuance import fulfilment
+
+        scope = campaigns_in_scope()
+        items = [
+            i
+            for i in fulfilment.list_queue(status=request.args.get("status") or None)
+            if i["campaign_id"] in scope
+        ]
+        return self.render("admin/rewards_parcels.html", items=items, slugs=scope)
+
+    @expose("/parcels/<int:reward_id>", methods=("POST",))
+    def parcel_step(self, reward_id: int):
+        from runtime.issuance import fulfilment
+
+        check_csrf()
+        reward_in_scope(reward_id)
+        actor = current_user._get_current_object()
+        step = request.form.get("step", "")
+        try:
+            if step == "address":
+                fulfilment.capture_address(
+                    reward_id,
+                    {f: request.form.get(f, "") for f in fulfilment.ADDRESS_FIELDS},
+                    actor=actor,
+                )
+            else:
+                fulfilment.mark(
+                    reward_id,
+                    step,
+                    actor=actor,
+                    carrier=request.form.get("carrier"),
+                    tracking_no=request.form.get("tracking_no"),
+                    note=request.form.get("note"),
+                )
+            flash(translate("Done."), "success")
+        except fulfilment.FulfilmentError as exc:
+            db.session.rollback()
+            flash(f"{translate('Refused')}: {exc}", "error")
+        return redirect(url_for(".parcels"))
+
+    @expose("/coupons", methods=("GET", "POST"))
+    def coupons(self):
+        from runtime.issuance import coupons
+
+        report = None
+        if request.method == "POST":
+            check_csrf()
+            report = self.upload(coupons)
+        pools = db.session.scalars(select(CouponPool).order_by(CouponPool.key)).all()
+        stats = [coupons.pool_stats(db.session, pool.key) for pool in pools]
+        return self.render("admin/rewards_coupons.html", stats=stats, report=report)
+
+    def upload(self, coupons) -> dict | None:
+        from core import audit
+
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            flash(translate("Choose a CSV file of codes."), "error")
+            return None
+        data = upload.read(MAX_UPLOAD_BYTES + 1)
+        if len(data) > MAX_UPLOAD_BYTES:
+            flash(translate("The file is larger than 5 MB."), "error")
+            return None
+        try:
+            report = coupons.upload_codes(
+                db.session,
+                request.form.get("pool", "").strip(),
+                data.decode("utf-8-sig"),
+                name=request.form.get("name") or None,
+                valid_days=request.form.get("valid_days", type=int),
+                message=request.form.get("message") or None,
+                redemption_limit=request.form.get("redemption_limit", default=1, type=int),
+            )
+            audit.record(
+                "coupons.upload",
+                "coupon_pool",
+                report.pool_key,
+                actor=current_user._get_current_object(),
+                after=report.to_dict(),
+            )
+            db.session.commit()
+            return report.to_dict()
+        except UnicodeDecodeError:
+            flash(translate("The file is not UTF-8 text."), "error")
+        except coupons.CouponError as exc:
+            db.session.rollback()
+            flash(f"{translate('Refused')}: {exc}", "error")
+        return None
+
+    @expose("/points", methods=("GET", "POST"))
+    def points(self):
+        from runtime.issuance import staff
+
+        result = None
+        channels = db.session.scalars(select(Channel).order_by(Channel.name)).all()
+        if request.method == "POST":
+            check_csrf()
+            try:
+                participant = self.find_participant(
+                    request.form.get("channel", type=int),
+                    request.form.get("participant", "").strip(),
+                )
+                result = staff.credit_points(
+                    participant.id,
+                    request.form.get("amount", type=int) or 0,
+                    note=request.form.get("note", ""),
+                    actor=current_user._get_current_object(),
+                    valid_days=request.form.get("valid_days", type=int),
+                )
+                flash(translate("Done."), "success")
+            except ValueError as exc:
+                db.session.rollback()
+                flash(f"{translate('Refused')}: {exc}", "error")
+        return self.render("admin/rewards_points.html", channels=channels, result=result)
+
+    @staticmethod
+    def find_participant(channel_id: int | None, external_id: str) -> Participant:
+        participant = db.session.scalar(
+            select(Participant).where(
+                Participant.channel_id == channel_id, Participant.external_id == external_id
+            )
+        )
+        if participant is None:
+            raise ValueError("participant: nobody with that id has used this channel yet")
+        return participant
