@@ -1,12 +1,15 @@
 """Draw endpoint throughput and latency against a bare Flask endpoint, same server, same load.
 
     .venv/bin/python bench/draw_load.py [--seconds 8] [--connections 32] [--workers 4]
+        [--database-url postgresql+psycopg://user@host:port/db --reset-database]
 
 Starts gunicorn (gthread) twice with one fixed configuration: once serving the real app
-(embedded defaults: SQLite in a temp dir + an embedded Redis) and once a bare Flask app; drives
-each with the same bounded Python load generator (processes x threads, keep-alive sessions,
-one connection per thread); prints requests/s, p50/p99 and the ratio; then checks the ledger
-invariants (SQL draws == answered draws, stock + issued == initial, chances match Redis).
+(embedded defaults: SQLite in a temp dir + an embedded Redis, or --database-url) and once a
+bare Flask app; drives each with the same bounded Python load generator (processes x threads,
+keep-alive sessions, one connection per thread); prints requests/s, p50/p99, the server's CPU
+time per request (gunicorn processes; Redis separately) and the ratio; then checks the ledger
+invariants (SQL draws == answered draws, stock + issued == initial, chances left in Redis ==
+grants - draws in the ledger).
 """
 
 from __future__ import annotations
@@ -26,6 +29,9 @@ import requests
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 SECRET = "bench-secret-key-that-is-long-enough-0123456789abcdef"
+# The fixed gunicorn configuration both targets are served with (see docs/benchmarks.md).
+WORKERS = 2
+THREADS = 16
 
 
 def free_port() -> int:
@@ -81,9 +87,20 @@ def bundle() -> dict:
     }
 
 
-def prepare(env: dict[str, str], connections: int) -> list[str]:
+def reset_schema(engine) -> None:
+    """Empty a PostgreSQL database the bench was told it may wipe (--reset-database)."""
+    from sqlalchemy import text
+
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+
+
+def prepare(env: dict[str, str], connections: int, reset: bool = False) -> list[str]:
     """Schema, HQ, channel, published campaign; returns one participant token per connection."""
     os.environ.update(env)
+    from sqlalchemy import inspect
+
     from core import create_app
     from core.extensions import db
     from core.models import Base, Branch
@@ -91,6 +108,10 @@ def prepare(env: dict[str, str], connections: int) -> list[str]:
 
     app = create_app()
     with app.app_context():
+        if reset and db.engine.dialect.name == "postgresql":
+            reset_schema(db.engine)
+        elif inspect(db.engine).get_table_names():
+            raise SystemExit("the database is not empty; pass --reset-database to wipe it")
         Base.metadata.create_all(db.engine)
         from core.accounts import create_channel
         from runtime.publishing import create_campaign, publish_campaign
@@ -106,7 +127,7 @@ def prepare(env: dict[str, str], connections: int) -> list[str]:
 
 
 def start(
-    target: str, env: dict[str, str], workers: int, threads: int
+    target: str, env: dict[str, str], workers: int, threads: int, config: str | None = None
 ) -> tuple[subprocess.Popen, str]:
     port = free_port()
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
@@ -126,6 +147,7 @@ def start(
             "warning",
             "--keep-alive",
             "30",
+            *(["--config", config] if config else []),
         ],
         cwd=REPO,
         env=env,
@@ -142,6 +164,21 @@ def start(
             time.sleep(0.2)
     process.kill()
     raise RuntimeError(f"{target} did not start")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its children (the gunicorn master and workers)."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        total = 0.0
+        for proc in [root, *root.children(recursive=True)]:
+            times = proc.cpu_times()
+            total += times.user + times.system
+        return total
+    except psutil.Error:
+        return 0.0
 
 
 def _worker(args: tuple[str, list[dict], float]) -> tuple[list[float], dict[int, int]]:
@@ -170,22 +207,28 @@ def _worker(args: tuple[str, list[dict], float]) -> tuple[list[float], dict[int,
     return latencies, statuses
 
 
-def drive(url: str, headers: list[dict], seconds: float, processes: int) -> dict:
+def drive(
+    url: str, headers: list[dict], seconds: float, processes: int, watch: dict[str, int]
+) -> dict:
     chunks = [headers[i::processes] for i in range(processes)]
+    cpu_before = {name: cpu_seconds(pid) for name, pid in watch.items()}
     with ProcessPoolExecutor(processes) as pool:
         results = list(pool.map(_worker, [(url, c, seconds) for c in chunks]))
+    cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in watch.items()}
     latencies = sorted(x for lat, _ in results for x in lat)
     statuses: dict[int, int] = {}
     for _, st in results:
         for code, n in st.items():
             statuses[code] = statuses.get(code, 0) + n
     pct = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
+    count = max(1, len(latencies))
     return {
         "rps": len(latencies) / seconds,
         "p50": pct(0.50),
         "p99": pct(0.99),
         "statuses": statuses,
         "count": len(latencies),
+        "cpu_ms": {name: used / count * 1000 for name, used in cpu.items()},
     }
 
 
@@ -221,12 +264,18 @@ def check_invariants(env: dict[str, str], answered: int) -> list[str]:
         rewards = db.session.scalar(select(func.count(Reward.id)))
         if wins != rewards:
             problems.append(f"{wins} rewarded draws but {rewards} reward rows")
-        for pid, total in db.session.execute(
-            select(ChanceEntry.participant_id, func.sum(ChanceEntry.delta)).group_by(
-                ChanceEntry.participant_id
-            )
+        drawn = dict(
+            db.session.execute(
+                select(Draw.participant_id, func.count(Draw.id)).group_by(Draw.participant_id)
+            ).all()
+        )
+        cid = db.session.scalar(select(Draw.campaign_id).limit(1))
+        for pid, granted in db.session.execute(
+            select(ChanceEntry.participant_id, func.sum(ChanceEntry.delta))
+            .where(ChanceEntry.reason != "draw")
+            .group_by(ChanceEntry.participant_id)
         ):
-            cid = db.session.scalar(select(Draw.campaign_id).limit(1))
+            total = granted - drawn.get(pid, 0)
             redis_left = int(redis_store.client.hget(hotstate.person_key(cid, pid), "ch:gold") or 0)
             if redis_left != total:
                 problems.append(f"participant {pid}: ledger {total} chances, redis {redis_left}")
@@ -244,13 +293,36 @@ def join_all(base: str, tokens: list[str]) -> None:
         response.raise_for_status()
 
 
+def redis_pid() -> int | None:
+    from core.extensions import redis_store
+
+    embedded = redis_store.embedded
+    process = getattr(embedded, "process", None)
+    return process.pid if process is not None else None
+
+
+def report(name: str, unit: str, result: dict) -> str:
+    cpu = ", ".join(f"{k} {v:.2f}" for k, v in result["cpu_ms"].items())
+    return (
+        f"{name:6s}: {result['rps']:8.1f} {unit} p50 {result['p50']:6.2f} ms  "
+        f"p99 {result['p99']:6.2f} ms  CPU ms/request: {cpu}  statuses {result['statuses']}"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--processes", type=int, default=4, help="load generator processes")
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=WORKERS)
+    parser.add_argument("--threads", type=int, default=THREADS)
+    parser.add_argument("--gunicorn-config", help="a gunicorn config file, used for both apps")
+    parser.add_argument("--database-url", help="default: a fresh SQLite file in a temp dir")
+    parser.add_argument(
+        "--reset-database",
+        action="store_true",
+        help="drop and recreate the public schema of --database-url (PostgreSQL) first",
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="draw-bench-"))
     env = dict(
@@ -259,28 +331,42 @@ def main() -> int:
         SECRET_KEY=SECRET,
         STUDIO_DEMO="false",
         STUDIO_INSTANCE_PATH=str(tmp),
-        DATABASE_URL=f"sqlite:///{tmp / 'studio.db'}",
+        DATABASE_URL=args.database_url or f"sqlite:///{tmp / 'studio.db'}",
         STUDIO_LOG_FORMAT="text",
     )
     env.pop("REDIS_URL", None) if not os.environ.get("REDIS_URL") else None
-    tokens = prepare(env, args.connections)
+    tokens = prepare(env, args.connections, reset=args.reset_database)
     from core.extensions import redis_store
 
     env["REDIS_URL"] = redis_store.url  # share the embedded server the setup started
     env["RUNTIME_RATE_LIMIT_PARTICIPANT"] = "1000000/minute"
+    watch = {"redis": pid} if (pid := redis_pid()) else {}
     procs = []
+    load_before = os.getloadavg()[0]
     try:
-        bare, bare_base = start("bench.bare_app:app", env, args.workers, args.threads)
+        bare, bare_base = start(
+            "bench.bare_app:app", env, args.workers, args.threads, args.gunicorn_config
+        )
         procs.append(bare)
         requests.post(bare_base + "/bare", timeout=5)
-        baseline = drive(bare_base + "/bare", [{}] * args.connections, args.seconds, args.processes)
+        baseline = drive(
+            bare_base + "/bare",
+            [{}] * args.connections,
+            args.seconds,
+            args.processes,
+            {"gunicorn": bare.pid},
+        )
         bare.terminate()
-        real, base = start("wsgi:app", env, args.workers, args.threads)
+        real, base = start("wsgi:app", env, args.workers, args.threads, args.gunicorn_config)
         procs.append(real)
         join_all(base, tokens)
         headers = [{"Authorization": f"Bearer {t}"} for t in tokens]
         measured = drive(
-            f"{base}/api/v1/campaigns/bench-draw/draw", headers, args.seconds, args.processes
+            f"{base}/api/v1/campaigns/bench-draw/draw",
+            headers,
+            args.seconds,
+            args.processes,
+            {"gunicorn": real.pid, **watch},
         )
     finally:
         for p in procs:
@@ -288,19 +374,15 @@ def main() -> int:
             p.wait(10)
     problems = check_invariants(env, measured["statuses"].get(200, 0))
     ratio = measured["rps"] / baseline["rps"] if baseline["rps"] else 0.0
+    database = env["DATABASE_URL"].split(":", 1)[0]
     print(
         f"config: gunicorn gthread workers={args.workers} threads={args.threads}, "
         f"{args.connections} connections ({args.processes} client processes), "
-        f"{args.seconds:g} s each, SQLite + Redis at {env['REDIS_URL']}"
+        f"{args.seconds:g} s each, {database} + Redis at {env['REDIS_URL']}; "
+        f"load average {load_before:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
-    print(
-        f"bare  : {baseline['rps']:8.1f} req/s  p50 {baseline['p50']:6.2f} ms  "
-        f"p99 {baseline['p99']:6.2f} ms  statuses {baseline['statuses']}"
-    )
-    print(
-        f"draw  : {measured['rps']:8.1f} draws/s p50 {measured['p50']:6.2f} ms  "
-        f"p99 {measured['p99']:6.2f} ms  statuses {measured['statuses']}"
-    )
+    print(report("bare", "req/s ", baseline))
+    print(report("draw", "draws/s", measured))
     print(
         f"ratio : {ratio:.2f} (target >= 0.6); p99 target < 25 ms: "
         f"{'met' if measured['p99'] < 25 else 'NOT met'}"

@@ -1,31 +1,33 @@
 """The draw: rules, odds, one atomic Redis admission, then one SQL transaction.
 
 1. Build variables and run the draw rules (deny refuses; other actions apply first).
-2. Read the person's counters, stock and today's releases (one pipeline), build the odds
-   table and pick a candidate with a CSPRNG value.
+2. Read the person's counters, stock, today's releases, branch wins and boosts (one script
+   call), build the odds table and pick a candidate with a CSPRNG value.
 3. draw.lua takes the chance and admits the candidate, or its fallback when the candidate's
    stock / daily release / person / branch limit is gone by now (decided atomically).
-4. Draw + ChanceEntry(-1) + Reward + Prize.issued+1 commit in one transaction; if that fails,
-   undo_draw.lua gives everything back. The Prize CHECK (issued <= stock_total) backs Redis up.
+4. Draw + Reward + Prize.issued+1 commit in one transaction (runtime.draw_ledger) before the
+   answer; if that fails, undo_draw.lua gives everything back. The Prize CHECK (issued <=
+   stock_total) backs Redis up. The Draw row is also the ledger entry of the spent chance.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import secrets
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.errors import ApiProblem
 from core.extensions import db
-from core.models import ChanceEntry, Draw, Prize, Reward, utcnow
+from core.models import Draw, Reward, utcnow
 from runtime import hotstate
 from runtime.actions import reward_payload, stage_actions
 from runtime.auth import Principal
+from runtime.draw_ledger import DrawRow, dumps_evidence, write_draw
 from runtime.grants import ensure_daily_grants
 from runtime.loader import CampaignRef, LiveVersion, require_live
 from runtime.members import Member, require_member
@@ -41,6 +43,20 @@ REFUSALS = {
     "draws_per_day": (409, "quota_exceeded", "You have reached today's draw limit."),
     "draws_total": (409, "quota_exceeded", "You have reached the draw limit of this campaign."),
 }
+
+
+@dataclass
+class DrawContext:
+    """One draw request once the member, chance kind and local day are known."""
+
+    live: LiveVersion
+    member: Member
+    kind: str
+    day: str
+    now: datetime
+    idempotency_key: str | None = None
+    request_hash: str | None = None
+    messages: list[str] = field(default_factory=list)
 
 
 def person_state(person: dict[str, str], day: str):
@@ -82,31 +98,6 @@ def prize_spec(live: LiveVersion, key: str | None) -> dict[str, Any] | None:
     }
 
 
-def _existing_answer(participant_id: int, key: str) -> dict[str, Any] | None:
-    with reading():
-        row = db.session.scalar(
-            select(Draw).where(Draw.participant_id == participant_id, Draw.idempotency_key == key)
-        )
-        if row is None:
-            return None
-        reward = db.session.scalar(select(Reward).where(Reward.draw_id == row.id))
-        return {
-            "draw_id": row.id,
-            "won": row.won,
-            "prize": row.evidence.get("prize_public"),
-            "reward": _reward_view(reward),
-            "chances_left": None,
-            "messages": [],
-            "replayed": True,
-        }
-
-
-def _reward_view(reward: Reward | None) -> dict[str, Any] | None:
-    if reward is None:
-        return None
-    return {"id": reward.id, "kind": reward.kind, "status": reward.status}
-
-
 def public_prize(live: LiveVersion, key: str | None) -> dict[str, Any] | None:
     if key is None:
         return None
@@ -121,6 +112,40 @@ def public_prize(live: LiveVersion, key: str | None) -> dict[str, Any] | None:
     }
 
 
+def existing_answer(
+    participant_id: int, key: str, request_hash: str | None = None
+) -> dict[str, Any] | None:
+    """The answer of the draw already committed with this Idempotency-Key (the database
+    backstop when the Redis idempotency record is gone); 409 if it was another request."""
+    with reading():
+        row = db.session.execute(
+            select(Draw.id, Draw.won, Draw.evidence).where(
+                Draw.participant_id == participant_id, Draw.idempotency_key == key
+            )
+        ).first()
+        if row is None:
+            return None
+        reward = db.session.execute(
+            select(Reward.id, Reward.kind, Reward.status).where(Reward.draw_id == row.id)
+        ).first()
+    stored_hash = (row.evidence or {}).get("request_hash")
+    if request_hash and stored_hash and stored_hash != request_hash:
+        raise ApiProblem(
+            409, "idempotency_conflict", "This Idempotency-Key was used for a different request."
+        )
+    return {
+        "draw_id": row.id,
+        "won": row.won,
+        "prize": row.evidence.get("prize_public"),
+        "reward": None
+        if reward is None
+        else {"id": reward.id, "kind": reward.kind, "status": reward.status},
+        "chances_left": None,
+        "messages": [],
+        "replayed": True,
+    }
+
+
 def run_draw(
     ref: CampaignRef,
     live: LiveVersion,
@@ -128,6 +153,7 @@ def run_draw(
     chance_kind: str | None,
     idempotency_key: str | None = None,
     now: datetime | None = None,
+    request_hash: str | None = None,
 ) -> dict[str, Any]:
     """One draw for `principal`; returns the answer body. Raises ApiProblem on refusal."""
     now = now or utcnow()
@@ -141,45 +167,41 @@ def run_draw(
             f"Unknown chance kind {kind!r}.",
             errors=[{"path": "chance_kind", "message": "Unknown chance kind."}],
         )
-    if idempotency_key and (done := _existing_answer(member.participant_id, idempotency_key)):
+    ctx = DrawContext(live, member, kind, live.local_day(now), now, idempotency_key, request_hash)
+    if not idempotency_key:
+        return _run(ctx, principal)
+    try:
+        return _run(ctx, principal)
+    except ApiProblem:
+        # A refusal may only mean the first try with this key already drew (and its Redis
+        # idempotency record was lost): then that draw is the answer.
+        done = existing_answer(member.participant_id, idempotency_key, request_hash)
+        if done is None:
+            raise
         return done
-    day = live.local_day(now)
-    ensure_daily_grants(live, member.participant_id, day)
-    person, stock, release, branches, boosts = hotstate.draw_inputs(
-        live.campaign_id, member.participant_id, day
-    )
-    variables = build_variables(live, principal, person, now, member.participant_id)
+
+
+def _run(ctx: DrawContext, principal: Principal) -> dict[str, Any]:
+    live, now, pid = ctx.live, ctx.now, ctx.member.participant_id
+    inputs = hotstate.draw_inputs(live.campaign_id, pid, ctx.day)
+    if ensure_daily_grants(live, pid, ctx.day, inputs.person):
+        inputs = hotstate.draw_inputs(live.campaign_id, pid, ctx.day)
+    variables = build_variables(live, principal, inputs.person, now, pid)
     outcome = live.compiled.run("draw", variables)
     if outcome.denied:
         raise ApiProblem(403, "denied", outcome.denied)
-    messages: list[str] = []
     if outcome.actions:
-        messages = _apply_draw_rules(live, member, outcome.actions, idempotency_key, now)
-        person, stock, release, branches, boosts = hotstate.draw_inputs(
-            live.campaign_id, member.participant_id, day
-        )
-    return _draw(
-        live,
-        member,
-        kind,
-        day,
-        now,
-        person,
-        stock,
-        release,
-        branches,
-        boosts,
-        outcome,
-        idempotency_key,
-        messages,
-    )
+        ctx.messages = _apply_draw_rules(ctx, outcome.actions)
+        inputs = hotstate.draw_inputs(live.campaign_id, pid, ctx.day)
+    return _draw(ctx, inputs, outcome)
 
 
-def _apply_draw_rules(live, member: Member, actions, idempotency_key, now) -> list[str]:
+def _apply_draw_rules(ctx: DrawContext, actions) -> list[str]:
+    live, member = ctx.live, ctx.member
     source = f"drawrule:{live.campaign_id}:{member.participant_id}:" + (
-        idempotency_key or secrets.token_hex(8)
+        ctx.idempotency_key or secrets.token_hex(8)
     )
-    effects = stage_actions(live, member.participant_id, actions, source, now)
+    effects = stage_actions(live, member.participant_id, actions, source, ctx.now)
     try:
         db.session.commit()
     except Exception:
@@ -190,46 +212,13 @@ def _apply_draw_rules(live, member: Member, actions, idempotency_key, now) -> li
     return effects.messages
 
 
-def _draw(
-    live,
-    member,
-    kind,
-    day,
-    now,
-    person,
-    stock,
-    release,
-    branches,
-    boosts,
-    outcome,
-    idempotency_key,
-    messages,
-) -> dict[str, Any]:
-    state = person_state(person, day)
-    quotas = live.bundle["limits"]["branch_quotas"]
-    branch = member.branch_code or ""
-    quota = quotas.get(branch) if branch else None
-    quota_left = None if quota is None else quota - int(branches.get(branch) or 0)
-    left = stock_left(live, stock, release)
-    guarantee = person.get("guarantee") or None
-    table = live.compiled.odds_table(
-        now,
-        state,
-        left,
-        boosts,
-        chance_kind=kind,
-        guarantee=guarantee,
-        branch_quota_left=quota_left,
-    )
-    from rules import pick
-
-    rand = _random.random()
-    candidate = pick(table, rand)
+def _admission_spec(ctx: DrawContext, candidate: str | None, quota: int | None) -> dict:
+    live = ctx.live
     limits = live.bundle["limits"]["per_person"]
-    spec = {
-        "kind": kind,
-        "day": day,
-        "branch": branch,
+    return {
+        "kind": ctx.kind,
+        "day": ctx.day,
+        "branch": ctx.member.branch_code or "",
         "branch_quota": quota,
         "draws_per_day": limits["draws_per_day"],
         "draws_total": limits["draws_total"],
@@ -238,15 +227,40 @@ def _draw(
         "candidate": prize_spec(live, candidate),
         "fallback": prize_spec(live, live.fallback),
     }
-    admission = hotstate.admit_draw(live.campaign_id, member.participant_id, spec)
+
+
+def _draw(ctx: DrawContext, inputs: hotstate.DrawInputs, outcome) -> dict[str, Any]:
+    from rules import pick
+
+    live, member, person = ctx.live, ctx.member, inputs.person
+    state = person_state(person, ctx.day)
+    branch = member.branch_code or ""
+    quota = live.bundle["limits"]["branch_quotas"].get(branch) if branch else None
+    quota_left = None if quota is None else quota - int(inputs.branches.get(branch) or 0)
+    left = stock_left(live, inputs.stock, inputs.release)
+    guarantee = person.get("guarantee") or None
+    table = live.compiled.odds_table(
+        ctx.now,
+        state,
+        left,
+        inputs.boosts,
+        chance_kind=ctx.kind,
+        guarantee=guarantee,
+        branch_quota_left=quota_left,
+    )
+    rand = _random.random()
+    candidate = pick(table, rand)
+    admission = hotstate.admit_draw(
+        live.campaign_id, member.participant_id, _admission_spec(ctx, candidate, quota)
+    )
     if admission.status != "ok":
         status, code, detail = REFUSALS[admission.status]
         raise ApiProblem(status, code, detail)
     evidence = {
         "version_id": live.version_id,
-        "at": now.isoformat(),
-        "day": day,
-        "chance_kind": kind,
+        "at": ctx.now.isoformat(),
+        "day": ctx.day,
+        "chance_kind": ctx.kind,
         "rules": outcome.explain(),
         "person": {
             "draws_total": state.draws_total,
@@ -255,7 +269,7 @@ def _draw(
             "wins_today": state.wins_today,
         },
         "stock_left": left,
-        "boosts": boosts,
+        "boosts": inputs.boosts,
         "guarantee": guarantee,
         "branch_quota_left": quota_left,
         "odds": table.to_dict(),
@@ -264,86 +278,66 @@ def _draw(
         "refused_reason": admission.refused_reason,
         "prize_public": public_prize(live, admission.prize),
     }
+    if ctx.request_hash:
+        evidence["request_hash"] = ctx.request_hash
+    body = _commit_or_compensate(ctx, admission.prize, rand, evidence)
+    if body.get("replayed"):
+        return body
+    chances = hotstate.chances_by_kind(person)
+    chances[ctx.kind] = chances.get(ctx.kind, 0) - 1
+    body.update(chances_left=chances, messages=ctx.messages, replayed=False)
+    return body
+
+
+def draw_row(ctx: DrawContext, prize_key: str | None, rand: float, evidence: dict) -> DrawRow:
+    live = ctx.live
+    prize = live.prizes.get(prize_key) if prize_key else None
+    reward_kind = None
+    if prize is not None and prize["reward"]["kind"] != "none":
+        reward_kind = prize["reward"]["kind"]
+    return DrawRow(
+        campaign_id=live.campaign_id,
+        version_id=live.version_id,
+        participant_id=ctx.member.participant_id,
+        idempotency_key=ctx.idempotency_key,
+        chance_kind=ctx.kind,
+        branch_code=ctx.member.branch_code,
+        prize_key=prize_key if prize is not None else None,
+        won=prize is not None and not prize["fallback"],
+        random_value=rand,
+        evidence_json=dumps_evidence(evidence),
+        created_at=ctx.now,
+        reward_kind=reward_kind,
+        reward_payload=reward_payload(live, prize_key) if reward_kind else None,
+    )
+
+
+def _commit_or_compensate(ctx: DrawContext, prize_key: str | None, rand: float, evidence: dict):
+    row = draw_row(ctx, prize_key, rand, evidence)
     try:
         with write_gate():
-            body = _commit(live, member, kind, admission.prize, rand, evidence, idempotency_key)
+            written = write_draw(db.session.connection(), row)
+            db.session.commit()
     except Exception as exc:
         db.session.rollback()
         undo = {
-            "kind": kind,
-            "day": day,
-            "branch": branch,
-            "prize": prize_spec(live, admission.prize),
+            "kind": ctx.kind,
+            "day": ctx.day,
+            "branch": ctx.member.branch_code or "",
+            "prize": prize_spec(ctx.live, prize_key),
         }
-        hotstate.undo_draw(live.campaign_id, member.participant_id, undo)
-        if isinstance(exc, IntegrityError) and idempotency_key:
-            done = _existing_answer(member.participant_id, idempotency_key)
+        hotstate.undo_draw(ctx.live.campaign_id, ctx.member.participant_id, undo)
+        if isinstance(exc, IntegrityError) and ctx.idempotency_key:
+            done = existing_answer(ctx.member.participant_id, ctx.idempotency_key, ctx.request_hash)
             if done:
                 return done
         raise
-    chances = hotstate.chances_by_kind(person)
-    chances[kind] = chances.get(kind, 0) - 1
-    body.update(chances_left=chances, messages=messages, replayed=False)
-    return body
-
-
-def _commit(live, member, kind, prize_key, rand, evidence, idempotency_key) -> dict[str, Any]:
-    prize = live.prizes.get(prize_key) if prize_key else None
-    won = prize is not None and not prize["fallback"]
-    draw = Draw(
-        campaign_id=live.campaign_id,
-        version_id=live.version_id,
-        participant_id=member.participant_id,
-        idempotency_key=idempotency_key,
-        chance_kind=kind,
-        branch_code=member.branch_code,
-        prize_key=prize_key,
-        won=won,
-        random_value=rand,
-        evidence=evidence,
-    )
-    db.session.add(draw)
-    db.session.flush()
-    db.session.add(
-        ChanceEntry(
-            campaign_id=live.campaign_id,
-            participant_id=member.participant_id,
-            kind=kind,
-            delta=-1,
-            reason="draw",
-            source_key=f"draw:{draw.id}",
-        )
-    )
-    reward = None
-    if prize is not None:
-        db.session.execute(
-            update(Prize)
-            .where(Prize.campaign_id == live.campaign_id, Prize.key == prize_key)
-            .values(issued=Prize.issued + 1)
-        )
-        if prize["reward"]["kind"] != "none":
-            reward = Reward(
-                source_key=f"draw:{draw.id}",
-                draw_id=draw.id,
-                campaign_id=live.campaign_id,
-                participant_id=member.participant_id,
-                prize_key=prize_key,
-                kind=prize["reward"]["kind"],
-                payload=reward_payload(live, prize_key),
-            )
-            db.session.add(reward)
-            db.session.flush()
-    body = {
-        "draw_id": draw.id,
-        "won": won,
+    reward = written.reward_id
+    return {
+        "draw_id": written.draw_id,
+        "won": row.won,
         "prize": evidence["prize_public"],
         "reward": None
         if reward is None
-        else {"id": reward.id, "kind": reward.kind, "status": "pending"},
+        else {"id": reward, "kind": row.reward_kind, "status": "pending"},
     }
-    db.session.commit()
-    return body
-
-
-def dumps_evidence(evidence: dict[str, Any]) -> str:
-    return json.dumps(evidence, sort_keys=True, ensure_ascii=False)

@@ -15,16 +15,23 @@ from runtime import hotstate
 from runtime.loader import LiveVersion
 
 
-def ensure_daily_grants(live: LiveVersion, participant_id: int, day: str) -> None:
+def ensure_daily_grants(
+    live: LiveVersion, participant_id: int, day: str, person: dict[str, str] | None = None
+) -> bool:
+    """Give today's daily chances once; `person` (the hash already read) saves a round trip.
+    Returns True when Redis changed (the caller re-reads what it read before)."""
     kinds = [k for k in live.kinds.values() if k["daily"]]
     if not kinds:
-        return
+        return False
     conn = hotstate.client()
     key = hotstate.person_key(live.campaign_id, participant_id)
-    flags = conn.hmget(key, [f"dg:{k['key']}:{day}" for k in kinds])
+    names = [f"dg:{k['key']}:{day}" for k in kinds]
+    flags = [person.get(n) for n in names] if person is not None else conn.hmget(key, names)
+    changed = False
     for kind, flag in zip(kinds, flags, strict=True):
         if flag:
             continue
+        changed = True
         db.session.add(
             ChanceEntry(
                 campaign_id=live.campaign_id,
@@ -45,6 +52,7 @@ def ensure_daily_grants(live: LiveVersion, participant_id: int, day: str) -> Non
         pipe.hincrby(key, f"ch:{kind['key']}", kind["daily"])
         pipe.hset(key, f"dg:{kind['key']}:{day}", 1)
         pipe.execute()
+    return changed
 
 
 def stage_initial_grants(live: LiveVersion, participant_id: int) -> dict[str, int]:

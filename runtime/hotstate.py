@@ -120,18 +120,31 @@ def person_state(campaign_id: int, participant_id: int) -> dict[str, str]:
     return client().hgetall(person_key(campaign_id, participant_id))
 
 
-def draw_inputs(
-    campaign_id: int, participant_id: int, day: str
-) -> tuple[dict, dict, dict, dict, list]:
-    """One round trip: person hash, stock, today's releases, branch wins, odds boosts."""
-    pipe = client().pipeline(transaction=False)
-    pipe.hgetall(person_key(campaign_id, participant_id))
-    pipe.hgetall(stock_key(campaign_id))
-    pipe.hgetall(release_key(campaign_id, day))
-    pipe.hgetall(branch_key(campaign_id))
-    pipe.lrange(boosts_key(campaign_id, participant_id), 0, 49)
-    person, stock, release, branches, boosts = pipe.execute()
-    return person, stock, release, branches, [json.loads(b) for b in boosts]
+@dataclass(frozen=True)
+class DrawInputs:
+    person: dict[str, str]
+    stock: dict[str, str]
+    release: dict[str, str]
+    branches: dict[str, str]
+    boosts: list[dict[str, Any]]
+
+
+def _as_dict(value: Any) -> dict[str, str]:
+    return value if isinstance(value, dict) else {}  # cjson encodes an empty table as {}
+
+
+def draw_inputs(campaign_id: int, participant_id: int, day: str) -> DrawInputs:
+    """One script call, one JSON reply: person hash, stock, today's releases, branch wins and
+    odds boosts (fewer commands to pack and replies to parse than a pipeline)."""
+    keys = draw_keys(campaign_id, participant_id, day) + [boosts_key(campaign_id, participant_id)]
+    person, stock, release, branches, boosts = json.loads(Scripts.get("draw_state")(keys=keys))
+    return DrawInputs(
+        _as_dict(person),
+        _as_dict(stock),
+        _as_dict(release),
+        _as_dict(branches),
+        [json.loads(b) for b in boosts] if isinstance(boosts, list) else [],
+    )
 
 
 def add_chances(campaign_id: int, participant_id: int, kind: str, count: int) -> None:

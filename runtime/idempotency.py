@@ -1,19 +1,30 @@
 """Idempotency-Key for participant writes.
 
-The first request with a key claims it by inserting an IdempotencyRecord (UNIQUE scope+key);
-its answer (status code and body, 2xx or 4xx) is stored and replayed for every repeat with the
-same key and the same request (method, path, body). The same key with a different request gets
-409 `idempotency_conflict`. A repeat that arrives while the first is still running waits for it
-(up to WAIT_SECONDS). A 5xx or crash releases the key so a retry can run; draws also carry the
-key in Draw.idempotency_key (UNIQUE per participant), so a retry after a crash between the draw
-commit and the stored answer returns that draw. Keys expire after IDEMPOTENCY_TTL_SECONDS
-(default 86400 s = 24 h); after that the key may be reused.
+Draws (`redis_idempotent`): the first request claims the key in Redis (one script call: SET NX
+that returns what was there), holding the request hash; the claim lives ABANDONED_SECONDS while
+the draw runs, then the answer (status and body, 2xx or 4xx) replaces it for
+IDEMPOTENCY_TTL_SECONDS. A repeat with the same request gets the stored answer (waiting up to
+WAIT_SECONDS for a running first one), another request with the key gets 409
+`idempotency_conflict`. The database backstop is Draw UNIQUE(participant_id, idempotency_key):
+if Redis lost the record, a retry cannot draw twice and answers with the committed draw (whose
+evidence keeps the request hash, so a different request still gets 409); a refusal stored only
+in Redis is evaluated again if Redis lost it.
+
+Other writes (`idempotent`): the first request claims the key by inserting an
+IdempotencyRecord (UNIQUE scope+key); its answer is stored and replayed for every repeat with
+the same request (method, path, body). They also put the request hash in the same Redis
+namespace, so a key used for a draw and then for another write (or the other way round) gets
+409 while Redis keeps it. A repeat that arrives while the first is still running waits for it
+(up to WAIT_SECONDS). A 5xx or crash releases the key so a retry can run. Keys expire after
+IDEMPOTENCY_TTL_SECONDS (default 86400 s = 24 h); after that the key may be reused.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import json
+import secrets
 import time
 from datetime import timedelta
 
@@ -24,9 +35,11 @@ from sqlalchemy.exc import IntegrityError
 from core.errors import ApiProblem, problem_response
 from core.extensions import db
 from core.models import IdempotencyRecord, utcnow
+from runtime import hotstate
 from runtime.reads import reading
 
 WAIT_SECONDS = 10.0
+POLL_SECONDS = 0.02
 ABANDONED_SECONDS = 60
 MAX_KEY_LENGTH = 128
 
@@ -38,10 +51,147 @@ def request_hash() -> str:
     return digest.hexdigest()
 
 
+def ttl_seconds() -> int:
+    return int(current_app.config.get("IDEMPOTENCY_TTL_SECONDS", 86400))
+
+
+def checked_key() -> str | None:
+    """The request's Idempotency-Key (stripped), None without one; 400 when malformed."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    key = key.strip()
+    if not 1 <= len(key) <= MAX_KEY_LENGTH or not key.isprintable():
+        raise ApiProblem(
+            400,
+            "validation_error",
+            "Idempotency-Key: 1-128 printable chars.",
+            errors=[{"path": "header.Idempotency-Key", "message": "1-128 printable characters"}],
+        )
+    return key
+
+
+def conflict() -> ApiProblem:
+    return ApiProblem(
+        409, "idempotency_conflict", "This Idempotency-Key was used for a different request."
+    )
+
+
+def replay_response(status: int, body):
+    response = jsonify(body)
+    response.status_code = status
+    if status >= 400:
+        response.mimetype = "application/problem+json"
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+# --- Redis records (draws; and the shared namespace for other writes) -----------------------
+
+
+def redis_key(principal, key: str) -> str:
+    """One record per (channel, subject, key); hashed so no separator can be ambiguous."""
+    raw = json.dumps([principal.channel_id, principal.sub, key], ensure_ascii=False)
+    return "idem:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def redis_claim(record_key: str, claim: str, ttl: int) -> dict | None:
+    """Claim the key; None if it is ours now, else the record already there."""
+    found = hotstate.Scripts.get("idem_claim")(keys=[record_key], args=[claim, ttl])
+    return json.loads(found) if found else None
+
+
+def redis_release(record_key: str, claim: str) -> None:
+    hotstate.Scripts.get("idem_release")(keys=[record_key], args=[claim])
+
+
+def _redis_wait(record_key: str) -> dict | None:
+    """The answered record, or None if the first request gave up (5xx) or is still running."""
+    conn = hotstate.client()
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(POLL_SECONDS)
+        raw = conn.get(record_key)
+        if raw is None:
+            return None
+        record = json.loads(raw)
+        if "s" in record:
+            return record
+    return None
+
+
+def _redis_existing(record: dict, digest: str):
+    if record["h"] != digest:
+        raise conflict()
+    if "s" not in record:
+        return None
+    return replay_response(record["s"], record["b"])
+
+
+def redis_idempotent(view):
+    """Idempotency-Key protocol kept in Redis, for the draw (after authentication)."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        key = checked_key()
+        if key is None:
+            return view(*args, **kwargs)
+        digest = request_hash()
+        record_key = redis_key(request.environ["studio.principal"], key)
+        claim = json.dumps({"h": digest, "c": secrets.token_hex(8)})
+        existing = redis_claim(record_key, claim, ABANDONED_SECONDS)
+        if existing is not None:
+            replay = _redis_existing(existing, digest)
+            if replay is not None:
+                return replay
+            answered = _redis_wait(record_key)
+            if answered is None:
+                raise ApiProblem(
+                    409,
+                    "idempotency_in_progress",
+                    "The first request with this key is still running.",
+                )
+            return _redis_existing(answered, digest)
+        request.environ["studio.idempotency_key"] = key
+        request.environ["studio.request_hash"] = digest
+        return _run_and_store(view, args, kwargs, record_key, claim, digest)
+
+    return wrapper
+
+
+def _run_and_store(view, args, kwargs, record_key: str, claim: str, digest: str):
+    try:
+        response = view(*args, **kwargs)
+    except ApiProblem as exc:
+        if exc.status >= 500:
+            redis_release(record_key, claim)
+            raise
+        problem = problem_response(exc.status, exc.code, exc.detail, exc.title, **exc.extra)
+        _redis_store(record_key, digest, exc.status, problem.get_json())
+        return problem
+    except Exception:
+        redis_release(record_key, claim)
+        raise
+    response = current_app.make_response(response)
+    if response.status_code >= 500:
+        redis_release(record_key, claim)
+    else:
+        _redis_store(record_key, digest, response.status_code, response.get_json())
+    return response
+
+
+def _redis_store(record_key: str, digest: str, status: int, body) -> None:
+    record = json.dumps({"h": digest, "s": status, "b": body}, ensure_ascii=False)
+    hotstate.client().set(record_key, record, ex=ttl_seconds())
+
+
+# --- SQL records (every other participant write) ---------------------------------------------
+
+
 def _claim(scope: str, key: str, digest: str) -> IdempotencyRecord | None:
     """Insert our claim; None if we own the key now, else the existing record."""
     now = utcnow()
-    ttl = current_app.config.get("IDEMPOTENCY_TTL_SECONDS", 86400)
+    ttl = ttl_seconds()
     for _ in range(3):
         db.session.add(
             IdempotencyRecord(
@@ -92,15 +242,6 @@ def _wait(scope: str, key: str) -> IdempotencyRecord | None:
     return None
 
 
-def _replay(record: IdempotencyRecord):
-    response = jsonify(record.response)
-    response.status_code = record.status_code
-    if record.status_code >= 400:
-        response.mimetype = "application/problem+json"
-    response.headers["Idempotent-Replayed"] = "true"
-    return response
-
-
 def _store(scope: str, key: str, status: int, body) -> None:
     db.session.rollback()
     db.session.execute(
@@ -121,35 +262,35 @@ def _release(scope: str, key: str) -> None:
     db.session.commit()
 
 
+def _shared_claim(principal, key: str, digest: str) -> tuple[str, str] | None:
+    """Mark the key in the Redis namespace draws use; 409 if a draw (or another request) holds
+    it with a different request. Returns what to release on a 5xx, None if it was there."""
+    record_key = redis_key(principal, key)
+    claim = json.dumps({"h": digest, "sql": 1})
+    existing = redis_claim(record_key, claim, ttl_seconds())
+    if existing is None:
+        return record_key, claim
+    if existing.get("h") != digest:
+        raise conflict()
+    return None
+
+
 def idempotent(view):
     """Wrap a participant write view (after authentication has set g.principal)."""
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        key = request.headers.get("Idempotency-Key")
+        key = checked_key()
         if key is None:
             return view(*args, **kwargs)
-        key = key.strip()
-        if not 1 <= len(key) <= MAX_KEY_LENGTH or not key.isprintable():
-            raise ApiProblem(
-                400,
-                "validation_error",
-                "Idempotency-Key: 1-128 printable chars.",
-                errors=[
-                    {"path": "header.Idempotency-Key", "message": "1-128 printable characters"}
-                ],
-            )
         principal = request.environ["studio.principal"]
         scope = f"p:{principal.channel_id}:{principal.sub}"
         digest = request_hash()
+        shared = _shared_claim(principal, key, digest)
         existing = _claim(scope, key, digest)
         if existing is not None:
             if existing.request_hash != digest:
-                raise ApiProblem(
-                    409,
-                    "idempotency_conflict",
-                    "This Idempotency-Key was used for a different request.",
-                )
+                raise conflict()
             if existing.status_code is None:
                 existing = _wait(scope, key)
                 if existing is None or existing.status_code is None:
@@ -158,23 +299,29 @@ def idempotent(view):
                         "idempotency_in_progress",
                         "The first request with this key is still running.",
                     )
-            return _replay(existing)
+            return replay_response(existing.status_code, existing.response)
         request.environ["studio.idempotency_key"] = key
+
+        def release() -> None:
+            _release(scope, key)
+            if shared is not None:
+                redis_release(*shared)
+
         try:
             response = view(*args, **kwargs)
         except ApiProblem as exc:
             if exc.status >= 500:
-                _release(scope, key)
+                release()
                 raise
             problem = problem_response(exc.status, exc.code, exc.detail, exc.title, **exc.extra)
             _store(scope, key, exc.status, problem.get_json())
             return problem
         except Exception:
-            _release(scope, key)
+            release()
             raise
         response = current_app.make_response(response)
         if response.status_code >= 500:
-            _release(scope, key)
+            release()
         else:
             _store(scope, key, response.status_code, response.get_json())
         return response

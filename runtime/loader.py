@@ -60,6 +60,7 @@ class RuntimeCache:
     channels: dict[str, Any] = field(default_factory=dict)
     participants: dict[tuple[int, str], int] = field(default_factory=dict)
     members: dict[tuple[int, int], Any] = field(default_factory=dict)
+    tokens: dict[str, tuple[Any, Any, float]] = field(default_factory=dict)
 
 
 def cache() -> RuntimeCache:

@@ -1,7 +1,9 @@
 """Rebuild a campaign's Redis hot state from the SQL ledger (SQL is the source of truth).
 
-stock = stock_total - issued per limited prize; chances = sum of ChanceEntry per kind;
-draw/win counters from Draw rows; share, referral, check-in and vote counters from their
+stock = stock_total - issued per limited prize; chances left per kind = the grants in
+ChanceEntry minus the draws of that kind (a Draw row is the record of its spent chance; the
+ChanceEntry(-1, reason "draw") rows older draws also wrote are ignored, so nothing is counted
+twice); draw/win counters from Draw rows; share, referral, check-in and vote counters from their
 tables; today's releases from today's draws. Run it when Redis was lost or drifted; run it
 while the campaign is paused for an exact result (in-flight draws are not in the ledger yet;
 the Prize CHECK constraint still forbids overselling if one slips through).
@@ -31,6 +33,7 @@ from runtime import hotstate
 from runtime.loader import compile_version
 
 logger = logging.getLogger(__name__)
+SPENT_BY_DRAW = "draw"  # ChanceEntry.reason of the -1 rows draws wrote before the Draw row sufficed
 
 
 def _person_fields(campaign: Campaign, tz) -> dict[int, dict[str, int | str]]:
@@ -38,17 +41,18 @@ def _person_fields(campaign: Campaign, tz) -> dict[int, dict[str, int | str]]:
     cid = campaign.id
     for pid, kind, total in db.session.execute(
         select(ChanceEntry.participant_id, ChanceEntry.kind, func.sum(ChanceEntry.delta))
-        .where(ChanceEntry.campaign_id == cid)
+        .where(ChanceEntry.campaign_id == cid, ChanceEntry.reason != SPENT_BY_DRAW)
         .group_by(ChanceEntry.participant_id, ChanceEntry.kind)
     ):
         people[pid][f"ch:{kind}"] = int(total)
-    for pid, prize, won, at in db.session.execute(
-        select(Draw.participant_id, Draw.prize_key, Draw.won, Draw.created_at).where(
-            Draw.campaign_id == cid
-        )
+    for pid, kind, prize, won, at in db.session.execute(
+        select(
+            Draw.participant_id, Draw.chance_kind, Draw.prize_key, Draw.won, Draw.created_at
+        ).where(Draw.campaign_id == cid)
     ):
         day = at.astimezone(tz).date().isoformat()
         fields = people[pid]
+        fields[f"ch:{kind}"] -= 1
         fields["d"] += 1
         fields[f"d:{day}"] += 1
         if won:

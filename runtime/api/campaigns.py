@@ -13,6 +13,7 @@ from runtime.api import schemas as s
 from runtime.api.common import (
     BEARER,
     IDEMPOTENCY_HEADER,
+    draw_write,
     ip_limit,
     participant_limit,
     participant_write,
@@ -69,14 +70,21 @@ def join(body: dict, slug: str):
 
 @blp.route("/campaigns/<slug>/draw", methods=["POST"])
 @blp.doc(**WRITE_DOC)
-@participant_write
+@draw_write
 @blp.arguments(s.DrawBody)
 @blp.response(200, s.DrawResult)
 def draw_view(body: dict, slug: str):
     """Draw once with a chance of `chance_kind` (default kind if omitted)."""
     ref, live = loader.load(slug)
-    key = request.environ.get("studio.idempotency_key")
-    return draw.run_draw(ref, live, principal(), body.get("chance_kind"), key)
+    environ = request.environ
+    return draw.run_draw(
+        ref,
+        live,
+        principal(),
+        body.get("chance_kind"),
+        environ.get("studio.idempotency_key"),
+        request_hash=environ.get("studio.request_hash"),
+    )
 
 
 @blp.route("/campaigns/<slug>/share", methods=["POST"])

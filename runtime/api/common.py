@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import base64
 import functools
+import json
+import time
 
 from flask import current_app, request
 
-from runtime.auth import Principal, bearer_principal
-from runtime.idempotency import idempotent
+from runtime.auth import Principal, bearer_principal, channel_secret
+from runtime.idempotency import idempotent, redis_idempotent
+from runtime.loader import cache
+
+MAX_CACHED_TOKENS = 50_000
 
 BEARER = [{"bearerAuth": []}]
 IDEMPOTENCY_HEADER = {
@@ -35,6 +41,55 @@ def participant_write(view):
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         principal()
+        return wrapped(*args, **kwargs)
+
+    return wrapper
+
+
+def _expiry(token: str) -> float | None:
+    """The `exp` of a token that was just verified (its payload is trusted now)."""
+    try:
+        payload = token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        return float(claims["exp"])
+    except (IndexError, KeyError, TypeError, ValueError):
+        return None
+
+
+def cached_principal() -> Principal:
+    """`principal()` for the draw, remembering verified tokens in-process: the exact token
+    string (signature included) maps to its Principal until the token's `exp` (no leeway) and
+    only while the channel entry it was verified with is still the cached one
+    (CHANNEL_CACHE_SECONDS), so a disabled channel or an expired token is refused as soon as
+    without this cache."""
+    found = request.environ.get("studio.principal")
+    if found is not None:
+        return found
+    header = request.headers.get("Authorization", "")
+    token = header[7:].strip() if header[:7].lower() == "bearer " else ""
+    store = cache()
+    hit = store.tokens.get(token) if token else None
+    now = time.monotonic()
+    if hit is not None and hit[2] > now and store.channels.get(hit[0].channel_key) is hit[1]:
+        found = hit[0]
+    else:
+        found = bearer_principal()
+        exp, entry = _expiry(token), channel_secret(found.channel_key)
+        if exp is not None and entry is not None:
+            if len(store.tokens) >= MAX_CACHED_TOKENS:
+                store.tokens.clear()
+            store.tokens[token] = (found, entry, min(entry.expires, now + exp - time.time()))
+    request.environ["studio.principal"] = found
+    return found
+
+
+def draw_write(view):
+    """The draw's wrapper: cached token verification, Idempotency-Key records in Redis."""
+    wrapped = redis_idempotent(view)
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        cached_principal()
         return wrapped(*args, **kwargs)
 
     return wrapper
