@@ -167,6 +167,7 @@ ZH = {
     "Customer id in that channel": "客户在该渠道的编号",
     "Credit points": "录入积分",
     "Reward operations": "奖励运营",
+    "No rules.": "暂无规则。",
 }
 
 REVIEW_ZH = {

@@ -14,12 +14,14 @@ from builder.approvals import (
     approval_record,
     current_decisions,
     decide,
+    draft_differs_from_live,
     publish_approved,
     required_levels,
     submit,
 )
 from builder.auth import branch_scope
 from builder.csrf import check_csrf
+from builder.describe import bundle_names, reward_kind, rule_sentence, widget_name
 from builder.drafts import new_draft, save_draft, template_choices
 from builder.i18n import translate
 from builder.views.base import SecureViewMixin
@@ -55,8 +57,17 @@ def page_context(campaign: Campaign) -> dict:
     issued = {
         p.key: p for p in db.session.scalars(select(Prize).where(Prize.campaign_id == campaign.id))
     }
+    lang = "zh" if translate("Home") != "Home" else "en"
+    names = bundle_names(campaign.draft, lang)
     return {
         "campaign": campaign,
+        "names": names,
+        "rule_sentences": [
+            rule_sentence(rule, lang, names) for rule in campaign.draft.get("rules", [])
+        ],
+        "widget_label": widget_name(campaign.widget_type, lang),
+        "reward_label": lambda kind: reward_kind(kind, lang),
+        "draft_changed": draft_differs_from_live(campaign),
         "bundle": campaign.draft,
         "live": live,
         "changes": diff_bundles(live, campaign.draft) if live else [],
@@ -68,7 +79,7 @@ def page_context(campaign: Campaign) -> dict:
         "can": {
             p: has_permission(current_user.role, p) for p in ("edit_campaign", "approve", "publish")
         },
-        "lang": "zh" if translate("Home") != "Home" else "en",
+        "lang": lang,
     }
 
 
