@@ -1,4 +1,4 @@
-"""Runtime commands for the `studio` CLI: workers (and, from the runtime, reconcile)."""
+"""Runtime commands for the `studio` CLI: workers, reconcile, and the issuance commands."""
 
 from __future__ import annotations
 
@@ -39,6 +39,8 @@ def reconcile(slug: str | None):
 
 
 def register(group: click.Group) -> None:
+    from runtime.issuance.cli import register as register_issuance
+
     group.add_command(worker)
     group.add_command(reconcile)
-    __import__("runtime.issuance.cli", fromlist=["register"]).register(group)
+    register_issuance(group)
