@@ -34,8 +34,11 @@ def run_rq_worker(app: Flask, queue_name: str, burst: bool = False) -> bool:
 
 
 def child_commands(issuance_processes: int) -> list[tuple[str, list[str]]]:
+    """Issuance loops start lean (`python -m runtime.issuance`, no web packages); the RQ
+    worker and cron run jobs that may need the whole app, so they start through the CLI."""
     base = [sys.executable, "-m", "core.cli", "issuance"]
-    children = [(f"issuance-{n + 1}", [*base, "loop"]) for n in range(issuance_processes)]
+    loop = [sys.executable, "-m", "runtime.issuance", "loop"]
+    children = [(f"issuance-{n + 1}", loop) for n in range(issuance_processes)]
     children.append(("rq-default", [*base, "rq", "--queue", "default"]))
     children.append(("cron", [*base, "cron"]))
     return children

@@ -39,12 +39,16 @@ class PointsAccount(Base):
     __table_args__ = (
         UniqueConstraint("participant_id", "scope_id"),
         CheckConstraint("balance >= 0", name="balance"),
+        Index("ix_points_accounts_next_expiry", "next_expiry_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="RESTRICT"))
     scope_id: Mapped[int] = mapped_column(Integer, default=0)  # campaign id, or 0 = bank-wide
     balance: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), default=0)
+    # The earliest expiry among credits not yet expired, so the expiry job visits only
+    # accounts with something due (NULL: nothing will expire).
+    next_expiry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 

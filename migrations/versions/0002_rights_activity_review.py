@@ -25,12 +25,16 @@ def upgrade():
     sa.Column('participant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('scope_id', sa.Integer(), nullable=False),
     sa.Column('balance', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('next_expiry_at', core.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('updated_at', core.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('balance >= 0', name=op.f('ck_points_accounts_balance')),
     sa.ForeignKeyConstraint(['participant_id'], ['participants.id'], name=op.f('fk_points_accounts_participant_id_participants'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_points_accounts')),
     sa.UniqueConstraint('participant_id', 'scope_id', name=op.f('uq_points_accounts_participant_id_scope_id'))
     )
+    with op.batch_alter_table('points_accounts', schema=None) as batch_op:
+        batch_op.create_index('ix_points_accounts_next_expiry', ['next_expiry_at'], unique=False)
+
     op.create_table('activity_rollups',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('campaign_id', sa.Integer(), nullable=False),
@@ -309,5 +313,8 @@ def downgrade():
     op.drop_table('coupon_pools')
     op.drop_table('check_ins')
     op.drop_table('activity_rollups')
+    with op.batch_alter_table('points_accounts', schema=None) as batch_op:
+        batch_op.drop_index('ix_points_accounts_next_expiry')
+
     op.drop_table('points_accounts')
     # ### end Alembic commands ###

@@ -11,17 +11,39 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy.orm import Session, scoped_session
 
+from core.db import read_only
 from core.models import Reward, utcnow
 from runtime.issuance.dialect import is_postgres
 from runtime.issuance.issuers.base import ClaimedReward
+from runtime.write_gate import write_gate
 
 MAX_ERROR_LENGTH = 2000
+
+_rewards = Reward.__table__
+# Built once: executemany reuses the compiled form for every batch.
+MARK_ISSUED_MANY = (
+    _rewards.update()
+    .where(
+        _rewards.c.id == bindparam("b_id"),
+        _rewards.c.status == "issuing",
+        _rewards.c.claimed_by == bindparam("b_token"),
+    )
+    .values(
+        status="issued",
+        result=bindparam("b_result"),
+        issued_at=bindparam("b_now"),
+        lease_until=None,
+        last_error=None,
+        updated_at=bindparam("b_now"),
+    )
+)
 
 
 def new_token(worker_id: str) -> str:
@@ -72,12 +94,13 @@ def claim_batch(
         )
         .execution_options(synchronize_session=False)
     )
-    try:
-        rows = session.execute(statement).all()
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
+    with write_gate():
+        try:
+            rows = session.execute(statement).all()
+            session.commit()
+        except Exception:
+            session.rollback()
+            raise
     return [
         ClaimedReward(
             id=row.id,
@@ -121,6 +144,44 @@ def mark_issued(
     return session.execute(statement).rowcount == 1
 
 
+def by_token(rewards: list[ClaimedReward]) -> dict[str, list[int]]:
+    grouped: dict[str, list[int]] = defaultdict(list)
+    for reward in rewards:
+        grouped[reward.token].append(reward.id)
+    return grouped
+
+
+def held_claims(session: Session, rewards: list[ClaimedReward]) -> set[int]:
+    """Ids among `rewards` this worker's claims still hold; on PostgreSQL their rows stay
+    locked (FOR UPDATE) until the caller's transaction ends, so nobody reclaims them meanwhile.
+    On SQLite the caller's BEGIN IMMEDIATE already keeps every other writer out."""
+    held: set[int] = set()
+    for token, ids in by_token(rewards).items():
+        query = (
+            select(Reward.id)
+            .where(Reward.id.in_(ids), Reward.status == "issuing", Reward.claimed_by == token)
+            .order_by(Reward.id)
+        )
+        if is_postgres(session):
+            query = query.with_for_update()
+        held.update(session.execute(query).scalars())
+    return held
+
+
+def mark_issued_many(
+    session: Session, issued: list[tuple[ClaimedReward, dict[str, Any]]], now: datetime
+) -> int:
+    """issuing -> issued for many rewards in one executemany, each guarded by its claim token.
+    Returns the rows changed; the caller rolls back unless that is len(issued)."""
+    if not issued:
+        return 0
+    rows = [
+        {"b_id": reward.id, "b_token": reward.token, "b_result": result, "b_now": now}
+        for reward, result in issued
+    ]
+    return session.execute(MARK_ISSUED_MANY, rows).rowcount
+
+
 def backoff_seconds(attempts: int, base: float, cap: float, rng: random.Random | None = None):
     """Exponential backoff with equal jitter: half the delay fixed, half random."""
     delay = min(cap, base * (2 ** max(0, attempts - 1)))
@@ -158,12 +219,13 @@ def mark_failed_attempt(
 
 
 def release(session: Session, rewards: list[ClaimedReward], now: datetime | None = None) -> None:
-    """Give claims back untouched (e.g. the batch transaction failed as a whole)."""
+    """Give claims back untouched (e.g. the batch transaction failed as a whole). Commits;
+    callers on SQLite hold the write gate already (issue_internal)."""
     now = now or utcnow()
-    for reward in rewards:
+    for token, ids in by_token(rewards).items():
         session.execute(
             update(Reward)
-            .where(_guard(reward))
+            .where(Reward.id.in_(ids), Reward.status == "issuing", Reward.claimed_by == token)
             .values(
                 status="pending",
                 claimed_by=None,
@@ -176,35 +238,46 @@ def release(session: Session, rewards: list[ClaimedReward], now: datetime | None
     session.commit()
 
 
+def _in_transaction(session) -> bool:
+    target = session() if isinstance(session, scoped_session) else session
+    return target.in_transaction()
+
+
 def reclaim_expired(session: Session, now: datetime | None = None) -> tuple[int, int]:
     """Return rows whose lease expired (their worker died) to pending, or to failed when their
-    attempts are used up. Commits; returns (requeued, failed)."""
+    attempts are used up. Looks first without the write lock (the usual answer is "none").
+    Commits; returns (requeued, failed)."""
     now = now or utcnow()
     expired = and_(Reward.status == "issuing", Reward.lease_until < now)
-    failed = session.execute(
-        update(Reward)
-        .where(expired, Reward.attempts >= Reward.max_attempts)
-        .values(
-            status="failed",
-            claimed_by=None,
-            lease_until=None,
-            updated_at=now,
-            last_error="claim abandoned (worker lost) after the last attempt",
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    requeued = session.execute(
-        update(Reward)
-        .where(expired)
-        .values(
-            status="pending",
-            claimed_by=None,
-            lease_until=None,
-            available_at=now,
-            updated_at=now,
-            last_error="claim abandoned (worker lost); requeued",
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    session.commit()
+    if not _in_transaction(session):
+        with read_only(session) as reader:
+            if reader.execute(select(Reward.id).where(expired).limit(1)).first() is None:
+                return 0, 0
+    with write_gate():
+        failed = session.execute(
+            update(Reward)
+            .where(expired, Reward.attempts >= Reward.max_attempts)
+            .values(
+                status="failed",
+                claimed_by=None,
+                lease_until=None,
+                updated_at=now,
+                last_error="claim abandoned (worker lost) after the last attempt",
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        requeued = session.execute(
+            update(Reward)
+            .where(expired)
+            .values(
+                status="pending",
+                claimed_by=None,
+                lease_until=None,
+                available_at=now,
+                updated_at=now,
+                last_error="claim abandoned (worker lost); requeued",
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        session.commit()
     return requeued, failed

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from core.models import CouponCode, CouponPool, utcnow
@@ -18,6 +18,17 @@ from runtime.issuance.dialect import is_postgres
 logger = logging.getLogger(__name__)
 
 MAX_CODE_LENGTH = 128
+
+_codes = CouponCode.__table__
+ASSIGN_CODE = (
+    _codes.update()
+    .where(_codes.c.id == bindparam("b_id"), _codes.c.reward_id.is_(None))
+    .values(
+        reward_id=bindparam("b_reward"),
+        assigned_at=bindparam("b_now"),
+        valid_until=bindparam("b_valid_until"),
+    )
+)
 
 
 class CouponError(ValueError):
@@ -63,6 +74,40 @@ def assign_code(
         .returning(CouponCode.code)
     )
     return session.execute(statement).scalar_one_or_none()
+
+
+def assign_codes(
+    session: Session,
+    pool_id: int,
+    rewards: list[tuple[int, datetime | None]],
+    now: datetime,
+) -> dict[int, str]:
+    """Give one unused code of the pool to each (reward id, valid until), in two statements
+    whatever their number; when the pool runs short, the first rewards get the codes left.
+    Returns reward id -> code. Rows are taken FOR UPDATE SKIP LOCKED on PostgreSQL (SQLite's
+    BEGIN IMMEDIATE already excludes other writers); a code taken meanwhile raises."""
+    if not rewards:
+        return {}
+    free = (
+        select(CouponCode.id, CouponCode.code)
+        .where(CouponCode.pool_id == pool_id, CouponCode.reward_id.is_(None))
+        .limit(len(rewards))
+    )
+    if is_postgres(session):
+        free = free.with_for_update(skip_locked=True)
+    pairs = list(zip(rewards, session.execute(free).all(), strict=False))
+    if not pairs:
+        return {}
+    changed = session.execute(
+        ASSIGN_CODE,
+        [
+            {"b_id": code_id, "b_reward": reward_id, "b_now": now, "b_valid_until": valid_until}
+            for (reward_id, valid_until), (code_id, _code) in pairs
+        ],
+    ).rowcount
+    if changed != len(pairs):
+        raise RuntimeError(f"coupon codes of pool {pool_id} changed under the batch")
+    return {reward_id: code for (reward_id, _), (_, code) in pairs}
 
 
 def _parse_codes(text: str, report: UploadReport) -> list[str]:

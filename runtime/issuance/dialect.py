@@ -6,12 +6,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 
-def insert_ignore(session: Session, model, **values) -> int:
-    """INSERT ... ON CONFLICT DO NOTHING; returns the number of rows inserted (0 or 1)."""
-    module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = module.insert(model).values(**values).on_conflict_do_nothing()
-    return session.execute(statement).rowcount
-
-
 def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def insert_ignore_statement(session: Session, model):
+    """INSERT ... ON CONFLICT DO NOTHING for `model`, to execute with one or many rows."""
+    module = postgresql if is_postgres(session) else sqlite
+    return module.insert(model).on_conflict_do_nothing()
+
+
+def insert_ignore(session: Session, model, **values) -> int:
+    """INSERT ... ON CONFLICT DO NOTHING; returns the number of rows inserted (0 or 1)."""
+    return session.execute(insert_ignore_statement(session, model).values(**values)).rowcount

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from runtime.issuance.issuers.base import (
+    BulkOutcome,
     ClaimedReward,
     DuplicateIssuer,
     IssueError,
@@ -34,6 +35,7 @@ def default_registry() -> IssuerRegistry:
 
 
 __all__ = [
+    "BulkOutcome",
     "ClaimedReward",
     "DuplicateIssuer",
     "IssueError",

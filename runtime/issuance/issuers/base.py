@@ -43,12 +43,24 @@ class ClaimedReward:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass
+class BulkOutcome:
+    """What `issue_many` did: a result for each reward whose effect it wrote, an error for each
+    reward it wrote nothing for. Every reward it was given is in exactly one of the two."""
+
+    results: dict[int, dict[str, Any]] = field(default_factory=dict)
+    errors: dict[int, IssueError] = field(default_factory=dict)
+
+
 class Issuer:
     """Base class. Internal issuers write their effect with `issue()` inside the transaction
-    that marks the reward issued; external issuers `deliver()` outside any transaction."""
+    that marks the reward issued; external issuers `deliver()` outside any transaction.
+    Internal issuers with `bulk = True` also write a whole batch's effects with a few
+    statements in `issue_many()`; `issue()` stays the one-reward path the engine falls back to."""
 
     type: ClassVar[str] = ""
     internal: ClassVar[bool] = True
+    bulk: ClassVar[bool] = False
     label: ClassVar[str] = ""
     config_schema: ClassVar[dict[str, Any]] = {}
 
@@ -62,6 +74,13 @@ class Issuer:
     def issue(self, session: Session, reward: ClaimedReward, now: datetime) -> dict[str, Any]:
         raise NotImplementedError
 
+    def issue_many(
+        self, session: Session, rewards: list[ClaimedReward], now: datetime
+    ) -> BulkOutcome:
+        """Write the effects of many rewards in the caller's transaction. Raising abandons the
+        whole batch: the engine rolls back and retries it one savepoint per reward."""
+        raise NotImplementedError
+
     def deliver(self, reward: ClaimedReward) -> dict[str, Any]:
         raise NotImplementedError
 
@@ -71,6 +90,7 @@ class Issuer:
             "type": cls.type,
             "label": cls.label or cls.type,
             "internal": cls.internal,
+            "bulk": cls.bulk,
             "config_schema": cls.config_schema,
         }
 

@@ -7,14 +7,20 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from runtime.issuance.issuers.base import ClaimedReward, Issuer
+from runtime.issuance.issuers.base import BulkOutcome, ClaimedReward, Issuer
 
 
 class NoneIssuer(Issuer):
     type = "none"
     label = "No fulfilment"
+    bulk = True
     config_schema = {"type": "object", "properties": {"message": {"type": "string"}}}
 
     def issue(self, session: Session, reward: ClaimedReward, now: datetime) -> dict[str, Any]:
         message = reward.payload.get("message") or reward.payload.get("prize_name")
         return {"message": message} if message else {}
+
+    def issue_many(
+        self, session: Session, rewards: list[ClaimedReward], now: datetime
+    ) -> BulkOutcome:
+        return BulkOutcome(results={r.id: self.issue(session, r, now) for r in rewards})

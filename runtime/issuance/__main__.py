@@ -1,0 +1,5 @@
+import sys
+
+from runtime.issuance.process import main
+
+sys.exit(main())
