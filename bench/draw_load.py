@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -212,9 +213,14 @@ def drive(
 ) -> dict:
     chunks = [headers[i::processes] for i in range(processes)]
     cpu_before = {name: cpu_seconds(pid) for name, pid in watch.items()}
+    client_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with ProcessPoolExecutor(processes) as pool:
         results = list(pool.map(_worker, [(url, c, seconds) for c in chunks]))
+    client_after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the pool has been reaped
     cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in watch.items()}
+    cpu["client"] = (client_after.ru_utime + client_after.ru_stime) - (
+        client_before.ru_utime + client_before.ru_stime
+    )
     latencies = sorted(x for lat, _ in results for x in lat)
     statuses: dict[int, int] = {}
     for _, st in results:

@@ -19,7 +19,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from core.errors import ApiProblem
 from core.extensions import db
@@ -27,9 +26,9 @@ from core.models import Draw, Reward, utcnow
 from runtime import hotstate
 from runtime.actions import reward_payload, stage_actions
 from runtime.auth import Principal
-from runtime.draw_ledger import DrawRow, dumps_evidence, write_draw
+from runtime.draw_ledger import DrawRow, Written, dumps_evidence, is_integrity_error, write_draw
 from runtime.grants import ensure_daily_grants
-from runtime.loader import CampaignRef, LiveVersion, require_live
+from runtime.loader import CampaignRef, LiveVersion, cache, require_live
 from runtime.members import Member, require_member
 from runtime.reads import reading
 from runtime.variables import build_variables
@@ -312,14 +311,30 @@ def draw_row(ctx: DrawContext, prize_key: str | None, rand: float, evidence: dic
     )
 
 
+def _write(row: DrawRow) -> Written:
+    session = db.session()
+    if session.in_transaction():
+        session.commit()  # nothing is staged here; never sit on SQLite's lock while we wait
+    if group_commit_enabled():
+        return cache().group_commit.submit(row)
+    with write_gate():
+        return write_draw(row)
+
+
+def group_commit_enabled() -> bool:
+    import os
+
+    setting = os.environ.get("DRAW_GROUP_COMMIT", "auto")
+    if setting == "auto":
+        return db.engine.dialect.name == "sqlite"
+    return setting == "1"
+
+
 def _commit_or_compensate(ctx: DrawContext, prize_key: str | None, rand: float, evidence: dict):
     row = draw_row(ctx, prize_key, rand, evidence)
     try:
-        with write_gate():
-            written = write_draw(db.session.connection(), row)
-            db.session.commit()
+        written = _write(row)
     except Exception as exc:
-        db.session.rollback()
         undo = {
             "kind": ctx.kind,
             "day": ctx.day,
@@ -327,7 +342,7 @@ def _commit_or_compensate(ctx: DrawContext, prize_key: str | None, rand: float, 
             "prize": prize_spec(ctx.live, prize_key),
         }
         hotstate.undo_draw(ctx.live.campaign_id, ctx.member.participant_id, undo)
-        if isinstance(exc, IntegrityError) and ctx.idempotency_key:
+        if is_integrity_error(exc) and ctx.idempotency_key:
             done = existing_answer(ctx.member.participant_id, ctx.idempotency_key, ctx.request_hash)
             if done:
                 return done

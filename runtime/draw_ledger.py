@@ -1,26 +1,37 @@
-"""The draw's SQL write: Draw row + its Reward (the outbox) + Prize.issued + 1, one transaction.
+"""The draw's SQL write: Draw row + its Reward (the outbox) + Prize.issued + n, one transaction.
 
-Everything a statement needs (ids, the evidence already serialised to JSON text, timestamps,
-the reward payload) is prepared before the write gate is taken, so the serialised part of a
-draw is just a handful of SQLAlchemy Core statements and the COMMIT. The Prize UPDATE goes last
-so PostgreSQL holds the prize row's lock for the shortest time; its CHECK (issued <=
-stock_total) is the database backstop behind the Redis admission.
+Everything a statement needs (ids, the evidence already serialised to JSON text, timestamps in
+the column type's stored form, the reward payload as JSON) is prepared before the write gate
+is taken. The statements are SQLAlchemy Core constructs compiled once per dialect and run on a
+pooled DBAPI connection, so the serialised part of a draw is a few driver calls and the COMMIT
+(the ORM unit of work and the per-statement SQLAlchemy execution machinery cost more than the
+SQL itself on SQLite). The Prize UPDATEs go last, one per prize, so PostgreSQL holds a prize
+row's lock for the shortest time; its CHECK (issued <= stock_total) is the database backstop
+behind the Redis admission.
 
-Spent chances are not written as ChanceEntry(-1) rows any more: the Draw row (chance_kind) is
-the record of the spent chance and `runtime.reconcile` derives chances left as grants minus
-draws.
+Several draws can share one transaction (`write_draws`, used by runtime.group_commit): if the
+batch fails, every draw of it is retried alone so one bad row (a duplicate Idempotency-Key, a
+stock CHECK) fails only its own request.
+
+Spent chances are not written as ChanceEntry(-1) rows: the Draw row (chance_kind) is the record
+of the spent chance and `runtime.reconcile` derives chances left as grants minus draws.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Text, bindparam, cast, insert, update
+from sqlalchemy import Text, bindparam, cast, insert, update
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import IntegrityError
 
+from core.extensions import db
 from core.models import Draw, Prize, Reward
 
 
@@ -53,87 +64,134 @@ def dumps_evidence(evidence: dict[str, Any]) -> str:
     return json.dumps(evidence, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-_statements: dict[str, tuple[Any, Any, Any]] = {}
+DRAW_COLUMNS = (
+    "campaign_id",
+    "version_id",
+    "participant_id",
+    "idempotency_key",
+    "chance_kind",
+    "branch_code",
+    "prize_key",
+    "won",
+    "random_value",
+    "evidence",
+    "created_at",
+)
+REWARD_COLUMNS = (
+    "source_key",
+    "draw_id",
+    "campaign_id",
+    "participant_id",
+    "prize_key",
+    "kind",
+    "payload",
+    "status",
+    "attempts",
+    "max_attempts",
+    "available_at",
+    "created_at",
+    "updated_at",
+)
+JSON_COLUMNS = ("evidence", "payload")
 
 
-def _build(dialect: str) -> tuple[Any, Any, Any]:
-    evidence = bindparam("evidence", type_=Text)
-    if dialect == "postgresql":
-        evidence = cast(evidence, JSONB)
-    draw = (
-        insert(Draw.__table__)
-        .values(
-            campaign_id=bindparam("campaign_id"),
-            version_id=bindparam("version_id"),
-            participant_id=bindparam("participant_id"),
-            idempotency_key=bindparam("idempotency_key"),
-            chance_kind=bindparam("chance_kind"),
-            branch_code=bindparam("branch_code"),
-            prize_key=bindparam("prize_key"),
-            won=bindparam("won"),
-            random_value=bindparam("random_value"),
-            evidence=evidence,
-            created_at=bindparam("created_at"),
-        )
-        .returning(Draw.__table__.c.id)
-    )
+@dataclass(frozen=True)
+class Statement:
+    """A compiled statement: its SQL text and how to turn named values into driver params."""
+
+    sql: str
+    order: tuple[str, ...] | None  # positional paramstyles: the names in order
+
+    def params(self, values: dict[str, Any]) -> Any:
+        if self.order is None:
+            return values
+        return tuple(values[name] for name in self.order)
+
+
+@dataclass(frozen=True)
+class LedgerSQL:
+    """The draw's statements for one dialect, and the stored form of a timestamp."""
+
+    draw: Statement
+    reward: Statement
+    prize: Statement
+    stamp: Callable[[datetime], Any]
+    max_attempts: int
+
+
+def _compile(stmt, dialect: Dialect) -> Statement:
+    compiled = stmt.compile(dialect=dialect)
+    order = compiled.positiontup
+    return Statement(compiled.string, tuple(order) if order is not None else None)
+
+
+def _values(table, columns: tuple[str, ...], dialect: Dialect) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in columns:
+        param = bindparam(name, type_=Text if name in JSON_COLUMNS else table.c[name].type)
+        if name in JSON_COLUMNS and dialect.name == "postgresql":
+            param = cast(param, JSONB)
+        values[name] = param
+    return values
+
+
+def _build(dialect: Dialect) -> LedgerSQL:
+    draws, rewards, prizes = Draw.__table__, Reward.__table__, Prize.__table__
+    draw = insert(draws).values(_values(draws, DRAW_COLUMNS, dialect)).returning(draws.c.id)
     reward = (
-        insert(Reward.__table__)
-        .values(
-            source_key=bindparam("source_key"),
-            draw_id=bindparam("draw_id"),
-            campaign_id=bindparam("campaign_id"),
-            participant_id=bindparam("participant_id"),
-            prize_key=bindparam("prize_key"),
-            kind=bindparam("kind"),
-            payload=bindparam("payload"),
-            status="pending",
-            attempts=0,
-            available_at=bindparam("created_at"),
-            created_at=bindparam("created_at"),
-            updated_at=bindparam("created_at"),
-        )
-        .returning(Reward.__table__.c.id)
+        insert(rewards).values(_values(rewards, REWARD_COLUMNS, dialect)).returning(rewards.c.id)
     )
-    prizes = Prize.__table__
     prize = (
         update(prizes)
         .where(prizes.c.campaign_id == bindparam("p_campaign"), prizes.c.key == bindparam("p_key"))
         .values(issued=prizes.c.issued + bindparam("p_count"))
     )
-    return draw, reward, prize
+    processor = draws.c.created_at.type.bind_processor(dialect)
+    return LedgerSQL(
+        _compile(draw, dialect),
+        _compile(reward, dialect),
+        _compile(prize, dialect),
+        processor or (lambda value: value),
+        int(rewards.c.max_attempts.default.arg),
+    )
 
 
-def statements(dialect: str) -> tuple[Any, Any, Any]:
-    found = _statements.get(dialect)
+_compiled: dict[str, LedgerSQL] = {}
+
+
+def ledger_sql(dialect: Dialect) -> LedgerSQL:
+    found = _compiled.get(dialect.name)
     if found is None:
-        found = _statements[dialect] = _build(dialect)
+        found = _compiled[dialect.name] = _build(dialect)
     return found
 
 
-def write_draw(conn: Connection, row: DrawRow) -> Written:
-    """Stage one draw on `conn` (inside the caller's transaction); no COMMIT here."""
-    draw_sql, reward_sql, prize_sql = statements(conn.dialect.name)
-    draw_id = conn.execute(
-        draw_sql,
-        {
-            "campaign_id": row.campaign_id,
-            "version_id": row.version_id,
-            "participant_id": row.participant_id,
-            "idempotency_key": row.idempotency_key,
-            "chance_kind": row.chance_kind,
-            "branch_code": row.branch_code,
-            "prize_key": row.prize_key,
-            "won": row.won,
-            "random_value": row.random_value,
-            "evidence": row.evidence_json,
-            "created_at": row.created_at,
-        },
-    ).scalar_one()
-    reward_id = None
-    if row.reward_kind is not None:
-        reward_id = conn.execute(
-            reward_sql,
+def _stage(cursor, sql: LedgerSQL, row: DrawRow) -> Written:
+    stamp = sql.stamp(row.created_at)
+    cursor.execute(
+        sql.draw.sql,
+        sql.draw.params(
+            {
+                "campaign_id": row.campaign_id,
+                "version_id": row.version_id,
+                "participant_id": row.participant_id,
+                "idempotency_key": row.idempotency_key,
+                "chance_kind": row.chance_kind,
+                "branch_code": row.branch_code,
+                "prize_key": row.prize_key,
+                "won": row.won,
+                "random_value": row.random_value,
+                "evidence": row.evidence_json,
+                "created_at": stamp,
+            }
+        ),
+    )
+    draw_id = cursor.fetchone()[0]
+    if row.reward_kind is None:
+        return Written(draw_id, None)
+    cursor.execute(
+        sql.reward.sql,
+        sql.reward.params(
             {
                 "source_key": f"draw:{draw_id}",
                 "draw_id": draw_id,
@@ -141,12 +199,72 @@ def write_draw(conn: Connection, row: DrawRow) -> Written:
                 "participant_id": row.participant_id,
                 "prize_key": row.prize_key,
                 "kind": row.reward_kind,
-                "payload": row.reward_payload or {},
-                "created_at": row.created_at,
-            },
-        ).scalar_one()
-    if row.prize_key is not None:
-        conn.execute(
-            prize_sql, {"p_campaign": row.campaign_id, "p_key": row.prize_key, "p_count": 1}
+                "payload": json.dumps(row.reward_payload or {}, ensure_ascii=False),
+                "status": "pending",
+                "attempts": 0,
+                "max_attempts": sql.max_attempts,
+                "available_at": stamp,
+                "created_at": stamp,
+                "updated_at": stamp,
+            }
+        ),
+    )
+    return Written(draw_id, cursor.fetchone()[0])
+
+
+def _count_prizes(cursor, sql: LedgerSQL, rows: list[DrawRow]) -> None:
+    counts = Counter((row.campaign_id, row.prize_key) for row in rows if row.prize_key)
+    for (campaign_id, key), count in sorted(counts.items()):
+        cursor.execute(
+            sql.prize.sql,
+            sql.prize.params({"p_campaign": campaign_id, "p_key": key, "p_count": count}),
         )
-    return Written(draw_id, reward_id)
+
+
+def _transaction(rows: list[DrawRow]) -> list[Written]:
+    """All `rows` in one transaction on a pooled DBAPI connection (committed, or raises)."""
+    engine = db.engine
+    sql = ledger_sql(engine.dialect)
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        if engine.dialect.name == "sqlite":
+            cursor.execute("BEGIN IMMEDIATE")  # the connection runs in autocommit mode
+        written = [_stage(cursor, sql, row) for row in rows]
+        _count_prizes(cursor, sql, rows)
+        connection.commit()
+        return written
+    except BaseException:
+        connection.rollback()
+        raise
+    finally:
+        connection.close()
+
+
+def is_integrity_error(exc: BaseException) -> bool:
+    """A constraint refused the write (UNIQUE Idempotency-Key, the stock CHECK...)."""
+    dbapi = db.engine.dialect.dbapi
+    return isinstance(exc, IntegrityError) or (
+        dbapi is not None and isinstance(exc, dbapi.IntegrityError)
+    )
+
+
+def write_draw(row: DrawRow) -> Written:
+    """Commit one draw (its own transaction); raises what the database raised."""
+    return _transaction([row])[0]
+
+
+def write_draws(rows: list[DrawRow]) -> list[Written | Exception]:
+    """Commit several draws in one transaction; if that fails, each one alone."""
+    try:
+        return list(_transaction(rows))
+    except Exception as batch_error:
+        if len(rows) == 1:
+            return [batch_error]
+    results: list[Written | Exception] = []
+    for row in rows:
+        try:
+            results.append(_transaction([row])[0])
+        except Exception as error:  # this draw's own failure, reported to its request
+            results.append(error)
+    return results

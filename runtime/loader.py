@@ -18,6 +18,7 @@ from sqlalchemy import select
 from core.errors import ApiProblem
 from core.extensions import db
 from core.models import Campaign, CampaignVersion
+from runtime.group_commit import GroupCommit
 from runtime.reads import reading
 
 MAX_VERSIONS = 256
@@ -61,6 +62,7 @@ class RuntimeCache:
     participants: dict[tuple[int, str], int] = field(default_factory=dict)
     members: dict[tuple[int, int], Any] = field(default_factory=dict)
     tokens: dict[str, tuple[Any, Any, float]] = field(default_factory=dict)
+    group_commit: GroupCommit = field(default_factory=GroupCommit)
 
 
 def cache() -> RuntimeCache:
