@@ -24,9 +24,10 @@ from core.errors import ApiProblem
 from core.extensions import db
 from core.models import Draw, Reward, utcnow
 from runtime import hotstate
-from runtime.actions import reward_payload, stage_actions
+from runtime.actions import stage_actions
 from runtime.auth import Principal
 from runtime.draw_ledger import DrawRow, Written, dumps_evidence, is_integrity_error, write_draw
+from runtime.draw_plan import DrawPlan, draw_plan, prize_spec, public_prize
 from runtime.grants import ensure_daily_grants
 from runtime.loader import CampaignRef, LiveVersion, cache, require_live
 from runtime.members import Member, require_member
@@ -35,6 +36,7 @@ from runtime.variables import build_variables
 from runtime.write_gate import write_gate
 
 logger = logging.getLogger(__name__)
+__all__ = ["prize_spec", "public_prize", "run_draw"]  # public_prize: runtime.api.campaigns
 _random = secrets.SystemRandom()
 
 REFUSALS = {
@@ -82,33 +84,6 @@ def stock_left(
             values.append(prize["daily_release"] - int(release.get(key) or 0))
         left[key] = min(values) if values else None
     return left
-
-
-def prize_spec(live: LiveVersion, key: str | None) -> dict[str, Any] | None:
-    if key is None or key not in live.prizes:
-        return None
-    prize = live.prizes[key]
-    return {
-        "key": key,
-        "limited": prize["stock"] is not None,
-        "daily": prize["daily_release"],
-        "win": not prize["fallback"],
-        "per_person": prize["per_person_limit"],
-    }
-
-
-def public_prize(live: LiveVersion, key: str | None) -> dict[str, Any] | None:
-    if key is None:
-        return None
-    p = live.prizes[key]
-    return {
-        "key": key,
-        "name": p["name"],
-        "name_en": p.get("name_en"),
-        "image": p.get("image"),
-        "reward_kind": p["reward"]["kind"],
-        "fallback": p["fallback"],
-    }
 
 
 def existing_answer(
@@ -211,30 +186,33 @@ def _apply_draw_rules(ctx: DrawContext, actions) -> list[str]:
     return effects.messages
 
 
-def _admission_spec(ctx: DrawContext, candidate: str | None, quota: int | None) -> dict:
-    live = ctx.live
-    limits = live.bundle["limits"]["per_person"]
-    return {
+def _admission_spec(
+    ctx: DrawContext, plan: DrawPlan, candidate: str | None, quota: int | None
+) -> dict[str, Any]:
+    """draw.lua's argument; None values are left out (cjson would make them truthy)."""
+    spec: dict[str, Any] = {
         "kind": ctx.kind,
         "day": ctx.day,
         "branch": ctx.member.branch_code or "",
-        "branch_quota": quota,
-        "draws_per_day": limits["draws_per_day"],
-        "draws_total": limits["draws_total"],
-        "wins_total": limits["wins_total"],
-        "wins_per_day": limits["wins_per_day"],
-        "candidate": prize_spec(live, candidate),
-        "fallback": prize_spec(live, live.fallback),
     }
+    spec.update(plan.limits)
+    if quota is not None:
+        spec["branch_quota"] = quota
+    if candidate is not None and candidate in plan.specs:
+        spec["candidate"] = plan.specs[candidate]
+    if ctx.live.fallback is not None:
+        spec["fallback"] = plan.specs[ctx.live.fallback]
+    return spec
 
 
 def _draw(ctx: DrawContext, inputs: hotstate.DrawInputs, outcome) -> dict[str, Any]:
     from rules import pick
 
     live, member, person = ctx.live, ctx.member, inputs.person
+    plan = draw_plan(live)
     state = person_state(person, ctx.day)
     branch = member.branch_code or ""
-    quota = live.bundle["limits"]["branch_quotas"].get(branch) if branch else None
+    quota = plan.branch_quotas.get(branch) if branch else None
     quota_left = None if quota is None else quota - int(inputs.branches.get(branch) or 0)
     left = stock_left(live, inputs.stock, inputs.release)
     guarantee = person.get("guarantee") or None
@@ -250,7 +228,7 @@ def _draw(ctx: DrawContext, inputs: hotstate.DrawInputs, outcome) -> dict[str, A
     rand = _random.random()
     candidate = pick(table, rand)
     admission = hotstate.admit_draw(
-        live.campaign_id, member.participant_id, _admission_spec(ctx, candidate, quota)
+        live.campaign_id, member.participant_id, _admission_spec(ctx, plan, candidate, quota)
     )
     if admission.status != "ok":
         status, code, detail = REFUSALS[admission.status]
@@ -275,11 +253,11 @@ def _draw(ctx: DrawContext, inputs: hotstate.DrawInputs, outcome) -> dict[str, A
         "random": rand,
         "picked": candidate,
         "refused_reason": admission.refused_reason,
-        "prize_public": public_prize(live, admission.prize),
+        "prize_public": plan.public.get(admission.prize) if admission.prize else None,
     }
     if ctx.request_hash:
         evidence["request_hash"] = ctx.request_hash
-    body = _commit_or_compensate(ctx, admission.prize, rand, evidence)
+    body = _commit_or_compensate(ctx, plan, admission.prize, rand, evidence)
     if body.get("replayed"):
         return body
     chances = hotstate.chances_by_kind(person)
@@ -288,12 +266,12 @@ def _draw(ctx: DrawContext, inputs: hotstate.DrawInputs, outcome) -> dict[str, A
     return body
 
 
-def draw_row(ctx: DrawContext, prize_key: str | None, rand: float, evidence: dict) -> DrawRow:
+def draw_row(
+    ctx: DrawContext, plan: DrawPlan, prize_key: str | None, rand: float, evidence: dict
+) -> DrawRow:
     live = ctx.live
     prize = live.prizes.get(prize_key) if prize_key else None
-    reward_kind = None
-    if prize is not None and prize["reward"]["kind"] != "none":
-        reward_kind = prize["reward"]["kind"]
+    reward_kind, payload = plan.rewards.get(prize_key, (None, None)) if prize else (None, None)
     return DrawRow(
         campaign_id=live.campaign_id,
         version_id=live.version_id,
@@ -307,7 +285,7 @@ def draw_row(ctx: DrawContext, prize_key: str | None, rand: float, evidence: dic
         evidence_json=dumps_evidence(evidence),
         created_at=ctx.now,
         reward_kind=reward_kind,
-        reward_payload=reward_payload(live, prize_key) if reward_kind else None,
+        reward_payload=payload,
     )
 
 
@@ -330,8 +308,10 @@ def group_commit_enabled() -> bool:
     return setting == "1"
 
 
-def _commit_or_compensate(ctx: DrawContext, prize_key: str | None, rand: float, evidence: dict):
-    row = draw_row(ctx, prize_key, rand, evidence)
+def _commit_or_compensate(
+    ctx: DrawContext, plan: DrawPlan, prize_key: str | None, rand: float, evidence: dict
+):
+    row = draw_row(ctx, plan, prize_key, rand, evidence)
     try:
         written = _write(row)
     except Exception as exc:
@@ -339,7 +319,7 @@ def _commit_or_compensate(ctx: DrawContext, prize_key: str | None, rand: float, 
             "kind": ctx.kind,
             "day": ctx.day,
             "branch": ctx.member.branch_code or "",
-            "prize": prize_spec(ctx.live, prize_key),
+            "prize": plan.spec(prize_key),
         }
         hotstate.undo_draw(ctx.live.campaign_id, ctx.member.participant_id, undo)
         if is_integrity_error(exc) and ctx.idempotency_key:

@@ -99,9 +99,10 @@ def draw_keys(campaign_id: int, participant_id: int, day: str) -> list[str]:
 
 
 def admit_draw(campaign_id: int, participant_id: int, spec: dict[str, Any]) -> DrawAdmission:
-    """Run draw.lua: take a chance and admit the candidate prize (or its fallback) atomically."""
+    """Run draw.lua: take a chance and admit the candidate prize (or its fallback) atomically.
+    `spec` must hold no None values (see `compact`): it is sent as it is."""
     keys = draw_keys(campaign_id, participant_id, spec["day"])
-    status, prize, reason = Scripts.get("draw")(keys=keys, args=[json.dumps(compact(spec))])
+    status, prize, reason = Scripts.get("draw")(keys=keys, args=[json.dumps(spec)])
     return DrawAdmission(status, prize or None, reason or None)
 
 

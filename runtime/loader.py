@@ -39,6 +39,7 @@ class LiveVersion:
     default_kind: str | None
     tz: tzinfo
     uses: set[str] = field(default_factory=set)
+    memo: dict[str, Any] = field(default_factory=dict)  # derived once per version and process
 
     def local_day(self, now: datetime) -> str:
         return now.astimezone(self.tz).date().isoformat()

@@ -23,10 +23,17 @@ PROFILE = (
 )
 
 
-def _defaults() -> dict[str, Any]:
-    from rules.catalog import DEFAULTS, VARIABLES
+_DEFAULTS: dict[str, Any] = {}
 
-    return {name: DEFAULTS[v.type] for name, v in VARIABLES.items()}
+
+def _defaults() -> dict[str, Any]:
+    """A fresh copy of every catalog variable's default (built once; the values are
+    immutable, so a shallow copy is enough)."""
+    if not _DEFAULTS:
+        from rules.catalog import DEFAULTS, VARIABLES
+
+        _DEFAULTS.update({name: DEFAULTS[v.type] for name, v in VARIABLES.items()})
+    return dict(_DEFAULTS)
 
 
 def _coerce(name: str, value: Any) -> Any:
