@@ -23,11 +23,33 @@ logger = logging.getLogger(__name__)
 
 RESTART_DELAY_SECONDS = 1.0
 STOP_TIMEOUT_SECONDS = 15
+REDIS_RETRY_CAP_SECONDS = 4.0
+
+
+class StudioWorker(Worker):
+    """RQ's worker, made to exit (so `studio worker` restarts it) when Redis comes back.
+
+    * RQ doubles its wait between reconnection attempts up to a minute; after a Redis restart
+      scheduled work should resume within seconds, and retrying every few seconds is cheap.
+    * When Redis dies under a running job, RQ quits; its teardown then sends UNSUBSCRIBE on
+      the command channel, and if Redis is back by then redis-py re-subscribes on reconnect
+      while the pubsub thread reads the same connection: the process hangs for good (seen in
+      the Redis crash test). Closing the pubsub connection unsubscribes just as well.
+    """
+
+    max_connection_wait_time = REDIS_RETRY_CAP_SECONDS
+
+    def unsubscribe(self) -> None:
+        if self.pubsub_thread:
+            logger.info("worker %s: closing the command channel", self.name)
+            self.pubsub_thread.stop()
+            self.pubsub_thread.join(timeout=1)
+            self.pubsub.close()
 
 
 def run_rq_worker(app: Flask, queue_name: str, burst: bool = False) -> bool:
     """One RQ worker process for one queue, with RQ's scheduler (moves enqueue_at jobs)."""
-    worker = Worker([redis_store.queue(queue_name)], connection=redis_store.raw)
+    worker = StudioWorker([redis_store.queue(queue_name)], connection=redis_store.raw)
     logger.info("rq worker %s listening on %s", worker.name, queue_name)
     with app.app_context():
         return worker.work(burst=burst, with_scheduler=True, logging_level="INFO")

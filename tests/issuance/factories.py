@@ -86,3 +86,47 @@ def make_rewards(
     found = db.session.query(Reward.id).filter(Reward.source_key.in_(keys)).all()
     db.session.commit()  # a read opens a write transaction on SQLite (BEGIN IMMEDIATE)
     return sorted(r.id for r in found)
+
+
+def bundle(slug: str, *, starts_at: str, ends_at: str, timezone: str = "Asia/Shanghai", **extra):
+    """A minimal valid campaign bundle (local schedule times in `timezone`)."""
+    data = {
+        "format": "campaign-bundle/1",
+        "slug": slug,
+        "name": slug,
+        "branch": "HQ",
+        "widget": {"type": "lucky_wheel", "config": {}},
+        "schedule": {
+            "timezone": timezone,
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "windows": [],
+        },
+        "audience": {"conditions": None, "whitelist": None, "message": "no"},
+        "chances": {"kinds": [{"key": "gold", "name": "Gold", "initial": 1, "daily": 0}]},
+        "prizes": [
+            {
+                "key": "thanks",
+                "name": "Thanks",
+                "weight": 1,
+                "stock": None,
+                "fallback": True,
+                "reward": {"kind": "none"},
+            }
+        ],
+        "odds": {"exhausted": "fallback", "guaranteed_first": 0, "boosts": []},
+        "limits": {"per_person": {}, "branch_quotas": {}},
+        "rules": [],
+    }
+    data.update(extra)
+    return data
+
+
+def publish(data: dict[str, Any]) -> Campaign:
+    """Create and publish a campaign from a bundle (live, with a published version)."""
+    from runtime.publishing import create_campaign, publish_campaign
+
+    make_hq()
+    campaign = create_campaign(data)
+    publish_campaign(campaign)
+    return campaign

@@ -25,6 +25,8 @@ class FakeFulfilment:
         self.deliveries: Counter[str] = Counter()
         self.applied: dict[str, dict] = {}
         self.bad_signatures = 0
+        self.bad_requests: list[dict] = []  # headers of requests that failed verification
+        self.truncated = 0
         self.script: dict[str, list] = {}  # key -> list of "timeout" | status code, consumed
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -59,7 +61,12 @@ class FakeFulfilment:
                 pass
 
             def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                length = int(self.headers.get("Content-Length", 0))
+                body = self.rfile.read(length)
+                if len(body) < length:  # the sender died mid-request (a SIGKILLed worker)
+                    with fake.lock:
+                        fake.truncated += 1
+                    return
                 key = self.headers.get("Idempotency-Key", "")
                 if not verify(
                     fake.secret,
@@ -69,6 +76,7 @@ class FakeFulfilment:
                 ):
                     with fake.lock:
                         fake.bad_signatures += 1
+                        fake.bad_requests.append({**dict(self.headers), "body": body[:200]})
                     return self._answer(401, {"error": "bad signature"})
                 if fake.delay[1]:
                     time.sleep(random.uniform(*fake.delay))

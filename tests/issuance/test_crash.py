@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -20,9 +21,11 @@ from sqlalchemy import func, select
 from core.models import CouponCode, PointsEntry, Reward
 from core.redis_server import EmbeddedRedis
 from runtime.issuance import coupons, points
+from runtime.issuance.loop import WORKER_KEY, wake
 from tests.conftest import REPO_ROOT, server_environment
 from tests.issuance.factories import make_participants, reward_rows
 from tests.issuance.fake_fulfilment import FakeFulfilment
+from tests.issuance.launcher import LoopLauncher
 
 pytestmark = pytest.mark.slow
 SECRET = "crash-secret"
@@ -35,8 +38,9 @@ MIX = (
 
 
 def spawn_loop(env: dict[str, str], log: Path) -> subprocess.Popen:
+    """A loop process exactly as `studio worker` starts one (the lean entry point)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "core.cli", "issuance", "loop"],
+        [sys.executable, "-m", "runtime.issuance", "loop"],
         cwd=REPO_ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -69,6 +73,7 @@ def environment(app_config, partner: FakeFulfilment, **extra) -> dict[str, str]:
         ISSUANCE_POLL_MS="100",
         ISSUANCE_WEBHOOK_TIMEOUT_MS="2000",
         STUDIO_LOG_FORMAT="text",
+        PYTHONFAULTHANDLER="1",  # SIGABRT dumps every thread's stack into the log
         **extra,
     )
     return env
@@ -106,7 +111,8 @@ def assert_exactly_once(db, partner: FakeFulfilment, people: list[int], campaign
     assert {r.id: r.result["code"] for r in by_kind["coupon_code"]} == dict(codes)
     webhook_ids = {str(r.id) for r in by_kind["webhook"]}
     assert set(partner.applied) == webhook_ids  # applied once per key at the partner
-    assert set(partner.deliveries) == webhook_ids and partner.bad_signatures == 0
+    assert set(partner.deliveries) == webhook_ids
+    assert partner.bad_signatures == 0, partner.bad_requests
     expected = {pid: 0 for pid in people}
     for row in by_kind["points"]:
         expected[row.participant_id] += 7
@@ -122,52 +128,101 @@ def prepare(db, campaign, total_rounds: int) -> list[int]:
     return people
 
 
-def test_sigkill_workers_fifty_times(app, db, app_config, campaign, tmp_path):
-    rounds, batches = 60, 10  # 10 x 60 x 10 = 6,000 rewards, inserted while workers die
-    people = prepare(db, campaign, rounds * batches)
+def reclaimed_internal(db) -> int:
+    """Internal rewards that needed more than one claim: only a worker killed while holding
+    their claim (lease expired, reclaimed) does that, so this proves kills landed mid-batch."""
+    count = db.session.scalar(
+        select(func.count(Reward.id)).where(
+            Reward.kind.in_(("points", "coupon_code", "none")), Reward.attempts > 1
+        )
+    )
+    db.session.commit()
+    return count
+
+
+def is_ready(client: redis_lib.Redis, pid: int) -> bool:
+    """The loop wrote its first heartbeat: it is past startup and claiming."""
+    return bool(client.exists(WORKER_KEY.format(f"{socket.gethostname()}.{pid}")))
+
+
+def test_sigkill_workers_fifty_times(app, db, redis, app_config, campaign, tmp_path):
+    kills, rounds = 50, 8  # before each kill 8 x 10 rewards: 4,000 in all
+    people = prepare(db, campaign, kills * rounds)
     partner = FakeFulfilment(SECRET, fail_ratio=0.03, delay=(0.001, 0.01)).start()
     env = environment(app_config, partner)
     log = tmp_path / "workers.log"
-    workers = [spawn_loop(env, log) for _ in range(4)]
-    born = [time.monotonic()] * len(workers)
-    kills, inserted, rng = 0, 0, random.Random(5)
-    lifetimes = [rng.uniform(2.0, 4.0) for _ in range(200)]  # startup takes ~2-3 s here
+    launcher = LoopLauncher()
+    workers = [launcher.spawn(env, log) for _ in range(4)]
+    rng = random.Random(5)
+    started = time.monotonic()
     try:
-        while kills < 50:
-            if inserted < batches and kills % 5 == 0:
-                insert_rewards(db, campaign.id, people, rounds)
-                inserted += 1
-            time.sleep(0.05)
-            for victim, process in enumerate(workers):
-                if time.monotonic() - born[victim] < lifetimes[kills] or kills >= 50:
-                    continue
-                process.send_signal(signal.SIGKILL)
-                process.wait()
-                kills += 1
-                workers[victim], born[victim] = spawn_loop(env, log), time.monotonic()
-        while inserted < batches:
+        for _ in range(kills):
+            wait_until(lambda: any(is_ready(redis, w.pid) for w in workers), 30, "no loop ready")
+            victim = rng.choice([n for n, w in enumerate(workers) if is_ready(redis, w.pid)])
             insert_rewards(db, campaign.id, people, rounds)
-            inserted += 1
+            for _ in workers:
+                wake(redis)
+            time.sleep(rng.uniform(0.0, 0.25))  # a random moment while the loops drain it
+            workers[victim].kill()  # SIGKILL
+            workers[victim].join()
+            assert workers[victim].exitcode == -signal.SIGKILL
+            workers[victim] = launcher.spawn(env, log)
+        killing = time.monotonic() - started
         counts = wait_settled(db, timeout=45)
-        assert counts == {"issued": rounds * batches * 10}, counts
+        assert counts == {"issued": kills * rounds * 10}, counts
         assert_exactly_once(db, partner, people, campaign.id)
+        reclaimed = reclaimed_internal(db)
+        assert reclaimed > 0, "no kill interrupted a claimed batch"
         redelivered = sum(partner.deliveries.values()) - len(partner.deliveries)
-        print(f"\n{kills} kills; {redelivered} webhook redeliveries deduplicated by key")
+        print(
+            f"\n{kills} kills; {reclaimed} internal rewards reclaimed from killed workers; "
+            f"{redelivered} webhook redeliveries deduplicated by key; "
+            f"{killing:.0f} s of kills, {time.monotonic() - started - killing:.0f} s to settle"
+        )
     finally:
         for worker in workers:
             worker.kill()
-            worker.wait()
+            worker.join()
         partner.stop()
 
 
+def count_where(db, *conditions) -> int:
+    count = db.session.scalar(select(func.count()).where(*conditions))
+    db.session.commit()
+    return count
+
+
+def issued(db) -> int:
+    return count_where(db, Reward.status == "issued")
+
+
+def bulk_credits(db) -> int:
+    return count_where(db, PointsEntry.source_key.like("bulk:%"))
+
+
+def stacks_of_live(children: dict[str, subprocess.Popen], log: Path) -> str:
+    """Dump the stacks of children still alive (faulthandler on SIGABRT); the log's tail."""
+    for child in children.values():
+        if child.poll() is None:
+            child.send_signal(signal.SIGABRT)
+            child.wait()
+    return log.read_text(errors="replace")[-6000:]
+
+
+def wait_until(condition, timeout: float, message: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, message
+        time.sleep(0.1)
+
+
 def test_redis_killed_and_restarted(app, db, app_config, campaign, tmp_path):
-    rounds = 100
+    rounds, jobs = 40, 120  # 3 x 40 x 10 = 1,200 rewards; 120 queued RQ jobs
     people = prepare(db, campaign, rounds * 3)
     server = EmbeddedRedis(tmp_path / "own-redis")
     url = server.start()
-    client = redis_lib.Redis.from_url(url)
-    queue = Queue("default", connection=client)
-    for n in range(300):  # queued work that must survive Redis dying (AOF)
+    queue = Queue("default", connection=redis_lib.Redis.from_url(url))
+    for n in range(jobs):  # queued work that must survive Redis dying (AOF)
         queue.enqueue(
             "runtime.issuance.jobs.grant_points",
             people[n % len(people)],
@@ -181,61 +236,70 @@ def test_redis_killed_and_restarted(app, db, app_config, campaign, tmp_path):
     env = environment(app_config, partner, REDIS_URL=url)
     log = tmp_path / "workers.log"
     rq_cmd = [sys.executable, "-m", "core.cli", "issuance", "rq", "--queue", "default"]
-    children = {
-        "loop": spawn_loop(env, log),
-        "rq": subprocess.Popen(
+
+    def spawn(name: str) -> subprocess.Popen:
+        if name == "loop":
+            return spawn_loop(env, log)
+        return subprocess.Popen(
             rq_cmd, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log.open("ab")
-        ),
-    }
+        )
+
+    children = {name: spawn(name) for name in ("loop", "rq")}
+    restarted, started = None, time.monotonic()
+    marks: list[tuple[str, float]] = []
+
+    def mark(name: str) -> None:
+        marks.append((name, time.monotonic() - started))
+
     try:
         insert_rewards(db, campaign.id, people, rounds)
-        time.sleep(2.5)
+        wait_until(lambda: bulk_credits(db) > 0, 30, "the RQ worker applied no queued job")
         os.killpg(server.process.pid, signal.SIGKILL)  # kill -9 Redis mid-run
         server.process.wait()
+        mark("redis killed")
+        assert bulk_credits(db) < jobs, "the queue drained before Redis was killed"
         insert_rewards(db, campaign.id, people, rounds)  # the outbox keeps working
-        time.sleep(2)
+        wait_until(
+            lambda: issued(db) == 2 * rounds * 10, 20, "the outbox stalled while Redis was down"
+        )
+        mark("outbox drained without redis")
         restarted = EmbeddedRedis(tmp_path / "own-redis")
         assert restarted.start() == url
+        mark("redis restarted")
         insert_rewards(db, campaign.id, people, rounds)
+        mark("third batch inserted")
         deadline = time.monotonic() + 40
         while time.monotonic() < deadline:
             for name, child in children.items():  # act as the supervisor
                 if child.poll() is not None:
-                    argv = rq_cmd if name == "rq" else None
-                    children[name] = (
-                        subprocess.Popen(
-                            argv,
-                            cwd=REPO_ROOT,
-                            env=env,
-                            stdout=subprocess.DEVNULL,
-                            stderr=log.open("ab"),
-                        )
-                        if argv
-                        else spawn_loop(env, log)
-                    )
-            credited = db.session.scalar(
-                select(func.count(PointsEntry.id)).where(PointsEntry.source_key.like("bulk:%"))
-            )
-            db.session.commit()
-            if credited == 300 and wait_settled(db, 0) == {"issued": rounds * 3 * 10}:
+                    children[name] = spawn(name)
+                    mark(f"{name} restarted")
+            if bulk_credits(db) == jobs and issued(db) == rounds * 3 * 10:
                 break
-            if queue.count == 0 and credited < 300:
+            if queue.count == 0 and bulk_credits(db) < jobs:
                 # a job in flight at the kill is "abandoned" once its heartbeat lapses (>60 s);
                 # run RQ's own cleanup as if that time had passed, so Retry re-enqueues it
                 queue.started_job_registry.cleanup(time.time() + 3600)
-            time.sleep(0.5)
-        assert credited == 300, f"{credited} of 300 queued jobs applied"
+            time.sleep(0.3)
+        if bulk_credits(db) != jobs:
+            phases = ", ".join(f"{name} {at:.1f}s" for name, at in marks)
+            pytest.fail(
+                f"{bulk_credits(db)} of {jobs} queued jobs applied; {phases}; "
+                f"issued {issued(db)}\n{stacks_of_live(children, log)}"
+            )
         bulk = {
-            pid: 3 * sum(1 for n in range(300) if people[n % len(people)] == pid) for pid in people
+            pid: 3 * sum(1 for n in range(jobs) if people[n % len(people)] == pid) for pid in people
         }
         assert {pid: points.balance(pid, 0, db.session) for pid in people} == bulk
         assert wait_settled(db, 0) == {"issued": rounds * 3 * 10}
         assert_exactly_once(db, partner, people, campaign.id)
+        mark("checked")
+        print("\n" + ", ".join(f"{name} {at:.1f}s" for name, at in marks))
     finally:
         for child in children.values():
             child.kill()
             child.wait()
         partner.stop()
-        if restarted_process := getattr(locals().get("restarted"), "process", None):
-            restarted_process.terminate()
-            restarted_process.wait()
+        if restarted is not None and restarted.process is not None:
+            restarted.process.terminate()
+            restarted.process.wait()
