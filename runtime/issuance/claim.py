@@ -50,6 +50,16 @@ def new_token(worker_id: str) -> str:
     return f"{worker_id}:{uuid.uuid4().hex[:12]}"
 
 
+def picked_ids(session: Session, candidates):
+    """`id IN (candidates)` for an UPDATE. On PostgreSQL the candidates are locked FOR UPDATE
+    SKIP LOCKED in a MATERIALIZED CTE: as a plain `IN (SELECT ... LIMIT n FOR UPDATE SKIP
+    LOCKED)` the planner may run the subquery more than once and update more than n rows."""
+    if not is_postgres(session):
+        return Reward.id.in_(candidates.scalar_subquery())
+    picked = candidates.with_for_update(skip_locked=True).cte("picked").prefix_with("MATERIALIZED")
+    return Reward.id.in_(select(picked.c.id))
+
+
 def claim_batch(
     session: Session,
     worker_id: str,
@@ -69,12 +79,9 @@ def claim_batch(
     )
     if kinds is not None:
         candidates = candidates.where(Reward.kind.in_(list(kinds)))
-    if is_postgres(session):
-        candidates = candidates.with_for_update(skip_locked=True)
+    statement = update(Reward).where(picked_ids(session, candidates), Reward.status == "pending")
     statement = (
-        update(Reward)
-        .where(Reward.id.in_(candidates.scalar_subquery()), Reward.status == "pending")
-        .values(
+        statement.values(
             status="issuing",
             claimed_by=token,
             lease_until=now + timedelta(seconds=lease_seconds),

@@ -65,11 +65,14 @@ def assign_code(
         .where(CouponCode.pool_id == pool_id, CouponCode.reward_id.is_(None))
         .limit(1)
     )
-    if is_postgres(session):
-        free = free.with_for_update(skip_locked=True)
+    if is_postgres(session):  # a MATERIALIZED CTE runs once (see claim.picked_ids)
+        picked = free.with_for_update(skip_locked=True).cte("free").prefix_with("MATERIALIZED")
+        chosen = CouponCode.id.in_(select(picked.c.id))
+    else:
+        chosen = CouponCode.id == free.scalar_subquery()
     statement = (
         update(CouponCode)
-        .where(CouponCode.id == free.scalar_subquery(), CouponCode.reward_id.is_(None))
+        .where(chosen, CouponCode.reward_id.is_(None))
         .values(reward_id=reward_id, assigned_at=now, valid_until=valid_until)
         .returning(CouponCode.code)
     )
