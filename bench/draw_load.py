@@ -1,7 +1,8 @@
 """Draw endpoint throughput and latency against a bare Flask endpoint, same server, same load.
 
-    .venv/bin/python bench/draw_load.py [--seconds 8] [--connections 32] [--workers 4]
+    .venv/bin/python bench/draw_load.py --seconds 5     (the figures in docs/benchmarks.md)
         [--database-url postgresql+psycopg://user@host:port/db --reset-database]
+        [--workers 2 --threads 8]  (the fixed configuration, used for both apps)
 
 Starts gunicorn (gthread) twice with one fixed configuration: once serving the real app
 (embedded defaults: SQLite in a temp dir + an embedded Redis, or --database-url) and once a
@@ -33,7 +34,7 @@ sys.path.insert(0, str(REPO))
 SECRET = "bench-secret-key-that-is-long-enough-0123456789abcdef"
 # The fixed gunicorn configuration both targets are served with (see docs/benchmarks.md).
 WORKERS = 2
-THREADS = 16
+THREADS = 8
 
 
 def free_port() -> int:
