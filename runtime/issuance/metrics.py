@@ -18,12 +18,14 @@ from runtime.issuance.loop import COUNTER_KEY, WORKER_KEY
 
 
 def outbox_counts() -> dict[str, dict[str, int]]:
-    with read_only(db.session) as session:
-        rows = session.execute(
-            select(Reward.status, Reward.kind, func.count(Reward.id)).group_by(
-                Reward.status, Reward.kind
-            )
-        ).all()
+    query = select(Reward.status, Reward.kind, func.count(Reward.id)).group_by(
+        Reward.status, Reward.kind
+    )
+    if db.session().in_transaction():  # e.g. a studio page that has read already
+        rows = db.session.execute(query).all()
+    else:
+        with read_only(db.session) as session:
+            rows = session.execute(query).all()
     counts: dict[str, dict[str, int]] = {}
     for status, kind, count in rows:
         counts.setdefault(status, {})[kind] = count

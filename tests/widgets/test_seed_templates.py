@@ -1,4 +1,4 @@
-"""Every seed template's widget section is valid for its widget, so templates publish as they are."""
+"""Every seed template's widget section is valid for its widget, so it publishes as it is."""
 
 import pytest
 
