@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from collections.abc import Mapping
 from typing import Any
 
+import click
 from flask import Flask
 
 logger = logging.getLogger(__name__)
@@ -61,10 +61,10 @@ def main(argv: list[str] | None = None) -> int:
         app = create_loop_app()
         run_issuance_process(app, burst=args.burst, kinds=args.kinds)
     except (ConfigError, RedisUnavailable, KeyError) as exc:
-        print(f"issuance loop: {exc}", file=sys.stderr)
+        click.echo(f"issuance loop: {exc}", err=True)
         return 2
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        print(f"issuance loop: DATABASE_URL: cannot use the database ({reason})", file=sys.stderr)
+        click.echo(f"issuance loop: DATABASE_URL: cannot use the database ({reason})", err=True)
         return 2
     return 0

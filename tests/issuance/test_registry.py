@@ -13,7 +13,14 @@ from core.models import CouponCode, Fulfilment, PointsEntry, RedPacketGrant, utc
 from core.models.ledger import REWARD_KINDS
 from runtime.issuance import coupons, red_packets
 from runtime.issuance.claim import claim_batch
-from runtime.issuance.issuers import DuplicateIssuer, Issuer, default_registry
+from runtime.issuance.issuers import (
+    BulkIssuer,
+    DuplicateIssuer,
+    ExternalIssuer,
+    InternalIssuer,
+    Issuer,
+    default_registry,
+)
 from runtime.issuance.settings import ALL_KINDS, load_settings
 from tests.issuance.factories import make_rewards
 from tests.issuance.fake_fulfilment import FakeFulfilment
@@ -54,6 +61,18 @@ def test_a_class_without_a_key_and_unknown_kinds_are_refused(app):
         default_registry().register(type("Nameless", (Issuer,), {}))
     with pytest.raises(KeyError, match="bitcoin"):
         default_registry().build(load_settings(), ["points", "bitcoin"])
+
+
+@pytest.mark.parametrize(
+    ("base", "hook"),
+    [(InternalIssuer, "issue"), (BulkIssuer, "issue_many"), (ExternalIssuer, "deliver")],
+)
+def test_an_issuer_without_its_hook_is_refused(base, hook):
+    incomplete = type("Incomplete", (base,), {"type": "incomplete"})
+    with pytest.raises(TypeError, match=hook):
+        default_registry().register(incomplete)
+    with pytest.raises(TypeError, match=hook):
+        incomplete(load_settings())
 
 
 @dataclass

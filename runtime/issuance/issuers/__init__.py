@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from runtime.issuance.issuers.base import (
+    BulkIssuer,
     BulkOutcome,
     ClaimedReward,
     DuplicateIssuer,
+    ExternalIssuer,
+    InternalIssuer,
     IssueError,
     Issuer,
     IssuerRegistry,
@@ -35,9 +38,12 @@ def default_registry() -> IssuerRegistry:
 
 
 __all__ = [
+    "BulkIssuer",
     "BulkOutcome",
     "ClaimedReward",
     "DuplicateIssuer",
+    "ExternalIssuer",
+    "InternalIssuer",
     "IssueError",
     "Issuer",
     "IssuerRegistry",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -52,11 +53,12 @@ class BulkOutcome:
     errors: dict[int, IssueError] = field(default_factory=dict)
 
 
-class Issuer:
-    """Base class. Internal issuers write their effect with `issue()` inside the transaction
-    that marks the reward issued; external issuers `deliver()` outside any transaction.
-    Internal issuers with `bulk = True` also write a whole batch's effects with a few
-    statements in `issue_many()`; `issue()` stays the one-reward path the engine falls back to."""
+class Issuer(abc.ABC):  # noqa: B024 - the three kinds below declare the abstract hooks
+    """Base class of every issuer: its type key, label and config schema. Subclass
+    `InternalIssuer` (effect written inside the transaction that marks the reward issued),
+    `BulkIssuer` (an internal issuer that also writes a whole batch with a few statements) or
+    `ExternalIssuer` (effect delivered outside any transaction); each declares the hook the
+    engine calls for it as abstract, so an issuer missing its hook cannot be instantiated."""
 
     type: ClassVar[str] = ""
     internal: ClassVar[bool] = True
@@ -71,19 +73,6 @@ class Issuer:
         """Rows this reward will lock, so a batch takes locks in one global order."""
         return (reward.participant_id, reward.id)
 
-    def issue(self, session: Session, reward: ClaimedReward, now: datetime) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def issue_many(
-        self, session: Session, rewards: list[ClaimedReward], now: datetime
-    ) -> BulkOutcome:
-        """Write the effects of many rewards in the caller's transaction. Raising abandons the
-        whole batch: the engine rolls back and retries it one savepoint per reward."""
-        raise NotImplementedError
-
-    def deliver(self, reward: ClaimedReward) -> dict[str, Any]:
-        raise NotImplementedError
-
     @classmethod
     def to_dict(cls) -> dict[str, Any]:
         return {
@@ -93,6 +82,40 @@ class Issuer:
             "bulk": cls.bulk,
             "config_schema": cls.config_schema,
         }
+
+
+class InternalIssuer(Issuer):
+    """Writes its effect with `issue()` in the caller's transaction (the engine's savepoint
+    per reward), the transaction that also marks the reward issued."""
+
+    @abc.abstractmethod
+    def issue(self, session: Session, reward: ClaimedReward, now: datetime) -> dict[str, Any]:
+        """Apply one reward and return the result participants see."""
+
+
+class BulkIssuer(InternalIssuer):
+    """An internal issuer that also writes a whole batch's effects with a few statements;
+    `issue()` stays the one-reward path the engine falls back to."""
+
+    bulk = True
+
+    @abc.abstractmethod
+    def issue_many(
+        self, session: Session, rewards: list[ClaimedReward], now: datetime
+    ) -> BulkOutcome:
+        """Write the effects of many rewards in the caller's transaction. Raising abandons the
+        whole batch: the engine rolls back and retries it one savepoint per reward."""
+
+
+class ExternalIssuer(Issuer):
+    """Delivers its effect to another system with `deliver()`, outside any transaction; the
+    reward id is the idempotency key the other system sees."""
+
+    internal = False
+
+    @abc.abstractmethod
+    def deliver(self, reward: ClaimedReward) -> dict[str, Any]:
+        """Deliver one reward; raise IssueError for failures (permanent or transient)."""
 
 
 class IssuerRegistry:
@@ -105,6 +128,9 @@ class IssuerRegistry:
         key = issuer_class.type
         if not key:
             raise ValueError(f"{issuer_class.__name__} has no type key")
+        missing = sorted(getattr(issuer_class, "__abstractmethods__", ()))
+        if missing:
+            raise TypeError(f"issuer {key!r} does not implement {', '.join(missing)}")
         if key in self._classes:
             raise DuplicateIssuer(
                 f"issuer type {key!r} is already registered by {self._classes[key].__name__}"

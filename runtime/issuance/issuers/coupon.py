@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.models import CouponPool
 from runtime.issuance import coupons
-from runtime.issuance.issuers.base import BulkOutcome, ClaimedReward, IssueError, Issuer
+from runtime.issuance.issuers.base import BulkIssuer, BulkOutcome, ClaimedReward, IssueError
 
 
 def _pool_key(reward: ClaimedReward) -> str:
@@ -39,10 +39,9 @@ def _result(reward, pool: CouponPool, code: str, valid_until: datetime | None) -
     }
 
 
-class CouponCodeIssuer(Issuer):
+class CouponCodeIssuer(BulkIssuer):
     type = "coupon_code"
     label = "Coupon code"
-    bulk = True
     config_schema = {
         "type": "object",
         "required": ["pool"],

@@ -7,13 +7,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from runtime.issuance.issuers.base import BulkOutcome, ClaimedReward, Issuer
+from runtime.issuance.issuers.base import BulkIssuer, BulkOutcome, ClaimedReward
 
 
-class NoneIssuer(Issuer):
+class NoneIssuer(BulkIssuer):
     type = "none"
     label = "No fulfilment"
-    bulk = True
     config_schema = {"type": "object", "properties": {"message": {"type": "string"}}}
 
     def issue(self, session: Session, reward: ClaimedReward, now: datetime) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from core.models import Fulfilment
 from runtime.issuance.dialect import insert_ignore_statement
-from runtime.issuance.issuers.base import BulkOutcome, ClaimedReward, Issuer
+from runtime.issuance.issuers.base import BulkIssuer, BulkOutcome, ClaimedReward
 
 
 def _row(reward: ClaimedReward, now: datetime) -> dict[str, Any]:
@@ -34,10 +34,9 @@ def _result(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class PhysicalIssuer(Issuer):
+class PhysicalIssuer(BulkIssuer):
     type = "physical"
     label = "Physical prize (manual fulfilment)"
-    bulk = True
     config_schema = {"type": "object", "properties": {"sku": {"type": "string"}}}
 
     def issue(self, session: Session, reward: ClaimedReward, now: datetime) -> dict[str, Any]:

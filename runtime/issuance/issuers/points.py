@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from runtime.issuance import points
-from runtime.issuance.issuers.base import BulkOutcome, ClaimedReward, IssueError, Issuer
+from runtime.issuance.issuers.base import BulkIssuer, BulkOutcome, ClaimedReward, IssueError
 
 
 def _credit(reward: ClaimedReward, now: datetime) -> points.Credit:
@@ -39,10 +39,9 @@ def _result(credit: points.Credit, balance: int) -> dict[str, Any]:
     }
 
 
-class PointsIssuer(Issuer):
+class PointsIssuer(BulkIssuer):
     type = "points"
     label = "Points"
-    bulk = True
     config_schema = {
         "type": "object",
         "required": ["amount"],

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from core.models import RedPacketGrant
 from runtime.issuance import red_packets
-from runtime.issuance.issuers.base import ClaimedReward, IssueError, Issuer
+from runtime.issuance.issuers.base import ClaimedReward, InternalIssuer, IssueError
 
 
 def pick_amount(payload: dict[str, Any]) -> tuple[int, int]:
@@ -36,7 +36,7 @@ def pick_amount(payload: dict[str, Any]) -> tuple[int, int]:
     return cents, low
 
 
-class RedPacketIssuer(Issuer):
+class RedPacketIssuer(InternalIssuer):
     type = "red_packet"
     label = "Red packet"
     config_schema = {

@@ -13,7 +13,7 @@ from typing import Any
 
 import requests
 
-from runtime.issuance.issuers.base import ClaimedReward, IssueError, Issuer
+from runtime.issuance.issuers.base import ClaimedReward, ExternalIssuer, IssueError
 
 SIGNATURE_HEADER = "X-Studio-Signature"
 TIMESTAMP_HEADER = "X-Studio-Timestamp"
@@ -42,10 +42,9 @@ def _retry_after(response: requests.Response) -> float | None:
         return None
 
 
-class WebhookIssuer(Issuer):
+class WebhookIssuer(ExternalIssuer):
     type = "webhook"
     label = "Partner fulfilment webhook"
-    internal = False
     config_schema = {"type": "object", "properties": {"sku": {"type": "string"}}}
 
     def __init__(self, settings):
