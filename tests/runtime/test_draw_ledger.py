@@ -3,7 +3,9 @@ and UNIQUE constraints stay the backstop, and group commit batches concurrent dr
 
 from __future__ import annotations
 
+import contextlib
 import threading
+import time
 
 import pytest
 from sqlalchemy import func, select, update
@@ -73,8 +75,16 @@ def test_the_stock_check_refuses_the_draw_beyond_stock(db, drawing):
 
 
 def test_group_commit_batches_concurrent_draws(app, db, drawing, monkeypatch):
-    from runtime.write_gate import write_gate
+    # The real gate is a no-op on PostgreSQL; a lock the test holds stands in for a writer
+    # that is busy, on either database, so the draws pile up behind it.
+    busy = threading.Lock()
 
+    @contextlib.contextmanager
+    def held_gate():
+        with busy:
+            yield
+
+    monkeypatch.setattr(group_commit, "write_gate", held_gate)
     sizes: list[int] = []
     real = draw_ledger.write_draws
 
@@ -97,11 +107,13 @@ def test_group_commit_batches_concurrent_draws(app, db, drawing, monkeypatch):
                 results[index] = exc
 
     threads = [threading.Thread(target=submit, args=(i,)) for i in range(len(rows))]
-    with write_gate():  # hold the writer back so the draws pile up
+    with busy:  # the first leader waits at the gate; the others queue behind it
         for thread in threads:
             thread.start()
-        while len(committer._queue) < len(rows) - 1:
-            threading.Event().wait(0.01)
+        deadline = time.monotonic() + 30
+        while len(committer._queue) < len(rows) - 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(committer._queue) == len(rows) - 1
     for thread in threads:
         thread.join(30)
     assert len(results) == len(rows)
