@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from flask import Flask, g, jsonify, request
@@ -60,6 +61,19 @@ def wants_problem_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def retry_after_seconds() -> int | None:
+    """Seconds until the breached rate limit's window resets (read from Redis only on a
+    refusal), or None when it cannot be told."""
+    from core.extensions import limiter
+
+    try:
+        current = limiter.current_limit
+        return max(1, int(current.reset_at - time.time())) if current else None
+    except Exception:  # the storage went away between the hit and now: no hint
+        logger.warning("could not read the rate limit window", exc_info=True)
+        return None
+
+
 def init_errors(app: Flask) -> None:
     @app.errorhandler(ApiProblem)
     def handle_api_problem(exc: ApiProblem):
@@ -72,12 +86,18 @@ def init_errors(app: Flask) -> None:
         status = exc.code or 500
         code = GENERIC_CODES.get(status, "http_error")
         extra = {}
+        wait = None
         if status == 429:
-            extra["retry_after"] = exc.description
+            wait = retry_after_seconds()
+            extra["limit"] = exc.description
+            if wait is not None:
+                extra["retry_after"] = wait
             detail = "Too many requests; please wait a moment and try again."
         else:
             detail = exc.description or exc.name
         response = problem_response(status, code, detail, exc.name, **extra)
+        if wait is not None:
+            response.headers["Retry-After"] = str(wait)
         if status == 405 and exc.valid_methods:
             response.headers["Allow"] = ", ".join(exc.valid_methods)
         return response

@@ -23,7 +23,9 @@ logger = logging.getLogger(__name__)
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 babel = Babel()
-limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
+# X-RateLimit-* headers on every answer would cost two more Redis reads per limit per request;
+# a refusal carries Retry-After instead (core.errors.retry_after_seconds).
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=False)
 
 QUEUE_NAMES = ("issuance", "default")
 

@@ -154,12 +154,13 @@ def server_environment(app_config) -> dict[str, str]:
 
 @pytest.fixture
 def live_server(app, app_config, db):
-    """Factory: serve the app under gunicorn on 127.0.0.1; returns the base URL.
-
-    Commit any data the server should see before calling it."""
+    """Factory: serve the app under gunicorn on 127.0.0.1; returns the base URL once every
+    worker answers (the test session's pending writes are committed first, so the server
+    sees them). Slow worker boots on a loaded machine get up to 60 s."""
     processes: list[subprocess.Popen] = []
 
     def start(workers: int = 2, threads: int = 4, extra_env: dict[str, str] | None = None) -> str:
+        db.session.commit()
         port = free_port()
         env = server_environment(app_config)
         env.update(extra_env or {})
@@ -184,16 +185,19 @@ def live_server(app, app_config, db):
         )
         processes.append(process)
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with status {process.returncode}")
             try:
                 if requests.get(base + "/healthz", timeout=5).status_code == 200:
+                    # every worker must be up before a burst: poke a few times
+                    for _ in range(workers * 2):
+                        requests.get(base + "/healthz", timeout=10)
                     return base
             except requests.RequestException:  # refused, or a worker still loading the app
                 time.sleep(0.1)
-        raise RuntimeError("gunicorn did not answer within 30 s")
+        raise RuntimeError("gunicorn did not answer within 60 s")
 
     yield start
     for process in processes:

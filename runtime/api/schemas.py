@@ -21,7 +21,8 @@ class ProblemSchema(Schema):
     code = fields.String(required=True)
     request_id = fields.String()
     errors = fields.List(fields.Nested(ErrorItem))
-    retry_after = fields.String()
+    retry_after = fields.Integer(metadata={"description": "seconds to wait (429)"})
+    limit = fields.String(metadata={"description": "the limit that was reached (429)"})
 
 
 class PrizePublic(Schema):

@@ -29,7 +29,7 @@ def draw_calls(base: str, slug: str, tokens: list[str], per_token: int) -> list[
     ]
 
 
-def test_1000_concurrent_draws_never_exceed_stock_300(server, db, redis, token):
+def test_1000_concurrent_draws_never_exceed_stock_300(live_server, db, redis, token):
     prizes = [
         {
             "key": "iphone",
@@ -49,7 +49,7 @@ def test_1000_concurrent_draws_never_exceed_stock_300(server, db, redis, token):
     chances = {"kinds": [{"key": "gold", "name": "金", "initial": 5}], "default_kind": "gold"}
     campaign = publish(base_bundle(prizes=prizes, chances=chances))
     tokens = [token(f"c{i}") for i in range(200)]
-    base = server()
+    base = live_server(workers=3, threads=8)
     join_all(base, "test-draw", tokens)
     results = run_calls(draw_calls(base, "test-draw", tokens, 5), processes=4, threads=16)
     statuses = Counter(status for status, _ in results)
@@ -64,11 +64,11 @@ def test_1000_concurrent_draws_never_exceed_stock_300(server, db, redis, token):
     assert int(redis.hget(hotstate.stock_key(campaign.id), "iphone")) == 0
 
 
-def test_50_concurrent_draws_by_one_person_respect_the_daily_limit(server, db, token):
+def test_50_concurrent_draws_by_one_person_respect_the_daily_limit(live_server, db, token):
     chances = {"kinds": [{"key": "gold", "name": "金", "initial": 50}], "default_kind": "gold"}
     publish(base_bundle(chances=chances, limits={"per_person": {"draws_per_day": 5}}))
     tok = token("heavy-user")
-    base = server()
+    base = live_server(workers=3, threads=8)
     join_all(base, "test-draw", [tok])
     results = run_calls(draw_calls(base, "test-draw", [tok], 50), processes=2, threads=25)
     statuses = Counter((status, body.get("code")) for status, body in results)
@@ -77,7 +77,7 @@ def test_50_concurrent_draws_by_one_person_respect_the_daily_limit(server, db, t
     assert db.session.scalar(select(func.count(Draw.id))) == 5
 
 
-def test_branch_quota_holds_under_concurrency(server, db, token):
+def test_branch_quota_holds_under_concurrency(live_server, db, token):
     prizes = [
         {
             "key": "iphone",
@@ -97,7 +97,7 @@ def test_branch_quota_holds_under_concurrency(server, db, token):
     limits = {"per_person": {}, "branch_quotas": {"BR1": 7, "BR2": 3}}
     publish(base_bundle(prizes=prizes, limits=limits))
     tokens = [token(f"b{i}", {"branch": "BR1" if i % 2 else "BR2"}) for i in range(60)]
-    base = server()
+    base = live_server(workers=3, threads=8)
     join_all(base, "test-draw", tokens)
     results = run_calls(draw_calls(base, "test-draw", tokens, 3), processes=4, threads=16)
     assert Counter(status for status, _ in results) == {200: 180}
@@ -110,10 +110,10 @@ def test_branch_quota_holds_under_concurrency(server, db, token):
     assert dict(rows) == {"BR1": 7, "BR2": 3}
 
 
-def test_same_idempotency_key_100_times_concurrently_draws_once(server, db, token):
+def test_same_idempotency_key_100_times_concurrently_draws_once(live_server, db, token):
     publish(base_bundle())
     tok = token("retry-storm")
-    base = server()
+    base = live_server(workers=3, threads=8)
     join_all(base, "test-draw", [tok])
     calls = [
         {"url": f"{base}/api/v1/campaigns/test-draw/draw", "headers": auth(tok, "k-1")}

@@ -30,12 +30,16 @@ def limited(app_config, db, token):
 def test_participant_limit_answers_429_problem_json(limited, token):
     client = limited()
     headers = auth(token("alice"))
-    assert [client.get(URL, headers=headers).status_code for _ in range(3)] == [200, 200, 200]
+    answers = [client.get(URL, headers=headers) for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    assert not any(h.startswith("X-RateLimit") for a in answers for h in a.headers.keys())
     refused = client.get(URL, headers=headers)
     assert refused.status_code == 429
     assert refused.mimetype == "application/problem+json"
     assert refused.json["code"] == "rate_limited"
-    assert "Retry-After" in refused.headers
+    wait = int(refused.headers["Retry-After"])
+    assert 1 <= wait <= 60 and refused.json["retry_after"] == wait
+    assert refused.json["limit"] == "3 per 1 minute"
     # another participant from the same address still has their own allowance
     assert client.get(URL, headers=auth(token("bob"))).status_code == 200
 
