@@ -352,7 +352,11 @@ def main() -> int:
         help="then offer both endpoints this fraction of the measured draw throughput at a "
         "fixed rate and report their latency (0: skip)",
     )
-    parser.add_argument("--gunicorn-config", help="a gunicorn config file, used for both apps")
+    parser.add_argument(
+        "--gunicorn-config",
+        default="python:core.gunicorn_conf",
+        help="gunicorn config for both apps (default: the production settings `studio up` uses)",
+    )
     parser.add_argument("--database-url", help="default: a fresh SQLite file in a temp dir")
     parser.add_argument(
         "--reset-database",

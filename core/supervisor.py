@@ -54,6 +54,8 @@ class Supervisor:
                 [
                     str(bin_dir / "gunicorn"),
                     "wsgi:app",
+                    "--config",
+                    "python:core.gunicorn_conf",
                     "--bind",
                     f"127.0.0.1:{port}",
                     "--workers",
