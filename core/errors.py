@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, g, jsonify, request
@@ -61,17 +62,12 @@ def wants_problem_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def retry_after_seconds() -> int | None:
-    """Seconds until the breached rate limit's window resets (read from Redis only on a
-    refusal), or None when it cannot be told."""
-    from core.extensions import limiter
-
-    try:
-        current = limiter.current_limit
-        return max(1, int(current.reset_at - time.time())) if current else None
-    except Exception:  # the storage went away between the hit and now: no hint
-        logger.warning("could not read the rate limit window", exc_info=True)
-        return None
+def _retry_after(exc: HTTPException) -> int | None:
+    """Whole seconds from a TooManyRequests' retry_after (seconds or a datetime)."""
+    value = getattr(exc, "retry_after", None)
+    if isinstance(value, datetime):
+        return max(1, int(value.timestamp() - time.time()) + 1)
+    return int(value) if value is not None else None
 
 
 def init_errors(app: Flask) -> None:
@@ -88,7 +84,7 @@ def init_errors(app: Flask) -> None:
         extra = {}
         wait = None
         if status == 429:
-            wait = retry_after_seconds()
+            wait = _retry_after(exc)
             extra["limit"] = exc.description
             if wait is not None:
                 extra["retry_after"] = wait

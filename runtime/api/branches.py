@@ -5,15 +5,14 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from werkzeug.exceptions import UnprocessableEntity
 
-from core.extensions import limiter
 from runtime.api import schemas as s
-from runtime.api.common import ip_limit
+from runtime.api.limits import rate_limited
 from runtime.api.problems import handle_unprocessable
 from runtime.branches import nearby
 
 blp = Blueprint("api_branches", __name__, url_prefix="/api/v1", description="Branches")
 blp.register_error_handler(UnprocessableEntity, handle_unprocessable)
-limiter.limit(ip_limit)(blp)
+rate_limited(blp, "ip")
 
 
 @blp.route("/branches/nearby", methods=["GET"])

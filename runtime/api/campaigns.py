@@ -6,7 +6,6 @@ from flask import request
 from flask_smorest import Blueprint
 from werkzeug.exceptions import UnprocessableEntity
 
-from core.extensions import limiter
 from runtime import activities, draw, loader, participation
 from runtime.activity_state import vote_counts
 from runtime.api import schemas as s
@@ -14,18 +13,15 @@ from runtime.api.common import (
     BEARER,
     IDEMPOTENCY_HEADER,
     draw_write,
-    ip_limit,
-    participant_limit,
     participant_write,
     principal,
-    rate_limit_key,
 )
+from runtime.api.limits import rate_limited
 from runtime.api.problems import handle_unprocessable
 
 blp = Blueprint("api_campaigns", __name__, url_prefix="/api/v1", description="Campaigns")
 blp.register_error_handler(UnprocessableEntity, handle_unprocessable)
-limiter.limit(participant_limit, key_func=rate_limit_key)(blp)
-limiter.limit(ip_limit)(blp)
+rate_limited(blp, "participant", "ip")
 WRITE_DOC = {"security": BEARER, "parameters": [IDEMPOTENCY_HEADER]}
 
 

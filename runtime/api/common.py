@@ -7,7 +7,7 @@ import functools
 import json
 import time
 
-from flask import current_app, request
+from flask import request
 
 from runtime.auth import Principal, bearer_principal, channel_secret
 from runtime.idempotency import idempotent, redis_idempotent
@@ -88,27 +88,3 @@ def draw_write(view):
         return wrapped(*args, **kwargs)
 
     return wrapper
-
-
-def rate_limit_key() -> str:
-    """Per-participant limit key from the VERIFIED token (channel and subject), else the IP.
-
-    An unverified claim would let anyone spend another participant's allowance with a forged
-    token; a request whose token does not verify is limited by its IP (and answered 401)."""
-    from flask_limiter.util import get_remote_address
-
-    from core.errors import ApiProblem
-
-    try:
-        verified = principal()
-    except ApiProblem:
-        return f"ip:{get_remote_address()}"
-    return f"p:{verified.channel_key}:{verified.sub}"
-
-
-def participant_limit() -> str:
-    return current_app.config.get("RUNTIME_RATE_LIMIT_PARTICIPANT", "120/minute")
-
-
-def ip_limit() -> str:
-    return current_app.config.get("RUNTIME_RATE_LIMIT_IP", "1200/minute")

@@ -5,16 +5,15 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from werkzeug.exceptions import UnprocessableEntity
 
-from core.extensions import limiter
 from runtime.api import schemas as s
-from runtime.api.common import ip_limit
+from runtime.api.limits import rate_limited
 from runtime.api.problems import handle_unprocessable
 from runtime.auth import verify_event_signature
 from runtime.events import accept_event
 
 blp = Blueprint("api_events", __name__, url_prefix="/api/v1", description="Server events")
 blp.register_error_handler(UnprocessableEntity, handle_unprocessable)
-limiter.limit(ip_limit)(blp)
+rate_limited(blp, "ip")
 
 SIGNATURE_HEADERS = [
     {"in": "header", "name": n, "required": True, "schema": {"type": "string"}}

@@ -5,18 +5,17 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from werkzeug.exceptions import UnprocessableEntity
 
-from core.extensions import limiter
 from runtime import loader, state
 from runtime.activity_state import activity_state, empty_activity_state
 from runtime.api import schemas as s
-from runtime.api.common import BEARER, ip_limit, participant_limit, principal, rate_limit_key
+from runtime.api.common import BEARER, principal
+from runtime.api.limits import rate_limited
 from runtime.api.problems import handle_unprocessable
 from runtime.members import find_participant
 
 blp = Blueprint("api_me", __name__, url_prefix="/api/v1", description="My state")
 blp.register_error_handler(UnprocessableEntity, handle_unprocessable)
-limiter.limit(participant_limit, key_func=rate_limit_key)(blp)
-limiter.limit(ip_limit)(blp)
+rate_limited(blp, "participant", "ip")
 
 
 @blp.route("/campaigns/<slug>/me", methods=["GET"])

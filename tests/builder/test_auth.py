@@ -163,3 +163,22 @@ def test_language_switch(client, db):
     assert "Sign out" in client.get("/studio/").get_data(as_text=True)
     client.get("/studio/language/zh")
     assert "退出" in client.get("/studio/").get_data(as_text=True)
+
+
+def test_password_guessing_is_rate_limited_per_address(app_config, db):
+    from core import create_app
+
+    make_user("approver", username="guessed")
+    db.session.close()  # the other app's requests must not wait behind this session
+
+    def attempt(password: str) -> int:
+        form = {"username": "guessed", "password": password}
+        return limited.post("/studio/login", data=form).status_code
+
+    limited = create_app({**app_config, "RATELIMIT_ENABLED": True}).test_client()
+    statuses = [attempt(f"guess-{i}") for i in range(11)]
+    assert statuses[:10] == [401] * 10 and statuses[10] == 429
+    # the right password does not get through while the address is refused
+    assert attempt(PASSWORD) == 429
+    # the participant API keeps its own counts: not refused for the studio's guesses
+    assert limited.get("/api/v1/branches/nearby?lat=31.2&lon=121.5").status_code == 200
