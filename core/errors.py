@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
-from datetime import datetime
 from typing import Any
 
 from flask import Flask, g, jsonify, request
@@ -63,11 +61,9 @@ def wants_problem_json() -> bool:
 
 
 def _retry_after(exc: HTTPException) -> int | None:
-    """Whole seconds from a TooManyRequests' retry_after (seconds or a datetime)."""
+    """A TooManyRequests' retry_after in seconds (runtime.api.limits sets one)."""
     value = getattr(exc, "retry_after", None)
-    if isinstance(value, datetime):
-        return max(1, int(value.timestamp() - time.time()) + 1)
-    return int(value) if value is not None else None
+    return value if isinstance(value, int) else None
 
 
 def init_errors(app: Flask) -> None:

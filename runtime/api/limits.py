@@ -24,6 +24,7 @@ from werkzeug.exceptions import TooManyRequests
 
 from core.errors import ApiProblem
 from core.extensions import limiter
+from runtime.api.common import principal
 
 Kind = Literal["participant", "ip"]
 DEFAULTS = {"participant": "120/minute", "ip": "1200/minute"}
@@ -42,8 +43,6 @@ def limit_for(kind: Kind) -> RateLimitItem:
 def limit_key(kind: Kind) -> str:
     if kind == "ip":
         return get_remote_address()
-    from runtime.api.common import principal
-
     try:
         verified = principal()
     except ApiProblem:
