@@ -86,6 +86,28 @@ def campaign_state(live: LiveVersion, principal: Principal) -> dict[str, Any]:
     }
 
 
+# What a participant may see of a reward's payload: the prize and what it is worth to them,
+# not the bank's cost (`value`), the code pool it draws from or the partner's SKU.
+PUBLIC_PAYLOAD_KEYS = frozenset(
+    {
+        "kind",
+        "prize_key",
+        "prize_name",
+        "amount",
+        "mode",
+        "min",
+        "max",
+        "valid_days",
+        "message",
+        "note",
+    }
+)
+
+
+def public_payload(payload: dict[str, Any] | None) -> dict[str, Any]:
+    return {k: v for k, v in (payload or {}).items() if k in PUBLIC_PAYLOAD_KEYS}
+
+
 def rewards(principal: Principal) -> list[dict[str, Any]]:
     pid = find_participant(principal)
     if pid is None:
@@ -105,7 +127,7 @@ def rewards(principal: Principal) -> list[dict[str, Any]]:
                 "prize_key": r.prize_key,
                 "kind": r.kind,
                 "status": r.status,
-                "payload": r.payload or {},
+                "payload": public_payload(r.payload),
                 "result": r.result if r.status == "issued" else None,
                 "created_at": r.created_at.isoformat(),
                 "issued_at": r.issued_at.isoformat() if r.issued_at else None,
