@@ -34,9 +34,9 @@ def principal() -> Principal:
     return found
 
 
-def participant_write(view):
-    """Authenticate first, then apply the Idempotency-Key protocol."""
-    wrapped = idempotent(view)
+def _authenticated(view, protocol):
+    """`view` behind `protocol` (an Idempotency-Key decorator), authenticated before both."""
+    wrapped = protocol(view)
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
@@ -44,6 +44,11 @@ def participant_write(view):
         return wrapped(*args, **kwargs)
 
     return wrapper
+
+
+def participant_write(view):
+    """Authenticate first, then apply the Idempotency-Key protocol (records in SQL)."""
+    return _authenticated(view, idempotent)
 
 
 def _expiry(token: str) -> float | None:
@@ -80,11 +85,4 @@ def verified_bearer() -> Principal:
 
 def draw_write(view):
     """The draw's wrapper: authenticate first, then the Idempotency-Key records in Redis."""
-    wrapped = redis_idempotent(view)
-
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        principal()
-        return wrapped(*args, **kwargs)
-
-    return wrapper
+    return _authenticated(view, redis_idempotent)
