@@ -4,11 +4,12 @@
         [--database-url postgresql+psycopg://user@host:port/db --reset-database]
         [--workers 2 --threads 8]  (the fixed configuration, used for both apps)
 
-Starts gunicorn (gthread) twice with one fixed configuration: once serving the real app
-(embedded defaults: SQLite in a temp dir + an embedded Redis, or --database-url) and once a
-bare Flask app; drives each with the same bounded Python load generator (processes x threads,
-keep-alive sessions, one connection per thread); prints requests/s, p50/p99, the server's CPU
-time per request (gunicorn processes; Redis separately) and the ratio; then checks the ledger
+Starts gunicorn (gthread) three times with one fixed configuration, serving: a bare Flask app;
+the "floor" (bench/floor_app.py: only the Redis and SQLite work a draw cannot avoid); and the
+real app (embedded defaults: SQLite in a temp dir + an embedded Redis, or --database-url).
+Drives each with the same bounded Python load generator (processes x threads, keep-alive
+sessions, one connection per thread); prints requests/s, p50/p99, the server's CPU time per
+request (gunicorn processes; Redis separately) and the ratios; then checks the ledger
 invariants (SQL draws == answered draws, stock + issued == initial, chances left in Redis ==
 grants - draws in the ledger).
 """
@@ -395,10 +396,19 @@ def main() -> int:
         bare_url, bare_headers = bare_base + "/bare", [{}] * args.connections
         watch_bare = {"gunicorn": bare.pid}
         baseline = drive(bare_url, bare_headers, args.seconds, args.processes, watch_bare)
+        floor_env = dict(env, FLOOR_DB=str(tmp / "floor.db"))
+        floor, floor_base = start(
+            "bench.floor_app:app", floor_env, args.workers, args.threads, args.gunicorn_config
+        )
+        procs.append(floor)
+        headers = [{"Authorization": f"Bearer {t}"} for t in tokens]
+        floor_result = drive(
+            floor_base + "/floor", headers, args.seconds, args.processes, {"gunicorn": floor.pid}
+        )
+        floor.terminate()
         real, base = start("wsgi:app", env, args.workers, args.threads, args.gunicorn_config)
         procs.append(real)
         join_all(base, tokens)
-        headers = [{"Authorization": f"Bearer {t}"} for t in tokens]
         draw_url = f"{base}/api/v1/campaigns/bench-draw/draw"
         measured = drive(
             draw_url, headers, args.seconds, args.processes, {"gunicorn": real.pid, **watch}
@@ -426,10 +436,16 @@ def main() -> int:
         f"load average {load_before:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
     print(report("bare", "req/s ", baseline))
+    print(report("floor", "req/s ", floor_result))
     print(report("draw", "draws/s", measured))
     print(
         f"ratio : {ratio:.2f} (target >= 0.6); p99 target < 25 ms: "
         f"{'met' if measured['p99'] < 25 else 'NOT met'}"
+    )
+    print(
+        f"floor : {floor_result['rps'] / baseline['rps']:.2f} of bare; the draw does "
+        f"{measured['rps'] / floor_result['rps']:.2f} of the floor (bench/floor_app.py: the "
+        "draw's Redis and SQL work with no code around it)"
     )
     if paced:
         print(

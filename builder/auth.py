@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 login_manager = LoginManager()
 bp = Blueprint("studio_auth", __name__, url_prefix="/studio", template_folder="templates")
+bp.before_request(limiter.check)  # the limiter is not checked app-wide (core.extensions)
 
 
 @login_manager.user_loader

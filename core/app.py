@@ -14,6 +14,7 @@ from core.db import install_sqlite_behaviour, sqlite_engine_options
 from core.errors import init_errors
 from core.extensions import babel, db, limiter, limiter_storage_uri, migrate, redis_store
 from core.logging import configure_logging, init_request_ids
+from core.sessions import StudioSessionInterface
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.config.setdefault("JSON_SORT_KEYS", False)
     app.json.ensure_ascii = False
+    app.session_interface = StudioSessionInterface()
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)

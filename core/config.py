@@ -167,5 +167,8 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "RUNTIME_RATE_LIMIT_IP": parse_rate_limit(
             "RUNTIME_RATE_LIMIT_IP", env.get("RUNTIME_RATE_LIMIT_IP", "1200/minute")
         ),
+        "DRAW_GROUP_COMMIT": parse_boolean(
+            "DRAW_GROUP_COMMIT", env.get("DRAW_GROUP_COMMIT", "true")
+        ),
         "BABEL_DEFAULT_LOCALE": env.get("STUDIO_LOCALE", "zh").strip() or "zh",
     }

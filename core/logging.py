@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
-import uuid
 
 from flask import Flask, g, has_request_context, request
 
@@ -60,7 +60,7 @@ def init_request_ids(app: Flask) -> None:
     def assign_request_id():
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
         valid = 8 <= len(incoming) <= 64 and incoming.replace("-", "").isalnum()
-        g.request_id = incoming if valid else uuid.uuid4().hex
+        g.request_id = incoming if valid else os.urandom(16).hex()
 
     @app.after_request
     def echo_request_id(response):

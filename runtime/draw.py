@@ -291,9 +291,8 @@ def draw_row(
 
 
 def _write(row: DrawRow) -> Written:
-    session = db.session()
-    if session.in_transaction():
-        session.commit()  # nothing is staged here; never sit on SQLite's lock while we wait
+    if db.session.registry.has() and db.session().in_transaction():
+        db.session.commit()  # nothing is staged here; never sit on SQLite's lock while we wait
     if group_commit_enabled():
         return cache().group_commit.submit(row)
     with write_gate():

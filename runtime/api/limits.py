@@ -1,11 +1,14 @@
-"""Per-participant and per-IP rate limits of the API, counted in Redis by Flask-Limiter.
+"""Per-participant and per-IP rate limits of the API, counted in Redis (shared by every process).
 
 Each API blueprint has fixed limits (`RUNTIME_RATE_LIMIT_PARTICIPANT`, `RUNTIME_RATE_LIMIT_IP`),
-counted per endpoint in fixed windows by the `limits` strategy Flask-Limiter builds from
-`RATELIMIT_STORAGE_URI` (`limiter.limiter`: the same Redis storage, shared by every process).
-A before-request hook checks them directly instead of through `limiter.limit(...)`: Flask-
-Limiter's per-request resolution of decorated limits cost ~0.8 ms of CPU per request on top
-of its two Redis calls, a quarter of a draw's server time (docs/benchmarks.md).
+parsed by `limits` (Flask-Limiter's engine) and counted per endpoint in fixed windows, the way
+its Redis storage counts them (INCR, EXPIRE when a window opens). A before-request hook counts
+all of a request's limits in ONE script call (lua/rate_hit.lua): through Flask-Limiter each
+limit was a separate script call plus its per-request limit resolution, together ~0.5 ms of
+CPU on every draw (docs/benchmarks.md). Flask-Limiter itself still guards the studio's sign-in.
+
+The keys of one endpoint share a hash tag (`{<endpoint>}`), so the script touches one Redis
+Cluster slot; that slot sees a few INCRs per request, which one node serves many times over.
 
 The participant key is the VERIFIED token's channel and subject: an unverified claim would let
 anyone spend another participant's allowance with a forged token; a request whose token does
@@ -14,7 +17,6 @@ not verify is counted by its IP (and answered 401).
 
 from __future__ import annotations
 
-import time
 from typing import Literal
 
 from flask import Blueprint, current_app, request
@@ -23,12 +25,13 @@ from limits import RateLimitItem, parse
 from werkzeug.exceptions import TooManyRequests
 
 from core.errors import ApiProblem
-from core.extensions import limiter
+from runtime import hotstate
 from runtime.api.common import principal
 
 Kind = Literal["participant", "ip"]
 DEFAULTS = {"participant": "120/minute", "ip": "1200/minute"}
 SETTINGS = {"participant": "RUNTIME_RATE_LIMIT_PARTICIPANT", "ip": "RUNTIME_RATE_LIMIT_IP"}
+KEY_PREFIX = "cs-rl"
 
 
 def limit_for(kind: Kind) -> RateLimitItem:
@@ -42,7 +45,7 @@ def limit_for(kind: Kind) -> RateLimitItem:
 
 def limit_key(kind: Kind) -> str:
     if kind == "ip":
-        return get_remote_address()
+        return f"ip:{get_remote_address()}"
     try:
         verified = principal()
     except ApiProblem:
@@ -50,19 +53,25 @@ def limit_key(kind: Kind) -> str:
     return f"p:{verified.channel_key}:{verified.sub}"
 
 
+def counter_key(item: RateLimitItem, kind: Kind, endpoint: str) -> str:
+    """`item.key_for(...)`'s layout, the endpoint as the hash tag (an f-string: key_for made
+    every part safe first, the largest cost of counting)."""
+    window = f"{item.amount}/{item.multiples}/{item.GRANULARITY.name}"
+    return f"{KEY_PREFIX}/{{{endpoint}}}/{kind}/{limit_key(kind)}/{window}"
+
+
 def check(kinds: tuple[Kind, ...]) -> None:
     """Count this request against each limit; 429 with Retry-After on the first one spent."""
-    config = current_app.config
-    if not config.get("RATELIMIT_ENABLED", True):
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
         return
-    strategy = limiter.limiter
-    prefix = config.get("RATELIMIT_KEY_PREFIX", "")
-    for kind in kinds:
-        item = limit_for(kind)
-        identifiers = (prefix, limit_key(kind), request.endpoint or request.path)
-        if not strategy.hit(item, *identifiers):
-            reset_at, _ = strategy.get_window_stats(item, *identifiers)
-            raise TooManyRequests(str(item), retry_after=max(1, int(reset_at - time.time()) + 1))
+    endpoint = request.endpoint or request.path
+    items = [limit_for(kind) for kind in kinds]
+    keys = [counter_key(item, kind, endpoint) for item, kind in zip(items, kinds, strict=True)]
+    counts = hotstate.Scripts.get("rate_hit")(keys=keys, args=[item.get_expiry() for item in items])
+    for item, key, count in zip(items, keys, counts, strict=True):
+        if count > item.amount:
+            left = hotstate.client().ttl(key)
+            raise TooManyRequests(str(item), retry_after=max(1, left))
 
 
 def rate_limited(blueprint: Blueprint, *kinds: Kind) -> None:
