@@ -12,6 +12,7 @@ class StudioSessionInterface(SecureCookieSessionInterface):
     on every request, which cost ~3% of a draw's CPU (docs/benchmarks.md)."""
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+        cookies = request.environ.get("HTTP_COOKIE")
+        if app.secret_key and (not cookies or not request.cookies.get(self.get_cookie_name(app))):
             return self.session_class()
         return super().open_session(app, request)

@@ -16,7 +16,7 @@ rate_limited(blp, "ip")
 
 
 @blp.route("/branches/nearby", methods=["GET"])
-@blp.arguments(s.NearbyQuery, location="query")
+@blp.arguments(s.NearbyQuery(), location="query")
 @blp.response(200, s.BranchList)
 def branches_nearby(query: dict):
     """Branches with coordinates, nearest first (haversine distance in km)."""

@@ -56,7 +56,7 @@ def get_campaign(slug: str):
 @blp.route("/campaigns/<slug>/join", methods=["POST"])
 @blp.doc(**WRITE_DOC)
 @participant_write
-@blp.arguments(s.JoinBody)
+@blp.arguments(s.JoinBody())
 @blp.response(200, s.JoinResult)
 def join(body: dict, slug: str):
     """Join; audience and join rules run; 403 not_eligible with the marketer's message."""
@@ -67,7 +67,7 @@ def join(body: dict, slug: str):
 @blp.route("/campaigns/<slug>/draw", methods=["POST"])
 @blp.doc(**WRITE_DOC)
 @draw_write
-@blp.arguments(s.DrawBody)
+@blp.arguments(s.DrawBody())
 @blp.response(200, s.DrawResult)
 def draw_view(body: dict, slug: str):
     """Draw once with a chance of `chance_kind` (default kind if omitted)."""
@@ -86,7 +86,7 @@ def draw_view(body: dict, slug: str):
 @blp.route("/campaigns/<slug>/share", methods=["POST"])
 @blp.doc(**WRITE_DOC)
 @participant_write
-@blp.arguments(s.ShareBody)
+@blp.arguments(s.ShareBody())
 @blp.response(200, s.ActivityResult)
 def share(body: dict, slug: str):
     """Record a share (counted once per share channel per day); bonuses per rules, capped."""
@@ -97,7 +97,7 @@ def share(body: dict, slug: str):
 @blp.route("/campaigns/<slug>/referrals", methods=["POST"])
 @blp.doc(**WRITE_DOC)
 @participant_write
-@blp.arguments(s.ReferralBody)
+@blp.arguments(s.ReferralBody())
 @blp.response(200, s.ReferralResult)
 def referrals(body: dict, slug: str):
     """Accept an invitation code (invitee side); the inviter's bonus follows once."""
@@ -118,7 +118,7 @@ def check_in(slug: str):
 @blp.route("/campaigns/<slug>/votes", methods=["POST"])
 @blp.doc(**WRITE_DOC)
 @participant_write
-@blp.arguments(s.VoteBody)
+@blp.arguments(s.VoteBody())
 @blp.response(200, s.ActivityResult)
 def vote(body: dict, slug: str):
     """Vote for a candidate of the widget (one per candidate per day unless configured)."""
@@ -129,7 +129,7 @@ def vote(body: dict, slug: str):
 @blp.route("/campaigns/<slug>/leads", methods=["POST"])
 @blp.doc(**WRITE_DOC)
 @participant_write
-@blp.arguments(s.LeadBody)
+@blp.arguments(s.LeadBody())
 @blp.response(201, s.LeadResult)
 def lead(body: dict, slug: str):
     """Submit a lead form with consent flags."""

@@ -23,7 +23,7 @@ SIGNATURE_HEADERS = [
 
 @blp.route("/events", methods=["POST"])
 @blp.doc(security=[{"eventSignature": []}], parameters=SIGNATURE_HEADERS)
-@blp.arguments(s.EventBody)
+@blp.arguments(s.EventBody())
 @blp.response(200, s.EventResult)
 def post_event(body: dict):
     """A transaction or account-opened event; a repeated event_id is acknowledged and ignored."""

@@ -62,6 +62,24 @@ def test_ip_limit_applies_without_a_token(limited):
     assert statuses[:2] == [401, 401] and statuses[2] == 429
 
 
+def test_a_requests_limits_are_counted_in_one_redis_cluster_slot(app, token):
+    """rate_hit.lua touches every limit of a request at once: on Redis Cluster its keys must
+    hash to one slot, whatever the participant's id holds (braces included)."""
+    from redis.crc import key_slot
+
+    from runtime.api.limits import counter_key, limit_for
+
+    endpoints = ("api_campaigns.draw_view", "api_campaigns.join", "api_events.post_event")
+    for sub in ("alice", "a}{b", "{x}"):
+        with app.test_request_context(URL, headers=auth(token(sub))):
+            for endpoint in endpoints:
+                keys = [
+                    counter_key(limit_for(kind), kind, endpoint) for kind in ("participant", "ip")
+                ]
+                assert len({key_slot(k.encode()) for k in keys}) == 1, keys
+                assert keys[0] != keys[1]
+
+
 @pytest.mark.slow
 def test_limits_are_shared_across_processes(live_server, db, token):
     publish(base_bundle())
