@@ -59,3 +59,36 @@ def publish_demo_campaigns() -> int:
         publish_campaign(campaign, note="demo data")
         published += 1
     return published
+
+
+DEMO_CODES_PER_POOL = 2000
+
+
+def demo_pools() -> dict[str, tuple[str, int | None]]:
+    """The coupon pools the demo campaigns' prizes draw codes from: key -> (name, stock)."""
+    from rules.templates import load_template
+
+    pools: dict[str, tuple[str, int | None]] = {}
+    for name in DEMO_TEMPLATES:
+        for prize in load_template(name)["prizes"]:
+            reward = prize.get("reward") or {}
+            if reward.get("kind") == "coupon_code" and reward.get("pool"):
+                pools.setdefault(reward["pool"], (prize["name"], prize.get("stock")))
+    return pools
+
+
+def load_demo_pools() -> int:
+    """Fill each demo pool that does not exist yet with generated codes (DEMO-<POOL>-00001...),
+    so a demo win of a coupon is issued like a real one. Returns the pools created."""
+    from runtime.issuance.coupons import pool_by_key, upload_codes
+
+    created = 0
+    for key, (name, stock) in demo_pools().items():
+        if pool_by_key(db.session, key) is not None:
+            continue
+        count = min(stock or DEMO_CODES_PER_POOL, DEMO_CODES_PER_POOL)
+        stem = key.upper()
+        codes = "\n".join(f"DEMO-{stem}-{i:05d}" for i in range(1, count + 1))
+        upload_codes(db.session, key, codes, name=f"{name} (demo)", valid_days=30)
+        created += 1
+    return created

@@ -25,6 +25,19 @@ def test_demo_publishes_every_seed_campaign_once(db):
     assert "icbc-treasure-dig" in {c.slug for c in live}
 
 
+def test_demo_fills_the_coupon_pools_its_prizes_draw_from_once(db):
+    from builder.demo_campaigns import demo_pools
+    from runtime.issuance.coupons import pool_stats
+
+    assert load_demo()["coupon_pools"] == len(demo_pools()) > 0
+    assert load_demo()["coupon_pools"] == 0
+    assert "phone-credit-10" in demo_pools()  # the ICBC dig's phone credit
+    for key, (_name, stock) in demo_pools().items():
+        stats = pool_stats(db.session, key)
+        assert stats is not None, key
+        assert stats["total"] == min(stock or 2000, 2000), (key, stats)
+
+
 def test_demo_links_carry_a_token_signed_by_the_demo_channel(db):
     load_demo()
     links = demo_links("http://127.0.0.1:5000")
