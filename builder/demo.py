@@ -100,10 +100,12 @@ def load_channel() -> bool:
 
 def load_demo() -> dict[str, int]:
     """Load everything; returns what was created (zeros on a second run)."""
+    from builder.demo_campaigns import load_demo_pools
+
     summary = {"branches": load_branches(), "users": load_users(), "channels": int(load_channel())}
     db.session.commit()
     summary["campaigns"] = load_campaigns()
-    summary["coupon_pools"] = load_coupon_pools()
+    summary["coupon_pools"] = load_demo_pools()
     db.session.commit()
     return summary
 
@@ -113,13 +115,6 @@ def load_campaigns() -> int:
     from builder.demo_campaigns import publish_demo_campaigns
 
     return publish_demo_campaigns()
-
-
-def load_coupon_pools() -> int:
-    """Codes for the demo campaigns' coupon prizes (pools that exist are left alone)."""
-    from builder.demo_campaigns import load_demo_pools
-
-    return load_demo_pools()
 
 
 def demo_loaded() -> bool:
