@@ -16,7 +16,6 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ID_RE = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 SLUG_RE = r"^[a-z0-9][a-z0-9-]{2,63}$"
 HHMM_RE = r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$"
-REWARD_KINDS = ("points", "coupon_code", "red_packet", "webhook", "physical", "none")
 
 # English message -> (code, Chinese message) for everything the schemas can say.
 MESSAGES: dict[str, tuple[str, str]] = {
