@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test` (see README.md).
-.PHONY: run test lint bench bootstrap
+.PHONY: run test lint bench bootstrap vendor i18n
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -17,3 +17,13 @@ test: bootstrap lint
 
 bench: bootstrap
 	.venv/bin/python bench/rules_eval.py
+
+# front-end components from package-lock.json into builder/static/vendor (committed; needs npm)
+vendor:
+	scripts/vendor.sh
+
+# the studio's wording: extract msgids, merge them into the catalogue, compile it (commit both)
+i18n: bootstrap
+	.venv/bin/pybabel extract -F babel.cfg -k translate -k lazy -k _t -k N_ -k lazy_gettext -o builder/translations/messages.pot --no-location --sort-output .
+	.venv/bin/pybabel update -i builder/translations/messages.pot -d builder/translations --no-fuzzy-matching --width 100
+	.venv/bin/pybabel compile -d builder/translations

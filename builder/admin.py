@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Blueprint, Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
@@ -11,6 +11,7 @@ from builder.i18n import lazy
 from builder.views.audit import AuditView
 from builder.views.campaign_page import CampaignPageView
 from builder.views.campaigns import CampaignView, VersionView
+from builder.views.editor import EditorView
 from builder.views.home import StudioIndexView
 from builder.views.org import BranchView, ChannelView, StaffView
 from builder.views.rewards import RewardOpsView
@@ -20,6 +21,12 @@ from core.models import AuditEntry, Branch, Campaign, CampaignVersion, Channel, 
 
 def init_admin(app: Flask) -> None:
     init_auth(app)
+    # the studio's own scripts and the vendored components (make vendor), served by the app
+    app.register_blueprint(
+        Blueprint(
+            "studio_static", __name__, static_folder="static", static_url_path="/studio/assets"
+        )
+    )
     admin = Admin(
         app,
         name=lazy("Campaign Studio"),
@@ -30,6 +37,9 @@ def init_admin(app: Flask) -> None:
     admin.add_view(CampaignView(Campaign, db, name=lazy("Campaigns"), endpoint="campaigns"))
     admin.add_view(
         CampaignPageView(name=lazy("Campaigns"), endpoint="campaign", url="/studio/campaign")
+    )
+    admin.add_view(
+        EditorView(name=lazy("Campaign editor"), endpoint="editor", url="/studio/campaign")
     )
     admin.add_view(
         VersionView(

@@ -8,11 +8,12 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, redirect, render_template, request, session, url_for
+from flask_babel import refresh as refresh_locale
 from flask_login import LoginManager, current_user, login_user, logout_user
 from sqlalchemy import select
 from wtforms import Form, PasswordField, StringField, validators
 
-from builder.i18n import LANGUAGES, translate
+from builder.i18n import LANGUAGES, N_, translate
 from core import audit
 from core.extensions import db, limiter
 from core.models import Branch, User
@@ -54,9 +55,9 @@ def safe_next(target: str | None) -> str:
 def authenticate(username: str, password: str) -> tuple[User | None, str | None]:
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None or not verify_password(user.password_hash, password):
-        return None, "Wrong username or password."
+        return None, N_("Wrong username or password.")
     if not user.active:
-        return None, "Your account is disabled; ask an administrator."
+        return None, N_("Your account is disabled; ask an administrator.")
     return user, None
 
 
@@ -76,7 +77,7 @@ def login():
             return redirect(safe_next(request.args.get("next")))
         logger.info("failed studio login for %r", form.username.data)
     elif request.method == "POST":
-        error = "Wrong username or password."
+        error = N_("Wrong username or password.")
     status = 401 if error else 200
     return render_template("studio/login.html", form=form, error=error and translate(error)), status
 
@@ -92,6 +93,7 @@ def logout():
 def set_language(code: str):
     if code in LANGUAGES:
         session["locale"] = code
+        refresh_locale()  # the locale chosen earlier in this context is stale now
     return redirect(safe_next(request.args.get("next")))
 
 

@@ -21,10 +21,12 @@ logger = logging.getLogger(__name__)
 LOCALES = ("zh", "en")
 
 
-def select_locale() -> str:
+def select_locale() -> str | None:
     """zh or en from the session or the browser; Flask-Admin's Chinese catalogue is zh_Hans_CN."""
-    from flask import session
+    from flask import has_request_context, session
 
+    if not has_request_context():
+        return None  # labels built at start-up: the default locale
     chosen = session.get("locale") if session else None
     if chosen not in LOCALES:
         chosen = request.accept_languages.best_match(LOCALES) or "zh"

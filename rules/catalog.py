@@ -193,6 +193,40 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
 )}
 
 
+# Labels of the options variables offer, so screens show words instead of option keys.
+OPTION_LABELS: dict[str, tuple[str, str]] = {
+    "vip": ("贵宾客户", "VIP"), "payroll": ("代发工资", "Payroll"),
+    "credit_card": ("信用卡", "Credit card"), "wealth_holder": ("理财客户", "Wealth holder"),
+    "fund_holder": ("基金客户", "Fund holder"), "young": ("年轻客群", "Young"),
+    "senior": ("银发客群", "Senior"), "staff": ("员工", "Staff"),
+    "new": ("新客户", "New"), "existing": ("存量客户", "Existing"),
+    "dormant": ("睡眠客户", "Dormant"), "precision": ("精准营销客户", "Precision target"),
+    "transfer": ("转账", "Transfer"), "deposit": ("存款", "Deposit"),
+    "time_deposit": ("定期存款", "Time deposit"), "wealth": ("理财购买", "Wealth product"),
+    "fund": ("基金购买", "Fund"), "large_cd": ("大额存单", "Large CD"),
+    "bill_payment": ("生活缴费", "Bill payment"), "card_binding": ("绑卡", "Card binding"),
+    "card_spend": ("刷卡消费", "Card spending"),
+    "wechat_friend": ("微信好友", "WeChat friend"), "wechat_moments": ("朋友圈", "WeChat Moments"),
+    "weibo": ("微博", "Weibo"), "qq": ("QQ", "QQ"), "link": ("复制链接", "Link"),
+    "other": ("其他", "Other"),
+    "debit_card": ("借记卡", "Debit card"), "e_payment": ("e支付", "e-Payment"),
+    "mobile_banking": ("手机银行", "Mobile banking"),
+    "wealth_account": ("理财账户", "Wealth account"),
+    "mass": ("大众客户", "Mass"), "affluent": ("富裕客户", "Affluent"),
+    "private": ("私人银行客户", "Private banking"),
+}
+
+
+def option_label(variable: str, option: Any, lang: str) -> str:
+    """The wording of one option of `variable` in `lang` ("zh" or "en")."""
+    pair = OPTION_LABELS.get(str(option))
+    if variable == "asset_level" and option == "wealth":
+        pair = ("财富客户", "Wealth")
+    if pair is None:
+        return str(option)
+    return pair[0] if lang == "zh" else pair[1]
+
+
 def variables_for(trigger: str) -> list[Variable]:
     """Variables a rule on `trigger` may use."""
     return [v for v in VARIABLES.values() if trigger in v.triggers]
@@ -210,6 +244,7 @@ def export() -> dict[str, Any]:
     data["catalog_variables"] = [v.to_dict() for v in VARIABLES.values()]
     data["catalog_actions"] = [a.to_dict() for a in ACTIONS.values()]
     data["operator_labels"] = {k: {"zh": zh, "en": en} for k, (zh, en) in OPERATOR_LABELS.items()}
+    data["option_labels"] = {k: {"zh": zh, "en": en} for k, (zh, en) in OPTION_LABELS.items()}
     data["variables_by_trigger"] = {t: [v.name for v in variables_for(t)] for t in TRIGGERS}
     data["actions_by_trigger"] = {t: [a.name for a in ACTIONS.values() if t in a.triggers]
                                   for t in TRIGGERS}

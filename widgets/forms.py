@@ -21,10 +21,19 @@ _FORM_TYPES: tuple[tuple[type[fields.Field], str], ...] = (
 )
 
 
-def _meta(label_zh: str, label_en: str, help_zh: str, help_en: str, widget: str | None) -> dict:
+def _meta(
+    label_zh: str,
+    label_en: str,
+    help_zh: str,
+    help_en: str,
+    widget: str | None,
+    choice_labels: dict[str, tuple[str, str]] | None = None,
+) -> dict:
     meta = {"label_zh": label_zh, "label_en": label_en, "help_zh": help_zh, "help_en": help_en}
     if widget:
         meta["widget"] = widget
+    if choice_labels:
+        meta["choice_labels"] = choice_labels
     return meta
 
 
@@ -38,6 +47,7 @@ def text(
     max_length: int = 200,
     choices: tuple[str, ...] | None = None,
     widget: str | None = None,
+    choice_labels: dict[str, tuple[str, str]] | None = None,
 ) -> fields.String:
     checks: list[Any] = [validate.Length(max=max_length)]
     if choices:
@@ -46,7 +56,7 @@ def text(
         load_default=default,
         dump_default=default,
         validate=checks,
-        metadata=_meta(label_zh, label_en, help_zh, help_en, widget),
+        metadata=_meta(label_zh, label_en, help_zh, help_en, widget, choice_labels),
     )
 
 
@@ -136,7 +146,18 @@ def object_list(
 
 
 THEMES = ("red", "gold", "blue", "green")
+THEME_LABELS = {
+    "red": ("喜庆红", "Red"),
+    "gold": ("富贵金", "Gold"),
+    "blue": ("科技蓝", "Blue"),
+    "green": ("清新绿", "Green"),
+}
 LANGUAGES = ("auto", "zh", "en")
+LANGUAGE_LABELS = {
+    "auto": ("跟随手机语言", "Follow the phone"),
+    "zh": ("中文", "Chinese"),
+    "en": ("英文", "English"),
+}
 
 
 def theme_field() -> fields.String:
@@ -146,6 +167,7 @@ def theme_field() -> fields.String:
         "red",
         choices=THEMES,
         widget="select",
+        choice_labels=THEME_LABELS,
         help_zh="页面主色调",
         help_en="Main colour of the page",
     )
@@ -158,6 +180,7 @@ def language_field() -> fields.String:
         "auto",
         choices=LANGUAGES,
         widget="select",
+        choice_labels=LANGUAGE_LABELS,
         help_zh="auto:按手机语言显示中文或英文",
         help_en="auto: Chinese or English following the phone's language",
     )
@@ -180,6 +203,8 @@ def _describe(name: str, field: fields.Field) -> dict[str, Any]:
         "required": field.required,
         "default": _default(field),
     }
+    if meta.get("choice_labels"):
+        entry["choice_labels"] = {k: list(v) for k, v in meta["choice_labels"].items()}
     entry.update(_limits(field))
     if isinstance(field, fields.List):
         inner = field.inner

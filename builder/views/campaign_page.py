@@ -23,7 +23,7 @@ from builder.auth import branch_scope
 from builder.csrf import check_csrf
 from builder.describe import bundle_names, reward_kind, rule_sentence, widget_name
 from builder.drafts import new_draft, save_draft, template_choices
-from builder.i18n import translate
+from builder.i18n import N_, translate
 from builder.views.base import SecureViewMixin
 from core.extensions import db
 from core.models import Campaign, CampaignVersion, Prize
@@ -165,12 +165,12 @@ class CampaignPageView(SecureViewMixin, BaseView):
             flash(translate(message), "success")
         except ReviewError as exc:
             db.session.rollback()
-            flash(f"{translate('Refused')}: {exc.message}", "error")
+            flash(translate("Refused") + f": {exc.message}", "error")
         except Exception as exc:
             if not hasattr(exc, "detail"):
                 raise
             db.session.rollback()
-            flash(f"{translate('Refused')}: {exc.detail}", "error")
+            flash(translate("Refused") + f": {exc.detail}", "error")
         return redirect(url_for(".detail", campaign_id=campaign.id))
 
     def run_step(self, campaign: Campaign, step: str) -> str:
@@ -180,10 +180,10 @@ class CampaignPageView(SecureViewMixin, BaseView):
         reason = request.form.get("reason")
         if step == "submit":
             submit(campaign, user)
-            return "Submitted for approval."
+            return N_("Submitted for approval.")
         if step in ("approve", "reject"):
             decide(campaign, user, step == "approve", reason)
-            return "Decision recorded."
+            return N_("Decision recorded.")
         if step == "publish":
             version = publish_approved(campaign, user, note=reason)
             return f"Published as version {version.number}."
@@ -195,7 +195,7 @@ class CampaignPageView(SecureViewMixin, BaseView):
         if step in lifecycle:
             self.require("publish")
             lifecycle[step](campaign, user)
-            return "Status changed."
+            return N_("Status changed.")
         if step == "rollback":
             self.require("publish")
             number = request.form.get("version", type=int)

@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from builder.auth import branch_scope
+from builder.i18n import N_
 from builder.views.base import SecureViewMixin
 from core.extensions import db
 from core.models import Campaign, Draw, Reward
@@ -26,14 +27,14 @@ def dashboard_counts(branch_ids: set[int]) -> dict[str, int]:
     since = datetime.now(UTC) - timedelta(days=1)
     scoped_ids = select(Campaign.id).where(in_scope)
     return {
-        "Live campaigns": count_campaigns("live"),
-        "Drafts": count_campaigns("draft"),
-        "Pending approval": count_campaigns("pending_approval"),
-        "Draws today": db.session.scalar(
+        N_("Live campaigns"): count_campaigns("live"),
+        N_("Drafts"): count_campaigns("draft"),
+        N_("Pending approval"): count_campaigns("pending_approval"),
+        N_("Draws today"): db.session.scalar(
             select(func.count()).where(Draw.campaign_id.in_(scoped_ids), Draw.created_at >= since)
         )
         or 0,
-        "Rewards pending": db.session.scalar(
+        N_("Rewards pending"): db.session.scalar(
             select(func.count()).where(
                 Reward.campaign_id.in_(scoped_ids), Reward.status.in_(("pending", "issuing"))
             )

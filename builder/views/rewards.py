@@ -78,7 +78,7 @@ class RewardOpsView(SecureViewMixin, BaseView):
             flash(translate("Done."), "success")
         except dead_letters.RewardStateError as exc:
             db.session.rollback()
-            flash(f"{translate('Refused')}: {exc}", "error")
+            flash(translate("Refused") + f": {exc}", "error")
         return redirect(url_for(".index"))
 
     @expose("/parcels")
@@ -120,7 +120,7 @@ class RewardOpsView(SecureViewMixin, BaseView):
             flash(translate("Done."), "success")
         except fulfilment.FulfilmentError as exc:
             db.session.rollback()
-            flash(f"{translate('Refused')}: {exc}", "error")
+            flash(translate("Refused") + f": {exc}", "error")
         return redirect(url_for(".parcels"))
 
     @expose("/coupons", methods=("GET", "POST"))
@@ -169,7 +169,7 @@ class RewardOpsView(SecureViewMixin, BaseView):
             flash(translate("The file is not UTF-8 text."), "error")
         except coupons.CouponError as exc:
             db.session.rollback()
-            flash(f"{translate('Refused')}: {exc}", "error")
+            flash(translate("Refused") + f": {exc}", "error")
         return None
 
     @expose("/points", methods=("GET", "POST"))
@@ -195,7 +195,7 @@ class RewardOpsView(SecureViewMixin, BaseView):
                 flash(translate("Done."), "success")
             except ValueError as exc:
                 db.session.rollback()
-                flash(f"{translate('Refused')}: {exc}", "error")
+                flash(translate("Refused") + f": {exc}", "error")
         return self.render("admin/rewards_points.html", channels=channels, result=result)
 
     @staticmethod

@@ -77,8 +77,7 @@ class VoteConfig(forms.PageSchema):
         "day",
         choices=("day", "once"),
         widget="select",
-        help_zh="day:每天可再投一次;once:活动期间只能投一次",
-        help_en="day: once a day; once: once per campaign",
+        choice_labels={"day": ("每天一次", "Once a day"), "once": ("活动期间一次", "Once only")},
     )
     show_counts = forms.boolean("显示实时票数", "Show live counts", True)
 

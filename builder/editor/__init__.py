@@ -1,0 +1,37 @@
+"""The campaign editor: one form per section of a campaign, used by the campaign page and by the
+wizard. `SECTIONS` gives them in the order a campaign is built."""
+
+from __future__ import annotations
+
+from builder.editor.audience import AudienceSection
+from builder.editor.base import EditContext, Section
+from builder.editor.basics import BasicsSection
+from builder.editor.chances import ChancesSection
+from builder.editor.limits import LimitsSection
+from builder.editor.prizes import PrizesSection
+from builder.editor.rule_builder import RulesSection
+from builder.editor.widget_settings import WidgetSection
+from builder.editor.windows import WindowsSection
+
+SECTIONS: tuple[Section, ...] = (
+    BasicsSection(),
+    WindowsSection(),
+    WidgetSection(),
+    PrizesSection(),
+    ChancesSection(),
+    LimitsSection(),
+    AudienceSection(),
+    RulesSection(),
+)
+BY_KEY: dict[str, Section] = {s.key: s for s in SECTIONS}
+
+
+def section_for_path(path: str) -> Section | None:
+    """The section whose form shows a problem at bundle `path` (for links to the field)."""
+    for section in SECTIONS:
+        if section.owns(path):
+            return section
+    return None
+
+
+__all__ = ["BY_KEY", "SECTIONS", "EditContext", "Section", "section_for_path"]

@@ -1,0 +1,89 @@
+"""Audience: who may join (conditions built with the query builder, or a whitelist) and the
+message a refused participant reads."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from wtforms import StringField, TextAreaField, validators
+
+from builder.editor.base import EditContext, EditorForm, Section
+from builder.editor.fields import JSONModelField, lines_to_list
+from builder.editor.querybuilder import from_querybuilder, to_querybuilder
+from builder.i18n import N_, lazy, translate
+
+MAX_WHITELIST = 100_000
+_CONDITION_PATH = re.compile(r"^audience\.conditions")
+
+
+class AudienceSection(Section):
+    key = "audience"
+    title = N_("Audience")
+    help = N_("Who may join: conditions on the customer, or a list of customer ids.")
+    template = "audience"
+    prefixes = ("audience",)
+    trigger = "join"
+
+    def form_class(self, ctx: EditContext):
+        class AudienceForm(EditorForm):
+            conditions = JSONModelField(lazy("Who may join"))
+            whitelist = TextAreaField(
+                lazy("Only these customers (whitelist)"),
+                description=lazy(
+                    "Customer ids, one per line (or separated by commas). Leave empty to let "
+                    "everyone who meets the conditions join."
+                ),
+                render_kw={"rows": 4},
+            )
+            message = StringField(
+                lazy("Message to customers who may not join"),
+                [validators.InputRequired(), validators.Length(max=200)],
+            )
+
+            def validate_whitelist(self, field) -> None:
+                if len(lines_to_list(field.data)) > MAX_WHITELIST:
+                    raise validators.ValidationError(
+                        translate("At most {n} ids; upload larger lists as a segment.").format(
+                            n=f"{MAX_WHITELIST:,}"
+                        )
+                    )
+
+        return AudienceForm
+
+    def form_data(self, bundle: dict[str, Any], ctx: EditContext) -> dict[str, Any]:
+        audience = bundle.get("audience") or {}
+        return {
+            "conditions": to_querybuilder(audience.get("conditions")),
+            "whitelist": "\n".join(audience.get("whitelist") or []),
+            "message": audience.get("message", ""),
+        }
+
+    def apply(self, data: dict[str, Any], bundle: dict[str, Any], ctx: EditContext) -> None:
+        audience = bundle.setdefault("audience", {})
+        audience["conditions"] = from_querybuilder(data["conditions"])
+        ids = lines_to_list(data["whitelist"])
+        audience["whitelist"] = ids or None
+        audience["message"] = data["message"].strip()
+
+    def field_for(self, path: str, bundle: dict[str, Any]) -> str | None:
+        if _CONDITION_PATH.match(path):
+            return "conditions"
+        if path.startswith("audience.whitelist"):
+            return "whitelist"
+        if path.startswith("audience.message"):
+            return "message"
+        return None
+
+    def summary(self, bundle: dict[str, Any], ctx: EditContext) -> str:
+        from builder.describe import condition_text
+
+        audience = bundle.get("audience") or {}
+        parts = []
+        if audience.get("conditions"):
+            parts.append(condition_text(audience["conditions"], ctx.lang, None))
+        if audience.get("whitelist"):
+            parts.append(
+                translate("{n} customers on the whitelist").format(n=len(audience["whitelist"]))
+            )
+        return "; ".join(parts) or translate("Everyone may join.")

@@ -1,0 +1,167 @@
+"""The campaign editor's pages: one form per section, and the wizard that walks them in order."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import BaseView, expose
+from flask_login import current_user
+from sqlalchemy import select
+
+from builder.auth import branch_scope
+from builder.editor import BY_KEY, SECTIONS, EditContext, section_for_path
+from builder.editor.rule_builder import builder_config, problem_targets
+from builder.editor.save import bundle_problems, save_section
+from builder.i18n import current_language, translate
+from builder.views.base import SecureViewMixin
+from builder.views.campaign_page import campaign_or_404
+from core.extensions import db
+from core.models import Branch, Campaign
+from core.roles import has_permission
+
+WIZARD_STEPS = ("basics", "widget", "prizes", "chances", "limits", "audience", "rules")
+
+
+def edit_context(campaign: Campaign) -> EditContext:
+    from core.models import CouponPool
+
+    scope = branch_scope(current_user)
+    branches = db.session.scalars(
+        select(Branch).where(Branch.id.in_(scope)).order_by(Branch.code)
+    ).all()
+    pools = db.session.scalars(
+        select(CouponPool)
+        .where((CouponPool.campaign_id.is_(None)) | (CouponPool.campaign_id == campaign.id))
+        .order_by(CouponPool.key)
+    ).all()
+    return EditContext(
+        lang=current_language(),
+        bundle=campaign.draft,
+        branches=[(b.code, f"{b.name} ({b.code})") for b in branches],
+        pools=[(p.key, f"{p.name} ({p.key})" if p.name != p.key else p.key) for p in pools],
+    )
+
+
+def problem_links(campaign: Campaign, problems: list[dict]) -> list[dict]:
+    """Each problem with the section page where it can be fixed."""
+    out = []
+    for problem in problems:
+        section = section_for_path(problem["path"])
+        out.append(
+            {
+                **problem,
+                "section": section.label if section else "",
+                "url": url_for(".section", campaign_id=campaign.id, key=section.key)
+                if section
+                else None,
+            }
+        )
+    return out
+
+
+class EditorView(SecureViewMixin, BaseView):
+    """Routes under /studio/campaign/<id>/: edit/<section> and wizard/<step>."""
+
+    def is_visible(self) -> bool:
+        return False
+
+    @expose("/")
+    def index(self):
+        return redirect(url_for("campaigns.index_view"))
+
+    def editable(self, campaign_id: int) -> Campaign:
+        campaign = campaign_or_404(campaign_id)
+        if not has_permission(current_user.role, "edit_campaign"):
+            abort(403)
+        return campaign
+
+    @expose("/<int:campaign_id>/edit/<key>", methods=("GET", "POST"))
+    def section(self, campaign_id: int, key: str):
+        return self.edit(campaign_id, key, wizard=False)
+
+    @expose("/<int:campaign_id>/wizard/<key>", methods=("GET", "POST"))
+    def wizard(self, campaign_id: int, key: str):
+        if key == "review":
+            return self.review(campaign_id)
+        if key not in WIZARD_STEPS:
+            abort(404)
+        return self.edit(campaign_id, key, wizard=True)
+
+    def edit(self, campaign_id: int, key: str, wizard: bool):
+        campaign = self.editable(campaign_id)
+        section = BY_KEY.get(key) or abort(404)
+        ctx = edit_context(campaign)
+        form = section.build_form(ctx, request.form if request.method == "POST" else None)
+        result = None
+        if request.method == "POST":
+            result = save_section(section, form, ctx, campaign, current_user._get_current_object())
+            if result.saved:
+                flash(
+                    translate("Saved. Submit the draft for approval when it is ready."), "success"
+                )
+                return redirect(self.next_url(campaign, key, wizard))
+            db.session.rollback()
+        return self.render(
+            "admin/editor/section.html",
+            campaign=campaign,
+            section=section,
+            sections=[(s, s.summary(campaign.draft, ctx)) for s in SECTIONS],
+            form=form,
+            ctx=ctx,
+            wizard=wizard,
+            steps=WIZARD_STEPS,
+            step_labels=step_labels(),
+            elsewhere=problem_links(campaign, result.elsewhere) if result else [],
+            rule_problems=problem_targets(result.problems) if result else [],
+            builder=builder_config(ctx) if key in ("rules", "audience") else None,
+            not_saved=result is not None and not result.saved,
+        )
+
+    def next_url(self, campaign: Campaign, key: str, wizard: bool) -> str:
+        if not wizard:
+            return url_for(".section", campaign_id=campaign.id, key=key)
+        if request.form.get("go") == "back":
+            index = WIZARD_STEPS.index(key)
+            return url_for(".wizard", campaign_id=campaign.id, key=WIZARD_STEPS[max(0, index - 1)])
+        index = WIZARD_STEPS.index(key) + 1
+        following = WIZARD_STEPS[index] if index < len(WIZARD_STEPS) else "review"
+        return url_for(".wizard", campaign_id=campaign.id, key=following)
+
+    def review(self, campaign_id: int):
+        campaign = self.editable(campaign_id)
+        ctx = edit_context(campaign)
+        problems = problem_links(campaign, bundle_problems(campaign.draft, ctx.lang))
+        warnings = budget_warnings(campaign.draft, ctx.lang)
+        return self.render(
+            "admin/editor/review.html",
+            campaign=campaign,
+            sections=[(s, s.summary(campaign.draft, ctx)) for s in SECTIONS],
+            problems=problems,
+            warnings=warnings,
+            steps=WIZARD_STEPS,
+            step_labels=step_labels(),
+            wizard=True,
+        )
+
+
+def step_labels() -> dict[str, str]:
+    return {key: BY_KEY[key].label for key in WIZARD_STEPS}
+
+
+def budget_warnings(bundle: dict, lang: str) -> list[str]:
+    """A warning before submit when a quick simulation of the draft spends more than its budget."""
+    from rules import simulate
+
+    if not (bundle.get("limits") or {}).get("budget"):
+        return []
+    try:
+        report = simulate(bundle, participants=2000, seed=0)
+    except Exception:  # an invalid draft is reported by its problems, not here
+        return []
+    if not report.over_budget:
+        return []
+    return [
+        translate(
+            "A simulation of 2,000 participants already costs {cost:,.2f} {currency}, over the "
+            "budget of {budget:,.2f}. Check the prizes' stock, weights and costs."
+        ).format(cost=report.expected_cost, currency=report.currency, budget=report.budget)
+    ]

@@ -1,0 +1,199 @@
+"""The campaign editor: each section's form round-trips a bundle, saves through `rules`, and puts
+each problem next to its field."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from builder.drafts import new_draft
+from builder.editor import SECTIONS, EditContext
+from builder.editor.base import form_values
+from builder.editor.save import keep_equal
+from core.models import Campaign, CouponPool
+from rules import load_bundle
+from rules.templates import list_templates, load_template
+from tests.factories import make_hq, make_user
+
+PASSWORD = "password-123"
+
+
+def flatten(data, prefix=""):
+    """Form data as the browser posts it (`prizes-0-name=...`), from a section's form_data."""
+    out = MultiDict()
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if key in ("conditions", "rules"):  # hidden fields the page's components fill
+            out.add(name, json.dumps(value, ensure_ascii=False))
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            for i, row in enumerate(value):
+                for k, v in flatten(row, f"{name}-{i}-").items(multi=True):
+                    out.add(k, v)
+        elif isinstance(value, list):
+            for v in value:
+                out.add(name, str(v))
+        elif isinstance(value, bool):
+            if value:
+                out.add(name, "y")
+        elif value is None:
+            out.add(name, "")
+        else:
+            out.add(name, str(value))
+    return out
+
+
+def context(bundle, pools=()):
+    return EditContext(
+        lang="zh",
+        bundle=bundle,
+        branches=[(bundle["branch"], bundle["branch"])],
+        pools=[(p, p) for p in pools],
+    )
+
+
+def pools_of(bundle):
+    return [
+        p["reward"]["pool"] for p in bundle["prizes"] if p["reward"].get("kind") == "coupon_code"
+    ]
+
+
+@pytest.mark.parametrize("name", list_templates())
+def test_every_section_round_trips_each_seed_template(app, name):
+    """form -> bundle -> form -> bundle is the identity for the five seed templates."""
+    bundle = load_bundle(load_template(name))
+    with app.test_request_context():
+        for section in SECTIONS:
+            ctx = context(bundle, pools_of(bundle))
+            posted = flatten(section.form_data(bundle, ctx))
+            form = section.form_class(ctx)(formdata=posted, meta={"csrf": False})
+            assert form.validate(), (section.key, form.errors)
+            again = keep_equal(section.updated_bundle(form, ctx), bundle)
+            assert load_bundle(again) == bundle, section.key
+            assert again == bundle, section.key
+
+
+@pytest.fixture
+def marketer(db):
+    hq = make_hq()
+    user = make_user("marketer", branch=hq)
+    db.session.add(CouponPool(key="epay-20", name="支付立减券"))
+    db.session.add(CouponPool(key="phone-credit-10", name="话费券"))
+    db.session.commit()
+    return user
+
+
+def sign_in(client, user):
+    client.post("/studio/login", data={"username": user.username, "password": PASSWORD})
+
+
+def csrf_of(page: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page
+    )
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def test_prize_section_saves_and_shows_problems_next_to_fields(client, db, marketer):
+    campaign = new_draft(marketer, "widget:lucky_wheel", "wheel-editor", "转盘")
+    sign_in(client, marketer)
+    url = f"/studio/campaign/{campaign.id}/edit/prizes"
+    page = client.get(url).get_data(as_text=True)
+    assert "奖品" in page and "权重" in page
+    ctx = context(campaign.draft)
+    data = flatten(SECTIONS[3].form_data(campaign.draft, ctx))
+    data["csrf_token"] = csrf_of(page)
+    data["prizes-0-stock"] = "-5"
+    data["prizes-1-weight"] = "abc"
+    response = client.post(url, data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "data-not-saved" in page
+    assert page.count("is-invalid") >= 2
+    db.session.expire_all()
+    assert db.session.get(Campaign, campaign.id).draft_hash == campaign.draft_hash
+
+    data["prizes-0-stock"] = "7"
+    data["prizes-1-weight"] = "3.5"
+    response = client.post(url, data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    db.session.expire_all()
+    saved = db.session.get(Campaign, campaign.id).draft
+    assert saved["prizes"][0]["stock"] == 7 and saved["prizes"][1]["weight"] == 3.5
+
+
+def test_unknown_code_pool_is_refused_next_to_its_field(client, db, marketer):
+    campaign = new_draft(marketer, "widget:lucky_wheel", "wheel-pools", "转盘")
+    sign_in(client, marketer)
+    url = f"/studio/campaign/{campaign.id}/edit/prizes"
+    page = client.get(url).get_data(as_text=True)
+    ctx = context(campaign.draft, ["epay-20"])
+    data = flatten(SECTIONS[3].form_data(campaign.draft, ctx))
+    data["csrf_token"] = csrf_of(page)
+    data["prizes-0-reward_kind"] = "coupon_code"
+    data["prizes-0-r_coupon_code_pool"] = "no-such-pool"
+    page = client.post(url, data=data).get_data(as_text=True)
+    assert "data-not-saved" in page
+    data["prizes-0-r_coupon_code_pool"] = "epay-20"
+    assert client.post(url, data=data).status_code == 302
+    db.session.expire_all()
+    reward = db.session.get(Campaign, campaign.id).draft["prizes"][0]["reward"]
+    assert reward == {"kind": "coupon_code", "pool": "epay-20"}
+
+
+def test_saving_an_unchanged_section_keeps_the_draft_hash(client, db, marketer):
+    campaign = new_draft(marketer, "template:icbc_treasure_dig", "dig-unchanged", "挖宝")
+    db.session.add(CouponPool(key="iphone-voucher-500", name="x"))
+    db.session.commit()
+    sign_in(client, marketer)
+    for section in SECTIONS:
+        url = f"/studio/campaign/{campaign.id}/edit/{section.key}"
+        page = client.get(url).get_data(as_text=True)
+        ctx = context(campaign.draft, pools_of(campaign.draft))
+        data = flatten(section.form_data(campaign.draft, ctx))
+        data["csrf_token"] = csrf_of(page)
+        response = client.post(url, data=data)
+        assert response.status_code == 302, (
+            section.key,
+            page_errors(response.get_data(as_text=True)),
+        )
+        db.session.expire_all()
+        assert db.session.get(Campaign, campaign.id).draft_hash == campaign.draft_hash, section.key
+
+
+def test_a_deleted_prize_used_by_a_rule_is_reported_with_a_link(client, db, marketer):
+    campaign = new_draft(marketer, "template:icbc_treasure_dig", "dig-delete", "挖宝")
+    db.session.add(CouponPool(key="iphone-voucher-500", name="x"))
+    db.session.commit()
+    sign_in(client, marketer)
+    url = f"/studio/campaign/{campaign.id}/edit/prizes"
+    page = client.get(url).get_data(as_text=True)
+    ctx = context(campaign.draft, pools_of(campaign.draft))
+    values = SECTIONS[3].form_data(campaign.draft, ctx)
+    values["prizes"] = [p for p in values["prizes"] if p["key"] != "iphone_voucher"]
+    data = flatten(values)
+    data["csrf_token"] = csrf_of(page)
+    page = client.post(url, data=data).get_data(as_text=True)
+    assert "data-problems-elsewhere" not in page or "/edit/" in page
+    assert "data-not-saved" in page
+
+
+def test_form_values_drop_rows_marked_for_deletion(app):
+    bundle = load_bundle(load_template("icbc_treasure_dig"))
+    section = SECTIONS[4]
+    with app.test_request_context():
+        ctx = context(bundle)
+        posted = flatten(section.form_data(bundle, ctx))
+        posted["del-kinds-1"] = "y"
+        form = section.form_class(ctx)(formdata=posted, meta={"csrf": False})
+        assert [row["key"] for row in form_values(form)["kinds"]] == ["gold"]
+
+
+def page_errors(page: str) -> list[str]:
+    """The problems a page shows (for assertion messages)."""
+    found = re.findall(r"<li>([^<]{1,300})</li>", page)
+    found += re.findall(r'id="([\w-]+)"[^>]*class="[^"]*is-invalid', page)
+    found += re.findall(r'class="[^"]*is-invalid[^"]*"[^>]*id="([\w-]+)"', page)
+    return found
