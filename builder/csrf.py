@@ -22,7 +22,8 @@ def csrf_field() -> Markup:
 
 
 def check_csrf() -> None:
-    sent = request.form.get("csrf_token", "")
+    """Refuse a form post without this session's token (also accepted as X-CSRFToken)."""
+    sent = request.form.get("csrf_token", "") or request.headers.get("X-CSRFToken", "")
     expected = session.get(SESSION_KEY, "")
     if not expected or not hmac.compare_digest(sent, expected):
         abort(400, "The form expired; reload the page and try again.")

@@ -63,10 +63,23 @@ def condition_text(
     known = catalog()
     variable = label(known["variables"].get(node.get("name")), lang, str(node.get("name")))
     operator = known["operators"].get(node.get("operator"), {}).get(lang, str(node.get("operator")))
-    value = node.get("value")
-    if isinstance(value, str):
-        value = (names or {}).get(value, value)
+    value = value_text(node.get("name"), node.get("value"), lang, names)
     return f"{variable} {operator}" if value is None else f"{variable} {operator} {value}"
+
+
+def value_text(variable: Any, value: Any, lang: str, names: dict[str, str] | None = None) -> Any:
+    """A compared value in words: the campaign's own names, then the catalogue's option labels."""
+    from rules.catalog import option_label
+
+    if isinstance(value, list):
+        return "、".join(str(value_text(variable, v, lang, names)) for v in value)
+    if isinstance(value, str):
+        if names and value in names:
+            return names[value]
+        return option_label(str(variable), value, lang)
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    return value
 
 
 def action_text(action: dict[str, Any], lang: str, names: dict[str, str] | None = None) -> str:

@@ -80,7 +80,17 @@ def page_context(campaign: Campaign) -> dict:
             p: has_permission(current_user.role, p) for p in ("edit_campaign", "approve", "publish")
         },
         "lang": lang,
+        "section_summaries": section_summaries(campaign),
     }
+
+
+def section_summaries(campaign: Campaign) -> list[tuple]:
+    """Each editing section of the campaign with a one-line summary of the draft."""
+    from builder.editor import SECTIONS, EditContext
+    from builder.i18n import current_language
+
+    ctx = EditContext(lang=current_language(), bundle=campaign.draft)
+    return [(section, section.summary(campaign.draft, ctx)) for section in SECTIONS]
 
 
 class CampaignPageView(SecureViewMixin, BaseView):
@@ -111,7 +121,7 @@ class CampaignPageView(SecureViewMixin, BaseView):
                     request.form.get("slug", ""),
                     request.form.get("name", ""),
                 )
-                return redirect(url_for(".detail", campaign_id=campaign.id))
+                return redirect(url_for("editor.wizard", campaign_id=campaign.id, key="basics"))
             except ReviewError as exc:
                 error = f"{exc.field}: {exc.message}"
             except Exception as exc:  # CampaignError from the runtime: list the first problem

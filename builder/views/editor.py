@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import Response, abort, flash, jsonify, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,7 +11,7 @@ from builder.auth import branch_scope
 from builder.editor import BY_KEY, SECTIONS, EditContext, section_for_path
 from builder.editor.rule_builder import builder_config, problem_targets
 from builder.editor.save import bundle_problems, save_section
-from builder.i18n import current_language, translate
+from builder.i18n import N_, current_language, translate
 from builder.views.base import SecureViewMixin
 from builder.views.campaign_page import campaign_or_404
 from core.extensions import db
@@ -126,6 +126,84 @@ class EditorView(SecureViewMixin, BaseView):
         following = WIZARD_STEPS[index] if index < len(WIZARD_STEPS) else "review"
         return url_for(".wizard", campaign_id=campaign.id, key=following)
 
+    @expose("/<int:campaign_id>/test", methods=("GET", "POST"))
+    def tester(self, campaign_id: int):
+        """Test a rule: a sample participant at a moment -> rules, conditions, actions, odds."""
+        from builder.editor import tester
+        from rules.tester import run_trigger
+
+        campaign = campaign_or_404(campaign_id)
+        ctx = edit_context(campaign)
+        bundle = campaign.draft
+        form = tester.tester_form(ctx)(
+            request.form if request.method == "POST" else None,
+            data={
+                "trigger": "draw",
+                "at": tester.default_moment(bundle),
+                "chance_kind": bundle["chances"].get("default_kind"),
+            },
+        )
+        result = None
+        if request.method == "POST" and form.validate():
+            trigger, sample, moment = tester.sample_from(form, bundle["schedule"]["timezone"])
+            result = run_trigger(bundle, trigger, sample, moment)
+        return self.render(
+            "admin/editor/tester.html",
+            campaign=campaign,
+            form=form,
+            groups=tester.groups(form),
+            result=result,
+            words=Words(ctx.lang, bundle),
+        )
+
+    @expose("/<int:campaign_id>/preview")
+    def preview(self, campaign_id: int):
+        campaign = campaign_or_404(campaign_id)
+        return self.render("admin/editor/preview.html", campaign=campaign)
+
+    @expose("/<int:campaign_id>/preview/page")
+    def preview_page(self, campaign_id: int):
+        """The draft's participant page, playing against the sandbox (framed by `preview`)."""
+        import widgets
+        from builder.csrf import csrf_token
+        from builder.editor.sandbox import initial_state
+        from rules import load_bundle
+
+        campaign = campaign_or_404(campaign_id)
+        bundle = load_bundle(campaign.draft)
+        widget = widgets.get(bundle["widget"]["type"])
+        preview = widget.preview_state(bundle)
+        preview["sandbox"] = {
+            "url": url_for(".sandbox", campaign_id=campaign.id, action="").rstrip("/"),
+            "csrf": csrf_token(),
+            "state": initial_state(bundle),
+        }
+        html = widget.render_page(
+            bundle,
+            lang=current_language(),
+            static_base=url_for("pages.static_file", filename="").rstrip("/"),
+            preview=preview,
+        )
+        return Response(html, mimetype="text/html")
+
+    @expose("/<int:campaign_id>/sandbox/<action>", methods=("POST",))
+    def sandbox(self, campaign_id: int, action: str):
+        """One request of the preview against the draft's rules and odds; nothing is stored."""
+        from datetime import UTC, datetime
+
+        from builder.csrf import check_csrf
+        from builder.editor.sandbox import TRIGGERS, play
+
+        check_csrf()
+        campaign = campaign_or_404(campaign_id)
+        if action not in TRIGGERS:
+            abort(404)
+        payload = request.get_json(silent=True)
+        if not isinstance(payload, dict) or not isinstance(payload.get("state"), dict):
+            return jsonify({"code": "bad_request", "detail": "state: an object is needed"}), 400
+        body = payload.get("body") if isinstance(payload.get("body"), dict) else {}
+        return jsonify(play(campaign.draft, action, payload["state"], body, datetime.now(UTC)))
+
     def review(self, campaign_id: int):
         campaign = self.editable(campaign_id)
         ctx = edit_context(campaign)
@@ -141,6 +219,81 @@ class EditorView(SecureViewMixin, BaseView):
             step_labels=step_labels(),
             wizard=True,
         )
+
+
+NOTES = {
+    "exhausted": N_("out of stock or today's release"),
+    "per_person_limit": N_("this person reached the prize's limit"),
+    "person_wins_total": N_("this person reached the total win limit"),
+    "person_wins_per_day": N_("this person reached today's win limit"),
+    "branch_quota": N_("the branch's quota is used up"),
+    "chance_kind": N_("not with this kind of chance"),
+    "guarantee_win": N_("guaranteed by a rule"),
+    "guaranteed_first": N_("one of the first draws: a real prize is guaranteed"),
+}
+
+
+class Words:
+    """Labels the tester's template needs: variables, operators, values, rules and actions."""
+
+    def __init__(self, lang: str, bundle: dict):
+        from builder.describe import bundle_names
+
+        self.lang = lang
+        self.bundle = bundle
+        self.names = bundle_names(bundle, lang)
+
+    def variable(self, name: str) -> str:
+        from rules import catalog
+
+        v = catalog.VARIABLES.get(name)
+        return (v.label_zh if self.lang == "zh" else v.label_en) if v else name
+
+    def operator(self, name: str) -> str:
+        from rules import catalog
+
+        zh, en = catalog.OPERATOR_LABELS.get(name, (name, name))
+        return zh if self.lang == "zh" else en
+
+    def value(self, variable: str, value) -> str:
+        from builder.describe import value_text
+
+        shown = value_text(variable, value, self.lang, self.names)
+        return "—" if shown in (None, "", []) else str(shown)
+
+    def rule(self, rule_id: str) -> str:
+        from builder.describe import rule_sentence
+
+        rule = next((r for r in self.bundle["rules"] if r["id"] == rule_id), None)
+        if rule is None:
+            return rule_id
+        return rule.get("description") or rule_sentence(rule, self.lang, self.names)
+
+    def action(self, action: dict) -> str:
+        from builder.describe import action_text
+
+        return action_text(action, self.lang, self.names)
+
+    def name(self, key: str) -> str:
+        return self.names.get(key, key)
+
+    def note(self, note: str) -> str:
+        """Why an odds entry differs from its weight, in words."""
+        import re
+
+        from builder.i18n import translate
+
+        boost = re.match(r"boost:(?:window:(.+)|action)x([\d.]+)$", note)
+        if boost:
+            window, factor = boost.groups()
+            where = self.names.get(window, window) if window else translate("a rule's boost")
+            return translate("×{factor} during {window}").format(factor=factor, window=where)
+        moved = re.match(r"\+([\d.]+) moved", note)
+        if moved:
+            return translate("+{weight} from prizes that cannot be won").format(
+                weight=moved.group(1)
+            )
+        return translate(NOTES.get(note, note))
 
 
 def step_labels() -> dict[str, str]:

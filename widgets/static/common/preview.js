@@ -2,6 +2,7 @@
  * without a token or a server. Outcomes here are invented for display and marked as such. */
 window.CSPreview = function (data) {
   "use strict";
+  if (data.preview && data.preview.sandbox) return window.CSSandbox(data);
   var state = JSON.parse(JSON.stringify(data.preview || {}));
   var me = state.me || {chances: {}};
   var counts = state.counts || {};
@@ -59,6 +60,120 @@ window.CSPreview = function (data) {
   };
   return function (method, path, body) {
     if (path === data.api_base + "/me/rewards") return ok({rewards: rewards});
+    var prefix = data.api_base + "/campaigns/" + data.slug;
+    var route = routes[method + " " + path.slice(prefix.length)];
+    return route ? route(body || {}) : fail(404, "not_found");
+  };
+};
+
+/* Studio preview of a draft: the studio's sandbox answers with the draft's own rules and odds;
+ * the participant's state (chances, points, wins) lives here, so nothing is stored anywhere. */
+window.CSSandbox = function (data) {
+  "use strict";
+  var sandbox = data.preview.sandbox;
+  var state = JSON.parse(JSON.stringify(sandbox.state));
+  var rewards = [];
+  var counts = JSON.parse(JSON.stringify(data.preview.counts || {}));
+
+  function me() {
+    return {chances: state.chances, points: state.points, streak: state.streak,
+            checkins: state.checkins, draws: state.draws, wins: state.wins,
+            referral_code: "PREVIEW", share_link: "#", referrals: 0, votes_today: 0,
+            checked_in_today: !!state.checked_in_today};
+  }
+  function copy(value) { return JSON.parse(JSON.stringify(value)); }
+  function fail(status, code, detail) {
+    return Promise.reject(new window.CS.Problem(status, {code: code, status: status, detail: detail}));
+  }
+  function apply(actions) {
+    var granted = {}, points = 0, messages = [];
+    (actions || []).forEach(function (a) {
+      if (a.name === "grant_chances") {
+        state.chances[a.params.kind] = (state.chances[a.params.kind] || 0) + a.params.count;
+        granted[a.params.kind] = (granted[a.params.kind] || 0) + a.params.count;
+      } else if (a.name === "award_points") {
+        state.points += a.params.amount; points += a.params.amount;
+      } else if (a.name === "send_message") {
+        messages.push(a.params.text);
+      }
+    });
+    return {granted: granted, points: points, messages: messages};
+  }
+  function ask(action, body) {
+    return fetch(sandbox.url + "/" + action, {
+      method: "POST", credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": sandbox.csrf},
+      body: JSON.stringify({state: state, body: body || {}})
+    }).then(function (res) {
+      return res.json().then(function (json) {
+        if (!res.ok) throw new window.CS.Problem(res.status, json);
+        return json;
+      });
+    });
+  }
+  function takeChance(kind) {
+    var keys = kind ? [kind] : Object.keys(state.chances);
+    for (var i = 0; i < keys.length; i++) {
+      if ((state.chances[keys[i]] || 0) > 0) { state.chances[keys[i]] -= 1; return keys[i]; }
+    }
+    return null;
+  }
+  function draw(body) {
+    var kind = takeChance(body.chance_kind);
+    if (!kind) return fail(409, "no_chances");
+    return ask("draw", {chance_kind: kind}).then(function (answer) {
+      if (answer.denied) { state.chances[kind] += 1; return fail(403, "denied", answer.denied); }
+      var prize = answer.prize;
+      state.draws += 1;
+      if (prize && !prize.fallback) {
+        state.wins += 1;
+        state.wins_by_prize[prize.key] = (state.wins_by_prize[prize.key] || 0) + 1;
+      }
+      var applied = apply(answer.actions);
+      if (prize) rewards.unshift({id: state.draws, prize_key: prize.key, kind: prize.kind, status: "pending"});
+      return {prize: prize, won: !!prize, consolation: !!(prize && prize.fallback), preview: true,
+              amount: prize ? prize.amount : null, chance_kind: kind, messages: applied.messages};
+    });
+  }
+  function simple(action, update) {
+    return function (body) {
+      return ask(action, body).then(function (answer) {
+        if (answer.denied) return fail(403, "denied", answer.denied);
+        if (update) update(body);
+        var applied = apply(answer.actions);
+        return {counted: true, granted: applied.granted, points: applied.points,
+                messages: applied.messages, streak: state.streak,
+                count: body && body.candidate ? counts[body.candidate] : undefined};
+      });
+    };
+  }
+  var routes = {
+    "POST /join": function () {
+      return ask("join", {}).then(function (answer) {
+        if (answer.denied) return fail(403, "not_eligible", answer.denied);
+        apply(answer.actions);
+        return {joined: true};
+      });
+    },
+    "GET /me": function () { return Promise.resolve(copy(me())); },
+    "POST /draw": draw,
+    "POST /share": simple("share", function () { state.shares_today += 1; }),
+    "POST /referrals": simple("referrals"),
+    "POST /check-in": function (body) {
+      if (state.checked_in_today) return fail(409, "already_checked_in");
+      return simple("check-in", function () {
+        state.checked_in_today = true; state.streak += 1; state.checkins += 1;
+      })(body);
+    },
+    "POST /votes": simple("votes", function (body) {
+      counts[body.candidate] = (counts[body.candidate] || 0) + 1;
+    }),
+    "POST /leads": simple("leads"),
+    "GET /votes": function () { return Promise.resolve({counts: copy(counts)}); },
+    "GET ": function () { return Promise.resolve({votes: copy(counts)}); }
+  };
+  return function (method, path, body) {
+    if (path === data.api_base + "/me/rewards") return Promise.resolve({rewards: copy(rewards)});
     var prefix = data.api_base + "/campaigns/" + data.slug;
     var route = routes[method + " " + path.slice(prefix.length)];
     return route ? route(body || {}) : fail(404, "not_found");
