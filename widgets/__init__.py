@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .base import RUNTIME_ACTIONS, Widget
+from .managed import apply_managed, managed_problems
 from .registry import DuplicateWidget, Registry, UnknownWidget, default_registry
 
 
@@ -38,8 +39,10 @@ __all__ = [
     "Registry",
     "UnknownWidget",
     "Widget",
+    "apply_managed",
     "default_registry",
     "enabled",
     "get",
+    "managed_problems",
     "validate_widget",
 ]

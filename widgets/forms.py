@@ -21,10 +21,19 @@ _FORM_TYPES: tuple[tuple[type[fields.Field], str], ...] = (
 )
 
 
-def _meta(label_zh: str, label_en: str, help_zh: str, help_en: str, widget: str | None) -> dict:
+def _meta(
+    label_zh: str,
+    label_en: str,
+    help_zh: str,
+    help_en: str,
+    widget: str | None,
+    refers_to: str | None = None,
+) -> dict:
     meta = {"label_zh": label_zh, "label_en": label_en, "help_zh": help_zh, "help_en": help_en}
     if widget:
         meta["widget"] = widget
+    if refers_to:
+        meta["refers_to"] = refers_to
     return meta
 
 
@@ -38,7 +47,10 @@ def text(
     max_length: int = 200,
     choices: tuple[str, ...] | None = None,
     widget: str | None = None,
+    refers_to: str | None = None,
 ) -> fields.String:
+    """A text setting; `refers_to` ("chance_kind" or "prize") marks the key of one of the
+    campaign's chance kinds or prizes (the studio can offer them; saving checks it exists)."""
     checks: list[Any] = [validate.Length(max=max_length)]
     if choices:
         checks.append(validate.OneOf(choices))
@@ -46,7 +58,7 @@ def text(
         load_default=default,
         dump_default=default,
         validate=checks,
-        metadata=_meta(label_zh, label_en, help_zh, help_en, widget),
+        metadata=_meta(label_zh, label_en, help_zh, help_en, widget, refers_to),
     )
 
 
@@ -180,6 +192,8 @@ def _describe(name: str, field: fields.Field) -> dict[str, Any]:
         "required": field.required,
         "default": _default(field),
     }
+    if meta.get("refers_to"):
+        entry["refers_to"] = meta["refers_to"]
     entry.update(_limits(field))
     if isinstance(field, fields.List):
         inner = field.inner
