@@ -125,7 +125,8 @@ class Widget:
     # -- participant page and preview -------------------------------------------------------
 
     def page_data(self, bundle: dict[str, Any]) -> dict[str, Any]:
-        """Public campaign data the page needs: never weights, stock or odds."""
+        """Public campaign data the page needs: never weights, stock or odds tables (a boost is
+        shown only as its window, factor and prize names, see widgets/display.py)."""
         config = self.load_config(bundle.get("widget", {}).get("config"))
         chances = bundle.get("chances") or {}
         return {

@@ -92,17 +92,12 @@ class CheckIn(Widget):
     }
 
     def customize_bundle(self, bundle, config) -> None:
-        name = config["points_name"]
-        days = "、".join(str(d) for d in config["bonus_days"])
-        lines = [f"每日签到得{config['daily_points']}{name}。"]
-        if config["bonus_days"] and config["bonus_points"]:
-            lines.append(f"每月{days}日签到额外得{config['bonus_points']}{name}。")
-        if config["streak_days"]:
-            lines.append(f"连续签到{config['streak_days']}天得一次抽奖机会。")
-        if config["month_checkins"]:
-            lines.append(f"当月累计签到{config['month_checkins']}天得一次抽奖机会。")
-        lines.append("积分可在积分商城兑换礼品。")
-        bundle["description"] = "\n".join(f"{i}. {line}" for i, line in enumerate(lines, 1))
+        # the amounts and days are on the page, generated from the settings: not repeated here
+        bundle["description"] = (
+            "1. 每天可签到一次,签到所得积分和抽奖机会见签到日历下方。\n"
+            "2. 漏签一天,连续签到天数从1重新计算。\n"
+            "3. 积分可在积分商城兑换礼品。"
+        )
         bundle["chances"] = defaults.single_kind(
             initial=0, daily=0, key="lottery", name="抽奖机会", name_en="Draw"
         )

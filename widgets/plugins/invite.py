@@ -58,11 +58,10 @@ class Invite(Widget):
     managed_rule_settings = {"invite-goal": ("goal", "goal_prize")}
 
     def customize_bundle(self, bundle, config) -> None:
-        goal = config["goal"]
         bundle["description"] = (
             "1. 分享您的专属链接或邀请码,好友通过链接参加即为邀请成功。\n"
             "2. 每成功邀请1位好友,您获得1次抽奖机会。\n"
-            f"3. 累计邀请{goal}位好友,额外获得精美礼品一份。\n"
+            "3. 累计邀请达到目标人数(见邀请进度),额外获得精美礼品一份。\n"
             "4. 同一好友仅可被邀请一次,不可邀请自己。"
         )
         bundle["chances"] = defaults.single_kind(

@@ -58,8 +58,7 @@ class RedPacket(Widget):
     def customize_bundle(self, bundle, config) -> None:
         bundle["description"] = (
             "1. 绑定银行卡的客户可抢1个红包,金额随机。\n"
-            f"2. 分享给好友,每次可再抢{config['share_bonus']}个,"
-            f"每天最多{config['shares_per_day']}次。\n"
+            "2. 分享给好友可再抢红包,每次可抢个数与每天次数见红包下方。\n"
             "3. 红包金额将在24小时内发放至您的账户。"
         )
         bundle["chances"] = defaults.single_kind(

@@ -49,10 +49,9 @@ class TreasureDig(Widget):
     def customize_bundle(self, bundle, config) -> None:
         bundle["description"] = (
             "1. 活动期间每人获赠3把金铲子,每天登录再得1把银铲子。\n"
-            f"2. 分享活动链接,每次得{config['share_bonus']}把银铲子,"
-            f"每天最多{config['shares_per_day']}次。\n"
+            "2. 分享活动链接可再得铲子,每次所得与每天次数见挖宝区下方。\n"
             "3. 前三次挖宝必中好礼,每一铲都有收获。\n"
-            "4. 每周五20:00-21:00“疯狂一小时”,大奖概率翻倍。"
+            "4. “疯狂一小时”期间大奖概率提升,时间见挖宝区下方。"
         )
         bundle["chances"] = {
             "kinds": [

@@ -112,7 +112,7 @@ class Vote(Widget):
 
     def customize_bundle(self, bundle, config) -> None:
         bundle["description"] = (
-            f"1. 每人每天可投{config['votes_per_day']}票,可投给不同候选人。\n"
+            "1. 每人每天的票数见页面上方“今日剩余票数”,可投给不同候选人。\n"
             "2. 票数实时更新,严禁刷票,违规票数将被清除。\n"
             "3. 活动结束后按票数评选前三名。"
         )
