@@ -28,7 +28,7 @@ def validate_widget(widget: object) -> list[dict[str, str]]:
     if not isinstance(widget, dict):
         return [{"path": "widget", "message": "Must be an object."}]
     key = widget.get("type")
-    if key not in default_registry():
+    if not isinstance(key, str) or key not in default_registry():
         return [{"path": "widget.type", "message": f"Unknown widget type {key!r}."}]
     return get(key).validate_config(widget.get("config", {}))
 

@@ -85,9 +85,10 @@ def _widget_config(bundle: Any) -> tuple[Widget, dict[str, Any]] | None:
     from .registry import default_registry
 
     section = bundle.get("widget") if isinstance(bundle, dict) else None
-    if not isinstance(section, dict) or section.get("type") not in default_registry():
+    key = section.get("type") if isinstance(section, dict) else None
+    if not isinstance(key, str) or key not in default_registry():
         return None
-    widget = default_registry().get(section["type"])
+    widget = default_registry().get(key)
     config = section.get("config", {})
     if not isinstance(config, dict):
         return None
@@ -97,8 +98,9 @@ def _widget_config(bundle: Any) -> tuple[Widget, dict[str, Any]] | None:
         return None
 
 
-def _rule_id(rule: Any) -> Any:
-    return rule.get("id") if isinstance(rule, dict) else None
+def _rule_id(rule: Any) -> str | None:
+    rid = rule.get("id") if isinstance(rule, dict) else None
+    return rid if isinstance(rid, str) else None
 
 
 def _merged_rules(widget: Widget, rules: list[Any], generated: list[dict]) -> list[Any]:
@@ -196,7 +198,8 @@ def _reference_problems(widget: Widget, config: dict, bundle: dict) -> list[dict
         section, items, what_en, what_zh = ref
         holder = bundle.get(section) if section else bundle
         listed = holder.get(items) if isinstance(holder, dict) else None
-        keys = {i.get("key") for i in listed or [] if isinstance(i, dict)}
+        items = listed if isinstance(listed, list) else []
+        keys = {i["key"] for i in items if isinstance(i, dict) and isinstance(i.get("key"), str)}
         if config.get(name) in keys:
             continue
         label_en, label_zh = _labels(widget, name)
@@ -227,7 +230,8 @@ def _comparable(rule: Any) -> Any:
     _fill_values(out["conditions"])
     actions = out.get("actions")
     for action in actions if isinstance(actions, list) else []:
-        spec = catalog.ACTIONS.get(action.get("name")) if isinstance(action, dict) else None
+        name = action.get("name") if isinstance(action, dict) else None
+        spec = catalog.ACTIONS.get(name) if isinstance(name, str) else None
         if spec is not None and isinstance(action.get("params"), dict):
             action["params"] = {
                 **{p.name: p.default for p in spec.params if not p.required},

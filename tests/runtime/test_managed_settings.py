@@ -128,3 +128,10 @@ def test_check_ins_in_a_month_are_counted_per_local_month_and_unlock_a_draw(
     assert runner.invoke(reconcile, ["test-draw"]).exit_code == 0
     after = redis.hgetall(person)
     assert (after["ci:2030-01"], after["ci:2030-02"], after["ci"]) == ("2", "3", "5")
+
+
+def test_a_widget_type_that_is_not_text_is_a_problem_not_a_crash(db):
+    make_hq()
+    bundle = load_template("qingdao_checkin")
+    bundle["widget"]["type"] = ["check_in"]
+    assert "widget.type" in [e["path"] for e in refused(lambda: create_campaign(bundle))]

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import rules
 import widgets
@@ -48,8 +50,8 @@ def text(html: str) -> str:
 def test_managed_declarations_name_real_settings(widget_type):
     widget = widgets.get(widget_type)
     fields = widget.config_schema().fields
-    for rule_id, settings in widget.managed_rule_settings.items():
-        assert settings and all(name in fields for name in settings), rule_id
+    for rule_id, names in widget.managed_rule_settings.items():
+        assert names and all(name in fields for name in names), rule_id
     for limit, setting in widget.managed_limit_settings.items():
         assert setting in fields and limit in rules.load_bundle(default(widget_type))["limits"]
     config = widget.load_config({})
@@ -424,3 +426,31 @@ def test_the_crazy_hour_on_the_page_is_the_schedule_window_and_the_boost():
     [boost] = page_data(page_html(bundle))["boosts"]
     assert boost["prizes"] == ["iphone_voucher", "fuel_card", "phone_credit"]
     assert "weight" not in json.dumps(boost) and "stock" not in json.dumps(boost)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.text(max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    template=st.sampled_from(list_templates()),
+    section=st.sampled_from(["rules", "limits", "chances", "prizes", "widget", "odds"]),
+    junk=JSON,
+    rule_junk=st.dictionaries(st.sampled_from(["id", "actions", "conditions"]), JSON, max_size=3),
+)
+def test_junk_never_raises(template, section, junk, rule_junk):
+    bundle = load_template(template)
+    bundle[section] = junk
+    widgets.managed_problems(bundle)
+    widgets.apply_managed(bundle)
+    bundle = load_template(template)
+    bundle["rules"].append(rule_junk)
+    bundle["rules"][0].update(rule_junk)
+    assert isinstance(widgets.managed_problems(bundle), list)
+    assert widgets.apply_managed(widgets.apply_managed(bundle)) == widgets.apply_managed(bundle)
