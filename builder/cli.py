@@ -51,14 +51,12 @@ def read_or_fail(file: str) -> dict:
 @campaign.command("validate", help="Check a bundle file; lists every problem with its JSON path.")
 @click.argument("file")
 def campaign_validate(file: str):
-    from rules import validate_bundle
+    from runtime.publishing import bundle_problems
 
-    problems = validate_bundle(read_or_fail(file))
+    problems = bundle_problems(read_or_fail(file))
     if problems:
         click.echo(f"{file}: {len(problems)} problem(s)", err=True)
-        click.echo(
-            problems_text([{"path": p.path, "message": p.message} for p in problems]), err=True
-        )
+        click.echo(problems_text(problems), err=True)
         raise SystemExit(1)
     click.echo(f"{file}: valid")
 

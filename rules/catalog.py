@@ -111,6 +111,7 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
     _v("referrals_total", NUMERIC, "累计邀请成功数", "Referrals in total"),
     _v("checkin_streak", NUMERIC, "连续签到天数", "Check-in streak (days)"),
     _v("checkins_total", NUMERIC, "累计签到天数", "Check-ins in total"),
+    _v("checkins_this_month", NUMERIC, "本月签到天数", "Check-ins this month"),
     _v("votes_today", NUMERIC, "今日投票数", "Votes today"),
     _v("points_balance", NUMERIC, "积分余额", "Points balance"),
     _v("chances_left", NUMERIC, "剩余机会(合计)", "Chances left (all kinds)"),

@@ -144,9 +144,14 @@ def check_in(ref: CampaignRef, live: LiveVersion, principal: Principal) -> dict[
     except IntegrityError:
         db.session.rollback()
         raise conflict from None
-    extra = {"checkin_streak": streak, "checkins_total": hotstate.as_int(person, "ci") + 1}
+    month = f"ci:{day[:7]}"  # check-ins in this local calendar month
+    extra = {
+        "checkin_streak": streak,
+        "checkins_total": hotstate.as_int(person, "ci") + 1,
+        "checkins_this_month": hotstate.as_int(person, month) + 1,
+    }
     effects = _run(live, principal, member, person, now, "check_in", f"checkin:{row.id}", extra)
-    effects.counters["ci"] = 1
+    effects.counters.update({"ci": 1, month: 1})
     _commit(effects, conflict)
     conn = hotstate.client()
     conn.hset(

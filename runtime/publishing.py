@@ -37,8 +37,8 @@ class CampaignError(ApiProblem):
 
 
 def _load(bundle: Any) -> dict[str, Any]:
-    """The validated bundle: rules check the campaign, the widget checks its own config."""
-    import widgets
+    """The validated bundle: rules check the campaign, the widget checks its own settings and
+    that the rules and limits its settings generate are the ones in the bundle."""
     from rules import BundleError, load_bundle
 
     try:
@@ -46,16 +46,36 @@ def _load(bundle: Any) -> dict[str, Any]:
     except BundleError as exc:
         problems = [{"path": p.path, "message": p.message, "code": p.code} for p in exc.problems]
         if isinstance(bundle, dict):
-            problems += widget_problems(bundle.get("widget"), widgets)
+            problems += widget_problems(bundle)
         raise CampaignError(problems) from None
-    problems = widget_problems(data["widget"], widgets)
+    problems = widget_problems(data)
     if problems:
         raise CampaignError(problems)
     return data
 
 
-def widget_problems(widget: Any, widgets_module) -> list[dict[str, str]]:
-    return [{**p, "code": "widget.config"} for p in widgets_module.validate_widget(widget)]
+def bundle_problems(bundle: Any) -> list[dict[str, Any]]:
+    """Every problem `_load` would refuse `bundle` for, without raising (`studio campaign
+    validate` lists them)."""
+    from rules import validate_bundle
+
+    problems = [
+        {"path": p.path, "message": p.message, "code": p.code, "message_zh": p.message_zh}
+        for p in validate_bundle(bundle)
+    ]
+    if isinstance(bundle, dict):
+        problems += widget_problems(bundle)
+    return problems
+
+
+def widget_problems(bundle: dict[str, Any]) -> list[dict[str, Any]]:
+    """The widget's settings are valid, then its managed rules and limits match them."""
+    import widgets
+
+    problems = [
+        {**p, "code": "widget.config"} for p in widgets.validate_widget(bundle.get("widget"))
+    ]
+    return problems or widgets.managed_problems(bundle)
 
 
 def _branch(code: str) -> Branch:

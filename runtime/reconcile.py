@@ -74,6 +74,7 @@ def _person_fields(campaign: Campaign, tz) -> dict[int, dict[str, int | str]]:
         .order_by(CheckIn.day)
     ):
         people[pid]["ci"] += 1
+        people[pid][f"ci:{day[:7]}"] += 1
         people[pid]["cs"] = streak
         people[pid]["cl"] = day
     for inviter, at in db.session.execute(

@@ -88,6 +88,7 @@ def build_variables(
         referrals_total=n(person, "r"),
         checkin_streak=n(person, "cs"),
         checkins_total=n(person, "ci"),
+        checkins_this_month=n(person, f"ci:{day[:7]}"),
         votes_today=n(person, f"v:{day}"),
         chances_left=sum(hotstate.chances_by_kind(person).values()),
     )

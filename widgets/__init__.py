@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .base import RUNTIME_ACTIONS, Widget
+from .managed import apply_managed, managed_problems
 from .registry import DuplicateWidget, Registry, UnknownWidget, default_registry
 
 
@@ -27,7 +28,7 @@ def validate_widget(widget: object) -> list[dict[str, str]]:
     if not isinstance(widget, dict):
         return [{"path": "widget", "message": "Must be an object."}]
     key = widget.get("type")
-    if key not in default_registry():
+    if not isinstance(key, str) or key not in default_registry():
         return [{"path": "widget.type", "message": f"Unknown widget type {key!r}."}]
     return get(key).validate_config(widget.get("config", {}))
 
@@ -38,8 +39,10 @@ __all__ = [
     "Registry",
     "UnknownWidget",
     "Widget",
+    "apply_managed",
     "default_registry",
     "enabled",
     "get",
+    "managed_problems",
     "validate_widget",
 ]

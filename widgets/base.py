@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from marshmallow import Schema, ValidationError
 
-from . import defaults, forms, i18n
+from . import defaults, display, forms, i18n, managed
 from .render import render_template
 
 # The runtime endpoints a widget may use (CONTRACTS.md participant API).
@@ -27,6 +27,10 @@ class Widget:
     actions: ClassVar[tuple[str, ...]]
     icon: ClassVar[str] = "🎁"
     texts: ClassVar[dict[str, tuple[str, str]]] = {}
+    # Settings that drive rules (widgets/managed.py): managed rule id -> the config fields it is
+    # generated from, in the order the widget places its rules; limit name -> its config field.
+    managed_rule_settings: ClassVar[dict[str, tuple[str, ...]]] = {}
+    managed_limit_settings: ClassVar[dict[str, str]] = {}
 
     @property
     def template(self) -> str:
@@ -65,6 +69,28 @@ class Widget:
     def form_fields(self) -> list[dict[str, Any]]:
         return forms.form_fields(self.config_schema())
 
+    # -- settings that drive rules ------------------------------------------------------------
+
+    def managed_rules(self, config: dict[str, Any]) -> list[dict[str, Any]]:
+        """The rules loaded `config` generates (ids from `managed_rule_settings`), each with a
+        description naming its settings; a setting that turns a rule off leaves it out."""
+        rules = self.rules_from_settings(config)
+        for rule in rules:
+            labels = "、".join(
+                self.config_schema().fields[name].metadata["label_zh"]
+                for name in self.managed_rule_settings[rule["id"]]
+            )
+            rule["description"] = f"由组件设置生成:{labels}"
+        return rules
+
+    def rules_from_settings(self, config: dict[str, Any]) -> list[dict[str, Any]]:
+        """Hook: the managed rules without descriptions (override with managed_rule_settings)."""
+        return []
+
+    def managed_limits(self, config: dict[str, Any]) -> dict[str, Any]:
+        """Limits (keys of bundle.limits) loaded `config` sets; keys of managed_limit_settings."""
+        return {name: config[field] for name, field in self.managed_limit_settings.items()}
+
     def to_dict(self) -> dict[str, Any]:
         """What the studio needs to list the widget and build its configuration form."""
         return {
@@ -88,17 +114,19 @@ class Widget:
         bundle = defaults.base_bundle(slug, name, branch, now)
         bundle["widget"] = {"type": self.type, "config": self.default_config()}
         self.customize_bundle(bundle, bundle["widget"]["config"])
-        return bundle
+        return managed.apply_managed(bundle)
 
     def customize_bundle(self, bundle: dict[str, Any], config: dict[str, Any]) -> None:
-        """Fill chances, prizes, odds, limits and rules for this widget (in place)."""
+        """Fill chances, prizes, odds, limits and the unmanaged rules for this widget (in place);
+        default_bundle then adds the rules and limits the settings generate."""
         bundle["chances"] = defaults.single_kind(initial=3, daily=1)
         bundle["prizes"] = defaults.standard_prizes()
 
     # -- participant page and preview -------------------------------------------------------
 
     def page_data(self, bundle: dict[str, Any]) -> dict[str, Any]:
-        """Public campaign data the page needs: never weights, stock or odds."""
+        """Public campaign data the page needs: never weights, stock or odds tables (a boost is
+        shown only as its window, factor and prize names, see widgets/display.py)."""
         config = self.load_config(bundle.get("widget", {}).get("config"))
         chances = bundle.get("chances") or {}
         return {
@@ -123,6 +151,7 @@ class Widget:
                 k: (bundle.get("schedule") or {}).get(k)
                 for k in ("starts_at", "ends_at", "timezone")
             },
+            "boosts": display.boosts(bundle),
         }
 
     def render_page(

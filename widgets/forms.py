@@ -28,12 +28,15 @@ def _meta(
     help_en: str,
     widget: str | None,
     choice_labels: dict[str, tuple[str, str]] | None = None,
+    refers_to: str | None = None,
 ) -> dict:
     meta = {"label_zh": label_zh, "label_en": label_en, "help_zh": help_zh, "help_en": help_en}
     if widget:
         meta["widget"] = widget
     if choice_labels:
         meta["choice_labels"] = choice_labels
+    if refers_to:
+        meta["refers_to"] = refers_to
     return meta
 
 
@@ -48,7 +51,10 @@ def text(
     choices: tuple[str, ...] | None = None,
     widget: str | None = None,
     choice_labels: dict[str, tuple[str, str]] | None = None,
+    refers_to: str | None = None,
 ) -> fields.String:
+    """A text setting; `refers_to` ("chance_kind" or "prize") marks the key of one of the
+    campaign's chance kinds or prizes (the studio can offer them; saving checks it exists)."""
     checks: list[Any] = [validate.Length(max=max_length)]
     if choices:
         checks.append(validate.OneOf(choices))
@@ -56,7 +62,7 @@ def text(
         load_default=default,
         dump_default=default,
         validate=checks,
-        metadata=_meta(label_zh, label_en, help_zh, help_en, widget, choice_labels),
+        metadata=_meta(label_zh, label_en, help_zh, help_en, widget, choice_labels, refers_to),
     )
 
 
@@ -205,6 +211,8 @@ def _describe(name: str, field: fields.Field) -> dict[str, Any]:
     }
     if meta.get("choice_labels"):
         entry["choice_labels"] = {k: list(v) for k, v in meta["choice_labels"].items()}
+    if meta.get("refers_to"):
+        entry["refers_to"] = meta["refers_to"]
     entry.update(_limits(field))
     if isinstance(field, fields.List):
         inner = field.inner

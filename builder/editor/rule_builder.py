@@ -156,7 +156,31 @@ def builder_config(ctx: EditContext) -> dict[str, Any]:
             }
             for a in catalog.ACTIONS.values()
         ],
+        "managed": managed_rules(ctx),
         "prizes": [{"value": k, "label": v} for k, v in ctx.prizes()],
         "kinds": [{"value": k, "label": v} for k, v in ctx.kinds()],
         "windows": [{"value": k, "label": v} for k, v in ctx.windows()],
     }
+
+
+def managed_rules(ctx: EditContext) -> dict[str, dict[str, Any]]:
+    """Rules the widget's settings generate: shown as sentences, changed in widget settings."""
+    import widgets
+    from builder.describe import bundle_names, rule_sentence
+
+    try:
+        widget = widgets.get(ctx.bundle["widget"]["type"])
+    except (KeyError, TypeError):
+        return {}
+    names = bundle_names(ctx.bundle, ctx.lang)
+    labels = {f["name"]: ctx.pick(f["label_zh"], f["label_en"]) for f in widget.form_fields()}
+    out = {}
+    for rule in ctx.bundle.get("rules") or []:
+        settings = widget.managed_rule_settings.get(rule.get("id"))
+        if settings is None:
+            continue
+        out[rule["id"]] = {
+            "sentence": rule_sentence(rule, ctx.lang, names),
+            "settings": [labels.get(name, name) for name in settings],
+        }
+    return out

@@ -39,24 +39,17 @@ def keep_equal(new: Any, old: Any) -> Any:
 
 
 def bundle_problems(bundle: dict[str, Any], lang: str) -> list[dict[str, Any]]:
-    """Every problem of `bundle` as {path, message} in the user's language."""
-    import widgets
-    from rules import validate_bundle
+    """Every problem saving `bundle` would meet, as {path, message} in the user's language."""
+    from runtime.publishing import bundle_problems as problems_of
 
-    problems = [
-        {"path": p.path, "message": p.message_zh if lang == "zh" and p.message_zh else p.message}
-        for p in validate_bundle(bundle)
-    ]
-    problems += [
+    return [
         {
             "path": p["path"],
-            "message": p.get("message_zh")
-            if lang == "zh" and p.get("message_zh")
-            else p["message"],
+            "message": p.get("message_zh") if lang == "zh" and p.get("message_zh") else
+            p["message"],
         }
-        for p in widgets.validate_widget(bundle.get("widget"))
+        for p in problems_of(bundle)
     ]
-    return problems
 
 
 def place_problems(

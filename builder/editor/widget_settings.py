@@ -51,6 +51,9 @@ def config_field(spec: dict[str, Any], ctx: EditContext) -> Field:
     kind = spec["type"]
     if spec.get("choices"):
         return SelectField(label, choices=_choices(spec, ctx), description=help_text)
+    if spec.get("refers_to") in ("chance_kind", "prize"):
+        own = ctx.kinds() if spec["refers_to"] == "chance_kind" else ctx.prizes()
+        return SelectField(label, choices=[("", "—"), *own], description=help_text)
     if kind == "boolean":
         return BooleanField(label, description=help_text)
     if kind == "integer":
@@ -165,6 +168,9 @@ class WidgetSection(Section):
                 continue  # an untouched default stays implicit, as the bundle had it
             config[spec["name"]] = value
         bundle["widget"]["config"] = config
+        # the rules and limits these settings drive follow them (widgets/managed.py)
+        managed = widgets.apply_managed(bundle)
+        bundle["rules"], bundle["limits"] = managed["rules"], managed["limits"]
 
     def field_for(self, path: str, bundle: dict[str, Any]) -> str | None:
         match = _CONFIG_PATH.match(path)
@@ -186,6 +192,9 @@ class WidgetSection(Section):
             elif spec.get("choices"):
                 labels = dict(_choices(spec, ctx))
                 value = labels.get(value, value)
+            elif spec.get("refers_to"):
+                own = dict(ctx.kinds() if spec["refers_to"] == "chance_kind" else ctx.prizes())
+                value = own.get(value, value)
             elif isinstance(value, bool):
                 value = translate("yes") if value else translate("no")
             elif isinstance(value, list):

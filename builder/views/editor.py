@@ -18,7 +18,7 @@ from core.extensions import db
 from core.models import Branch, Campaign
 from core.roles import has_permission
 
-WIZARD_STEPS = ("basics", "widget", "prizes", "chances", "limits", "audience", "rules")
+WIZARD_STEPS = ("basics", "windows", "widget", "prizes", "chances", "limits", "audience", "rules")
 
 
 def edit_context(campaign: Campaign) -> EditContext:
@@ -42,19 +42,16 @@ def edit_context(campaign: Campaign) -> EditContext:
 
 
 def problem_links(campaign: Campaign, problems: list[dict]) -> list[dict]:
-    """Each problem with the section page where it can be fixed."""
+    """Each problem with a link to the field where it can be fixed."""
     out = []
     for problem in problems:
         section = section_for_path(problem["path"])
-        out.append(
-            {
-                **problem,
-                "section": section.label if section else "",
-                "url": url_for(".section", campaign_id=campaign.id, key=section.key)
-                if section
-                else None,
-            }
-        )
+        url = None
+        if section:
+            url = url_for(".section", campaign_id=campaign.id, key=section.key)
+            field = section.field_for(problem["path"], campaign.draft)
+            url += f"#{field}" if field else ""
+        out.append({**problem, "section": section.label if section else "", "url": url})
     return out
 
 

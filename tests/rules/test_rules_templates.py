@@ -60,7 +60,12 @@ def test_qingdao_18th_and_transactions():
     c = compile_bundle(load_template("qingdao_checkin"))
     on_18th = c.windows.local_time_variables(datetime(2026, 11, 17, 16, 30, tzinfo=UTC))
     out = c.run("check_in", {**on_18th, "checkin_streak": 2})
-    assert ("award_points", {"amount": 1800, "note": "18日签到送1800青豆"}) in out.actions
+    assert ("award_points", {"amount": 1800, "note": "奖励日签到"}) in out.actions
+    assert c.run("check_in", {**on_18th, "checkin_streak": 7, "checkins_this_month": 6}
+                 ).fired == ["daily-points", "bonus-day"]
+    seventh = c.run("check_in", {"day_of_month": 9, "checkins_this_month": 7})
+    assert seventh.fired == ["daily-points", "month-draw"]
+    assert ("grant_chances", {"kind": "treasure", "count": 1}) in seventh.actions
     tx = c.run("transaction", {"transaction_type": "fund", "transaction_amount": 500})
     assert tx.actions[0] == ("grant_chances", {"kind": "treasure", "count": 1})
     assert c.run("transaction", {"transaction_type": "card_spend",
@@ -82,7 +87,9 @@ def test_decent_whitelist_region_and_quotas():
 def test_hengfeng_referral():
     c = compile_bundle(load_template("hengfeng_mgm"))
     out = c.run("referral", {"invitee_is_new_customer": True, "referrals_total": 5})
-    assert out.fired == ["new-friend", "five-friends"]
+    assert out.fired == ["new-friend", "invite-goal"]
+    assert c.run("referral", {"invitee_is_new_customer": True, "referrals_total": 3}
+                 ).fired == ["new-friend"]
     assert ("issue_prize", {"prize": "mgm_gift"}) in out.actions
 
 
@@ -91,6 +98,7 @@ def test_pingan_vote_and_invite():
     assert c.run("referral", {"referrals_today": 0}).actions[0] == (
         "grant_chances", {"kind": "vote", "count": 3})
     assert c.run("vote", {"votes_today": 1}).fired == ["vote-earns-draw"]
+    assert c.run("vote", {"votes_today": 3}).denied == "今日投票次数已用完,明天再来吧"
 
 
 @pytest.mark.parametrize("name", NAMES)

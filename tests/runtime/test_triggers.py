@@ -11,6 +11,7 @@ from core.models import AuditEntry, CampaignVersion, Lead, Prize, Reward
 from runtime import hotstate
 from tests.factories import make_branch
 from tests.runtime.conftest import auth, base_bundle, publish
+from widgets import apply_managed
 
 SLUG = "/api/v1/campaigns/test-draw"
 
@@ -63,7 +64,7 @@ def test_check_in_once_a_day_with_monthly_bonus_as_points_reward(client, db, tok
 def test_votes_once_per_candidate_per_day_with_live_counts(client, redis, token):
     widget = {"type": "vote", "config": {"candidates": [{"id": "a", "name": "A"},
                                                         {"id": "b", "name": "B"}]}}
-    campaign = publish(base_bundle(widget=widget))
+    campaign = publish(apply_managed(base_bundle(widget=widget)))  # with the daily vote limit
     for name in ("u1", "u2"):
         tok = token(name)
         client.post(f"{SLUG}/join", headers=auth(tok), json={})

@@ -38,7 +38,8 @@ def widget_bundle(
     )
     if tweak:
         tweak(bundle)
-    return bundle
+    # the rules a changed setting drives follow it, as the studio's settings form makes them
+    return widgets.apply_managed(bundle)
 
 
 @pytest.fixture

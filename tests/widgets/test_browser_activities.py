@@ -3,6 +3,9 @@ runtime refuses, compared with the ledger, plus a phone-size screenshot."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from sqlalchemy import select
 
@@ -45,10 +48,37 @@ def test_check_in_once_a_day_with_streak_and_points(publish_for_server, widget_s
     check_phone_layout(phone, "check_in")
 
 
+def test_check_in_page_shows_the_bonus_its_rule_pays_after_a_settings_change(
+    publish_for_server, widget_server, phone, db
+):
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).day
+
+    def bonus_today(bundle):  # what the studio's settings form changes; the rules follow
+        bundle["widget"]["config"].update(bonus_days=[today], bonus_points=2000)
+
+    channel, _ = make_channel()
+    token = make_token(channel, "browser-bonus")
+    campaign = publish_for_server(widget_bundle("check_in", tweak=bonus_today))
+    base = widget_server()
+
+    open_page(phone, f"{base}/c/{campaign.slug}#token={token}")
+    assert phone.inner_text("#ci-bonus-points") == "+2000"
+    assert "+2000" in phone.inner_text("#ci-perks [data-perk='bonus']")
+    assert phone.locator(f".ci-day.bonus.today[data-day='{today}']").count() == 1
+    phone.click("#ci-button")
+    wait_modal(phone)
+    assert "+2010 青豆" in phone.inner_text("#modal-body")  # 10 a day + the 2,000 bonus shown
+    close_modal(phone)
+    points = ledger(
+        db, select(Reward.payload).where(Reward.campaign_id == campaign.id, Reward.kind == "points")
+    )
+    assert sorted(p[0]["amount"] for p in points) == [10, 2000]
+    check_phone_layout(phone, "check_in_bonus")
+
+
 def test_vote_until_the_daily_limit(publish_for_server, widget_server, phone, db):
     def two_votes(bundle):
-        bundle["widget"]["config"]["votes_per_day"] = 2
-        bundle["rules"][0]["conditions"]["all"][0]["value"] = 2
+        bundle["widget"]["config"]["votes_per_day"] = 2  # the limit rule follows the setting
 
     channel, _ = make_channel()
     token = make_token(channel, "browser-vote")

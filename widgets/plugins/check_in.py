@@ -1,4 +1,7 @@
-"""签到 (seed 002): a month calendar with streaks, monthly bonus days and points."""
+"""签到 (seed 002): a month calendar, monthly bonus days, points, and draws earned by check-ins.
+
+Every value the page shows about what a check-in earns is a setting, and the settings generate
+the rules that pay it (widgets/managed.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +11,13 @@ from widgets.base import Widget
 
 class CheckInConfig(forms.PageSchema):
     daily_points = forms.integer(
-        "每日签到积分", "Points per check-in", 10, minimum=0, maximum=100000
+        "每日签到积分",
+        "Points per check-in",
+        10,
+        minimum=0,
+        maximum=100000,
+        help_zh="0:签到不送积分",
+        help_en="0: a check-in earns no points",
     )
     bonus_days = forms.int_list(
         "每月奖励日",
@@ -23,7 +32,31 @@ class CheckInConfig(forms.PageSchema):
         "奖励日额外积分", "Bonus-day points", 1800, minimum=0, maximum=1000000
     )
     streak_days = forms.integer(
-        "连续签到天数解锁抽奖", "Streak that unlocks a draw", 7, minimum=2, maximum=31
+        "连续签到几天得抽奖机会",
+        "Streak that earns a draw",
+        7,
+        minimum=0,
+        maximum=31,
+        help_zh="连续签到达到该天数时送1次抽奖机会;0:不按连续签到送",
+        help_en="A draw when the streak reaches this many days; 0: none",
+    )
+    month_checkins = forms.integer(
+        "当月累计签到几天得抽奖机会",
+        "Check-ins in a month that earn a draw",
+        0,
+        minimum=0,
+        maximum=31,
+        help_zh="当月累计签到达到该天数时送1次抽奖机会;0:不按当月累计送",
+        help_en="A draw at this many check-ins in a calendar month; 0: none",
+    )
+    draw_kind = forms.text(
+        "签到所送机会类型",
+        "Chance kind check-ins earn",
+        "lottery",
+        max_length=64,
+        refers_to="chance_kind",
+        help_zh="填写机会类型编号",
+        help_en="A chance kind key",
     )
     points_name = forms.text("积分名称", "Points name", "青豆", max_length=8)
 
@@ -32,8 +65,8 @@ class CheckIn(Widget):
     type = "check_in"
     name_zh = "每日签到"
     name_en = "Daily check-in"
-    description_zh = "月历签到,连续签到解锁抽奖,每月奖励日签到得额外积分。"
-    description_en = "Monthly check-in calendar: streaks unlock draws, bonus days earn more."
+    description_zh = "月历签到,连续或累计签到解锁抽奖,每月奖励日签到得额外积分。"
+    description_en = "Monthly check-in calendar: check-ins unlock draws, bonus days earn more."
     icon = "📅"
     config_schema = CheckInConfig
     actions = ("check_in", "draw", "share")
@@ -46,74 +79,68 @@ class CheckIn(Widget):
         "go_draw": ("去抽奖", "Draw now"),
         "weekdays": ("日一二三四五六", "SMTWTFS"),
         "earned": ("签到成功", "Checked in"),
+        "perk_daily": ("每日签到", "Every check-in"),
+        "perk_bonus": ("每月{days}日签到", "Check in on day {days}"),
+        "perk_streak": ("连续签到{n}天", "A {n}-day streak"),
+        "perk_month": ("当月累计签到{n}天", "{n} check-ins in a month"),
+    }
+    managed_rule_settings = {
+        "daily-points": ("daily_points",),
+        "bonus-day": ("bonus_days", "bonus_points"),
+        "streak-draw": ("streak_days", "draw_kind"),
+        "month-draw": ("month_checkins", "draw_kind"),
     }
 
     def customize_bundle(self, bundle, config) -> None:
-        name = config["points_name"]
-        days = "、".join(str(d) for d in config["bonus_days"])
+        # the amounts and days are on the page, generated from the settings: not repeated here
         bundle["description"] = (
-            f"1. 每日签到得{config['daily_points']}{name}。\n"
-            f"2. 每月{days}日签到额外得{config['bonus_points']}{name}。\n"
-            f"3. 连续签到{config['streak_days']}天解锁一次抽奖机会。\n"
-            "4. 积分可在积分商城兑换礼品。"
+            "1. 每天可签到一次,签到所得积分和抽奖机会见签到日历下方。\n"
+            "2. 漏签一天,连续签到天数从1重新计算。\n"
+            "3. 积分可在积分商城兑换礼品。"
         )
         bundle["chances"] = defaults.single_kind(
             initial=0, daily=0, key="lottery", name="抽奖机会", name_en="Draw"
         )
         bundle["prizes"] = defaults.standard_prizes()
-        bundle["rules"] = _rules(config)
+        bundle["rules"] = []
 
-
-def _rules(config: dict) -> list[dict]:
-    rules = [
-        {
-            "id": "daily-points",
-            "trigger": "check_in",
-            "conditions": None,
-            "actions": [
-                {
-                    "name": "award_points",
-                    "params": {"amount": config["daily_points"], "note": "签到"},
-                }
-            ],
-        }
-    ]
-    if config["bonus_days"] and config["bonus_points"]:
-        rules.append(
-            {
-                "id": "bonus-day",
-                "trigger": "check_in",
-                "conditions": {
-                    "any": [
-                        {"name": "day_of_month", "operator": "equal_to", "value": d}
-                        for d in config["bonus_days"]
-                    ]
-                },
-                "actions": [
-                    {
-                        "name": "award_points",
-                        "params": {"amount": config["bonus_points"], "note": "奖励日签到"},
-                    }
-                ],
+    def rules_from_settings(self, config: dict) -> list[dict]:
+        rules = []
+        if config["daily_points"]:
+            rules.append(_points_rule("daily-points", None, config["daily_points"], "每日签到"))
+        days = sorted(set(config["bonus_days"]))
+        if days and config["bonus_points"]:
+            on_day = {
+                "any": [{"name": "day_of_month", "operator": "equal_to", "value": d} for d in days]
             }
-        )
-    rules.append(
-        {
-            "id": "streak-draw",
-            "trigger": "check_in",
-            "conditions": {
-                "all": [
+            rules.append(_points_rule("bonus-day", on_day, config["bonus_points"], "奖励日签到"))
+        for rule_id, variable, setting in (
+            ("streak-draw", "checkin_streak", "streak_days"),
+            ("month-draw", "checkins_this_month", "month_checkins"),
+        ):
+            if config[setting]:
+                reached = {
+                    "all": [{"name": variable, "operator": "equal_to", "value": config[setting]}]
+                }
+                grant = {"kind": config["draw_kind"], "count": 1}
+                rules.append(
                     {
-                        "name": "checkin_streak",
-                        "operator": "equal_to",
-                        "value": config["streak_days"],
+                        "id": rule_id,
+                        "trigger": "check_in",
+                        "conditions": reached,
+                        "actions": [{"name": "grant_chances", "params": grant}],
                     }
-                ]
-            },
-            "actions": [{"name": "grant_chances", "params": {"kind": "lottery", "count": 1}}],
-        }
-    )
-    return [r for r in rules if r["actions"][0]["params"].get("amount", 1)]
+                )
+        return rules
+
+
+def _points_rule(rule_id: str, conditions: dict | None, amount: int, note: str) -> dict:
+    return {
+        "id": rule_id,
+        "trigger": "check_in",
+        "conditions": conditions,
+        "actions": [{"name": "award_points", "params": {"amount": amount, "note": note}}],
+    }
 
 
 WIDGET = CheckIn()

@@ -11,7 +11,13 @@ class InviteConfig(forms.PageSchema):
         "邀请目标人数", "Friends to invite for the gift", 3, minimum=1, maximum=100
     )
     goal_prize = forms.text(
-        "达标奖品编号", "Prize key for reaching the goal", "mgm_gift", max_length=64
+        "达标奖品编号",
+        "Prize key for reaching the goal",
+        "mgm_gift",
+        max_length=64,
+        refers_to="prize",
+        help_zh="填写奖品编号",
+        help_en="A prize key",
     )
     lead_form = forms.boolean("显示意向登记表", "Show the lead form", True)
     lead_title = forms.text(
@@ -47,14 +53,15 @@ class Invite(Widget):
         "lead_done": ("提交成功,我们会尽快联系您", "Thank you, we will be in touch"),
         "phone_invalid": ("请输入正确的手机号", "Please enter a valid mobile number"),
         "name_required": ("请输入姓名", "Please enter your name"),
+        "goal_earns": ("邀请{goal}位好友得{prize}", "Invite {goal} friends to get {prize}"),
     }
+    managed_rule_settings = {"invite-goal": ("goal", "goal_prize")}
 
     def customize_bundle(self, bundle, config) -> None:
-        goal = config["goal"]
         bundle["description"] = (
             "1. 分享您的专属链接或邀请码,好友通过链接参加即为邀请成功。\n"
             "2. 每成功邀请1位好友,您获得1次抽奖机会。\n"
-            f"3. 累计邀请{goal}位好友,额外获得精美礼品一份。\n"
+            "3. 累计邀请达到目标人数(见邀请进度),额外获得精美礼品一份。\n"
             "4. 同一好友仅可被邀请一次,不可邀请自己。"
         )
         bundle["chances"] = defaults.single_kind(
@@ -81,19 +88,24 @@ class Invite(Widget):
                 "actions": [{"name": "grant_chances", "params": {"kind": "invite", "count": 1}}],
             },
             {
-                "id": "invite-goal",
-                "trigger": "referral",
-                "conditions": {
-                    "all": [{"name": "referrals_total", "operator": "equal_to", "value": goal}]
-                },
-                "actions": [{"name": "issue_prize", "params": {"prize": config["goal_prize"]}}],
-            },
-            {
                 "id": "lead-tag",
                 "trigger": "lead",
                 "conditions": None,
                 "actions": [{"name": "tag_participant", "params": {"tag": "lead"}}],
             },
+        ]
+
+    def rules_from_settings(self, config: dict) -> list[dict]:
+        reached = {
+            "all": [{"name": "referrals_total", "operator": "equal_to", "value": config["goal"]}]
+        }
+        return [
+            {
+                "id": "invite-goal",
+                "trigger": "referral",
+                "conditions": reached,
+                "actions": [{"name": "issue_prize", "params": {"prize": config["goal_prize"]}}],
+            }
         ]
 
 

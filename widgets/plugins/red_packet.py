@@ -18,6 +18,15 @@ class RedPacketConfig(forms.PageSchema):
         help_zh="留空则显示活动名称",
         help_en="Empty: the campaign name",
     )
+    share_kind = forms.text(
+        "分享所送机会类型",
+        "Chance kind a share earns",
+        "grab",
+        max_length=64,
+        refers_to="chance_kind",
+        help_zh="填写机会类型编号",
+        help_en="A chance kind key",
+    )
     share_bonus = forms.integer("分享得抢红包次数", "Grabs per share", 1, minimum=1, maximum=5)
     shares_per_day = forms.integer(
         "每日最多奖励分享次数", "Rewarded shares per day", 3, minimum=1, maximum=20
@@ -36,14 +45,20 @@ class RedPacket(Widget):
     texts = {
         "open": ("開", "Open"),
         "yuan": ("元", "CNY"),
-        "grab_more": ("分享再抢一个", "Share to grab another"),
+        "grab_more": ("分享再抢", "Share to grab more"),
         "packet_from": ("的红包", "'s red packet"),
+        "share_earns": (
+            "每次分享可再抢{count}个,每天最多{times}次",
+            "Each share earns {count} more, up to {times} shares a day",
+        ),
     }
+    managed_rule_settings = {"share-bonus": ("share_kind", "share_bonus", "shares_per_day")}
+    managed_limit_settings = {"shares_rewarded_per_day": "shares_per_day"}
 
     def customize_bundle(self, bundle, config) -> None:
         bundle["description"] = (
             "1. 绑定银行卡的客户可抢1个红包,金额随机。\n"
-            "2. 分享给好友,每次可再抢1个,每天最多3次。\n"
+            "2. 分享给好友可再抢红包,每次可抢个数与每天次数见红包下方。\n"
             "3. 红包金额将在24小时内发放至您的账户。"
         )
         bundle["chances"] = defaults.single_kind(
@@ -79,9 +94,13 @@ class RedPacket(Widget):
                 fallback=True,
             ),
         ]
-        bundle["limits"]["shares_rewarded_per_day"] = config["shares_per_day"]
-        bundle["rules"] = [
-            defaults.share_rule("grab", config["share_bonus"], config["shares_per_day"])
+        bundle["rules"] = []
+
+    def rules_from_settings(self, config: dict) -> list[dict]:
+        return [
+            defaults.share_rule(
+                config["share_kind"], config["share_bonus"], config["shares_per_day"]
+            )
         ]
 
 

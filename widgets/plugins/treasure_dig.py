@@ -13,6 +13,7 @@ class TreasureDigConfig(forms.PageSchema):
         "Shovel earned by sharing",
         "silver",
         max_length=64,
+        refers_to="chance_kind",
         help_zh="填写机会类型编号",
         help_en="A chance kind key",
     )
@@ -36,14 +37,21 @@ class TreasureDig(Widget):
         "digging": ("挖掘中…", "Digging…"),
         "shovel": ("铲子", "Shovel"),
         "no_shovel": ("铲子用完了,分享给好友得铲子", "Out of shovels. Share to earn more"),
+        "share_earns": (
+            "每次分享得{count}把{kind},每天最多{times}次",
+            "Each share earns {count} × {kind}, up to {times} shares a day",
+        ),
+        "boost_times": ("中奖概率×{factor}", "odds ×{factor}"),
     }
+    managed_rule_settings = {"share-bonus": ("share_kind", "share_bonus", "shares_per_day")}
+    managed_limit_settings = {"shares_rewarded_per_day": "shares_per_day"}
 
     def customize_bundle(self, bundle, config) -> None:
         bundle["description"] = (
             "1. 活动期间每人获赠3把金铲子,每天登录再得1把银铲子。\n"
-            "2. 分享活动链接,每次得1把银铲子,每天最多3次。\n"
+            "2. 分享活动链接可再得铲子,每次所得与每天次数见挖宝区下方。\n"
             "3. 前三次挖宝必中好礼,每一铲都有收获。\n"
-            "4. 每周五20:00-21:00“疯狂一小时”,大奖概率翻倍。"
+            "4. “疯狂一小时”期间大奖概率提升,时间见挖宝区下方。"
         )
         bundle["chances"] = {
             "kinds": [
@@ -115,8 +123,10 @@ class TreasureDig(Widget):
             guaranteed_first=3,
             boosts=[{"window": "crazy_hour", "prizes": ["gold_bar", "epay_coupon"], "factor": 2.0}],
         )
-        bundle["limits"]["shares_rewarded_per_day"] = config["shares_per_day"]
-        bundle["rules"] = [
+        bundle["rules"] = []
+
+    def rules_from_settings(self, config: dict) -> list[dict]:
+        return [
             defaults.share_rule(
                 config["share_kind"], config["share_bonus"], config["shares_per_day"]
             )

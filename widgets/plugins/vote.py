@@ -107,32 +107,36 @@ class Vote(Widget):
         "votes_left": ("今日剩余票数", "Votes left today"),
         "voted": ("投票成功", "Vote counted"),
     }
+    managed_rule_settings = {"daily-vote-limit": ("votes_per_day",)}
 
     def customize_bundle(self, bundle, config) -> None:
         bundle["description"] = (
-            f"1. 每人每天可投{config['votes_per_day']}票,可投给不同候选人。\n"
+            "1. 每人每天的票数见页面上方“今日剩余票数”,可投给不同候选人。\n"
             "2. 票数实时更新,严禁刷票,违规票数将被清除。\n"
             "3. 活动结束后按票数评选前三名。"
         )
         bundle["chances"] = {"kinds": [], "default_kind": None}
         bundle["prizes"] = []
         bundle["odds"]["exhausted"] = "remove"
-        bundle["rules"] = [
+        bundle["rules"] = []
+
+    def rules_from_settings(self, config: dict) -> list[dict]:
+        used_up = {
+            "all": [
+                {
+                    "name": "votes_today",
+                    "operator": "greater_than_or_equal_to",
+                    "value": config["votes_per_day"],
+                }
+            ]
+        }
+        refuse = {"name": "deny", "params": {"message": "今日投票次数已用完,明天再来吧"}}
+        return [
             {
                 "id": "daily-vote-limit",
                 "trigger": "vote",
-                "conditions": {
-                    "all": [
-                        {
-                            "name": "votes_today",
-                            "operator": "greater_than_or_equal_to",
-                            "value": config["votes_per_day"],
-                        }
-                    ]
-                },
-                "actions": [
-                    {"name": "deny", "params": {"message": "今日投票次数已用完,明天再来吧"}}
-                ],
+                "conditions": used_up,
+                "actions": [refuse],
             }
         ]
 

@@ -160,7 +160,33 @@
     return row;
   }
 
+  function addManagedRule(model, managed) {
+    var card = document.createElement("div");
+    card.className = "card mb-3 cs-rule-card cs-rule-managed bg-light";
+    card.setAttribute("data-rule-id", model.id);
+    card.setAttribute("data-managed", "1");
+    var body = document.createElement("div");
+    body.className = "card-body";
+    var sentence = document.createElement("div");
+    sentence.className = "font-weight-bold";
+    sentence.textContent = managed.sentence;
+    var note = document.createElement("a");
+    note.className = "small";
+    note.href = list.getAttribute("data-widget-url");
+    note.textContent = (zh ? "由组件设置生成,请在“组件设置”中修改:" :
+      "Set by the widget settings; change it there: ") + managed.settings.join(zh ? "、" : ", ");
+    var errors = document.createElement("div");
+    errors.className = "cs-rule-errors text-danger small";
+    body.appendChild(sentence); body.appendChild(note); body.appendChild(errors);
+    card.appendChild(body);
+    card._model = model;
+    list.appendChild(card);
+    return card;
+  }
+
   function addRule(model) {
+    var managed = model.id && config.managed[model.id];
+    if (managed) return addManagedRule(model, managed);
     var card = ruleTemplate.content.firstElementChild.cloneNode(true);
     card.setAttribute("data-rule-id", model.id || "");
     var trigger = card.querySelector(".cs-rule-trigger");
@@ -204,6 +230,7 @@
   }
 
   function readRule(card) {
+    if (card._model) return card._model;
     return {
       id: card.getAttribute("data-rule-id") || null,
       trigger: card.querySelector(".cs-rule-trigger").value,

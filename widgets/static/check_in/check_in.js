@@ -3,6 +3,8 @@
 (function () {
   "use strict";
   var CS = window.CS, data = CS.data, T = CS.T, cfg = data.config;
+  // bonus days are marked only when a bonus is paid: the same settings generate that rule
+  var bonusDays = cfg.bonus_points ? cfg.bonus_days : [];
   var button = document.getElementById("ci-button"), drawBtn = document.getElementById("ci-draw");
   var grid = document.getElementById("ci-grid"), checkedToday = false, lastMe = null;
 
@@ -32,7 +34,7 @@
     for (var b = 0; b < first; b++) grid.appendChild(CS.el("span"));
     for (var d = 1; d <= length; d++) {
       var cls = "ci-day";
-      if (cfg.bonus_days.indexOf(d) >= 0) cls += " bonus";
+      if (bonusDays.indexOf(d) >= 0) cls += " bonus";
       if (done.indexOf(d) >= 0) cls += " done";
       else if (d < now.d) cls += " past";
       if (d === now.d) cls += " today";

@@ -45,8 +45,12 @@ window.CSPreview = function (data) {
     "POST /referrals": function () { return ok({}); },
     "POST /check-in": function () {
       if (me.checked_in_today) return fail(409, "already_checked_in");
-      me.checked_in_today = true; me.streak += 1; me.checkins += 1; me.points += 10;
-      return ok({counted: true, granted: {}, points: 10, messages: [], streak: me.streak});
+      var cfg = data.config, points = cfg.daily_points || 0;
+      if (cfg.bonus_points && (cfg.bonus_days || []).indexOf(new Date().getDate()) >= 0) {
+        points += cfg.bonus_points;  // what the settings' rules would pay (sample only)
+      }
+      me.checked_in_today = true; me.streak += 1; me.checkins += 1; me.points += points;
+      return ok({counted: true, granted: {}, points: points, messages: [], streak: me.streak});
     },
     "POST /votes": function (body) {
       if ((me.votes_today || 0) >= (data.config.votes_per_day || 3)) return fail(403, "vote_limit");

@@ -18,7 +18,7 @@
     });
     var goalPrize = CS.prize(cfg.goal_prize);
     document.getElementById("goal-note").textContent = n >= cfg.goal ? T.goal_reached
-      : (goalPrize ? T.invited + " " + cfg.goal + " → " + CS.prizeName(goalPrize.key) : "");
+      : (goalPrize ? T.goal_earns.replace("{goal}", cfg.goal).replace("{prize}", CS.prizeName(goalPrize.key)) : "");
     document.getElementById("invite-chances").textContent = String(me.chances_total || 0);
     drawBtn.hidden = !(me.chances_total > 0);
   }
