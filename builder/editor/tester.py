@@ -28,19 +28,11 @@ PROFILE = (
     "days_since_registration",
     "days_since_last_login",
 )
-COUNTERS = (
-    "draws_today",
-    "draws_total",
-    "wins_total",
-    "shares_today",
-    "shares_total",
-    "referrals_today",
-    "referrals_total",
-    "checkin_streak",
-    "checkins_total",
-    "votes_today",
-    "points_balance",
-    "chances_left",
+# Every other variable all triggers have counts what the person did so far.
+COUNTERS = tuple(
+    name
+    for name, v in catalog.VARIABLES.items()
+    if v.triggers == catalog.ALL_TRIGGERS and name not in PROFILE and name not in TIME_VARIABLES
 )
 PREFIX = "v_"
 
