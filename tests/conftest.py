@@ -22,6 +22,14 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-for-production-0123456789"
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--studio-screenshots",
+        action="store_true",
+        help="write the studio guide's screenshots (docs/images/studio) from the browser tests",
+    )
+
+
 def pytest_configure(config):
     os.environ["STUDIO_ENV"] = "testing"
     os.environ.setdefault("SECRET_KEY", TEST_SECRET_KEY)
@@ -207,3 +215,18 @@ def live_server(app, app_config, db):
             process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Debian Chromium for the session's browser tests (Playwright, no download)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.widgets.browser import CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()

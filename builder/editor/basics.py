@@ -96,7 +96,9 @@ class BasicsSection(Section):
         bundle["name"] = data["name"].strip()
         bundle["name_en"] = blank_to_none(data["name_en"])
         bundle["branch"] = data["branch"]
-        bundle["description"] = (data["description"] or "").strip()
+        # browsers post a textarea's line breaks as CRLF; the bundle keeps LF
+        text = (data["description"] or "").replace("\r\n", "\n").replace("\r", "\n")
+        bundle["description"] = text.strip()
         schedule = bundle.setdefault("schedule", {})
         schedule["starts_at"] = data["starts_at"]
         schedule["ends_at"] = data["ends_at"]

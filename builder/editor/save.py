@@ -45,8 +45,9 @@ def bundle_problems(bundle: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     return [
         {
             "path": p["path"],
-            "message": p.get("message_zh") if lang == "zh" and p.get("message_zh") else
-            p["message"],
+            "message": p.get("message_zh")
+            if lang == "zh" and p.get("message_zh")
+            else p["message"],
         }
         for p in problems_of(bundle)
     ]

@@ -205,7 +205,7 @@ class EditorView(SecureViewMixin, BaseView):
         campaign = self.editable(campaign_id)
         ctx = edit_context(campaign)
         problems = problem_links(campaign, bundle_problems(campaign.draft, ctx.lang))
-        warnings = budget_warnings(campaign.draft, ctx.lang)
+        warnings = budget_warnings(campaign.draft, ctx.lang, last_simulation(campaign))
         return self.render(
             "admin/editor/review.html",
             campaign=campaign,
@@ -293,25 +293,51 @@ class Words:
         return translate(NOTES.get(note, note))
 
 
+def last_simulation(campaign: Campaign) -> dict | None:
+    """The summary of the simulation this user last ran of the current draft, if any."""
+    from flask import session
+
+    found = session.get(f"simulation:{campaign.id}")
+    return found if found and found.get("draft_hash") == campaign.draft_hash else None
+
+
 def step_labels() -> dict[str, str]:
     return {key: BY_KEY[key].label for key in WIZARD_STEPS}
 
 
-def budget_warnings(bundle: dict, lang: str) -> list[str]:
-    """A warning before submit when a quick simulation of the draft spends more than its budget."""
-    from rules import simulate
-
-    if not (bundle.get("limits") or {}).get("budget"):
+def budget_warnings(bundle: dict, lang: str, simulated: dict | None = None) -> list[str]:
+    """Warnings before submit: what the prizes can cost at most against the budget, and the
+    last simulation the marketer ran of this very draft, if it went over."""
+    budget = (bundle.get("limits") or {}).get("budget")
+    if not budget:
         return []
-    try:
-        report = simulate(bundle, participants=2000, seed=0)
-    except Exception:  # an invalid draft is reported by its problems, not here
-        return []
-    if not report.over_budget:
-        return []
-    return [
-        translate(
-            "A simulation of 2,000 participants already costs {cost:,.2f} {currency}, over the "
-            "budget of {budget:,.2f}. Check the prizes' stock, weights and costs."
-        ).format(cost=report.expected_cost, currency=report.currency, budget=report.budget)
+    amount = float(budget["amount"])
+    warnings = []
+    limited = sum(
+        float(p["value"]) * p["stock"] for p in bundle["prizes"] if p["stock"] is not None
+    )
+    unlimited = [
+        p["name"] for p in bundle["prizes"] if p["stock"] is None and float(p["value"]) > 0
     ]
+    if limited > amount:
+        warnings.append(
+            translate(
+                "If every prize in stock is won, the prizes cost {cost:,.2f} {currency}: over "
+                "the budget of {budget:,.2f}."
+            ).format(cost=limited, currency=budget["currency"], budget=amount)
+        )
+    if unlimited:
+        warnings.append(
+            translate(
+                "These prizes have a cost and no stock limit, so their cost has no ceiling: "
+                "{names}."
+            ).format(names=", ".join(unlimited))
+        )
+    if simulated and simulated.get("over_budget"):
+        warnings.append(
+            translate(
+                "Your last simulation of this draft cost {cost:,.2f} {currency}, over the "
+                "budget of {budget:,.2f}."
+            ).format(cost=simulated["cost"], currency=budget["currency"], budget=amount)
+        )
+    return warnings

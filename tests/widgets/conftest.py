@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import widgets
-from tests.widgets.browser import CHROMIUM_ARGS, PHONE
+from tests.widgets.browser import PHONE
 
 
 @dataclass(frozen=True)
@@ -81,18 +81,6 @@ def widget_server(live_server):
         return live_server(workers=workers, threads=threads)
 
     return start
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

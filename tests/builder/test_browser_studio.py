@@ -1,0 +1,223 @@
+"""Marketers build the seed campaigns in Chromium through the studio's forms, typing no JSON,
+then test a rule on a future date, simulate and submit; each test compares the saved bundle with
+the bundle it expects and records how many pages and fields the build took."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pytest
+from sqlalchemy import select
+
+import widgets
+from core.models import Campaign, CouponPool
+from rules import load_bundle
+from tests.builder.studio_browser import REPO_ROOT, Studio
+from tests.factories import make_hq, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+PASSWORD = "password-123"
+COUNTS = REPO_ROOT / "test-artifacts" / "studio" / "counts.json"
+
+
+@pytest.fixture
+def studio(browser, live_server, db, request):
+    """A marketer of the head office signed in to a live studio (Chinese, desktop size)."""
+    hq = make_hq()
+    make_user("marketer", branch=hq, username="hq-marketer")
+    for key, name in (("epay-20", "20元支付立减券"), ("phone-credit-10", "话费充值卡10元")):
+        db.session.add(CouponPool(key=key, name=name))
+    db.session.commit()
+    db.session.remove()
+    base = live_server(workers=1, threads=4)
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    driver = Studio(page, base, shots=request.config.getoption("--studio-screenshots", False))
+    driver.sign_in("hq-marketer", PASSWORD)
+    driver.pages = driver.fields = 0
+    yield driver
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def saved_draft(db, slug: str) -> dict:
+    db.session.remove()
+    campaign = db.session.scalar(select(Campaign).where(Campaign.slug == slug))
+    draft = campaign.draft
+    db.session.remove()
+    return draft
+
+
+def record(name: str, studio: Studio) -> None:
+    COUNTS.parent.mkdir(parents=True, exist_ok=True)
+    counts = json.loads(COUNTS.read_text()) if COUNTS.exists() else {}
+    counts[name] = {
+        "pages": studio.pages,
+        "fields": studio.fields,
+        "json_values": studio.json_values,
+    }
+    COUNTS.write_text(json.dumps(counts, indent=2, ensure_ascii=False))
+
+
+def new_campaign(studio: Studio, widget: str, slug: str, name: str) -> None:
+    studio.goto("/studio/campaign/new")
+    studio.choose("start", f"widget:{widget}")
+    studio.fill("name", name)
+    studio.fill("slug", slug)
+    studio.click_and_wait("form button.btn-primary")
+    assert "/wizard/basics" in studio.page.url
+
+
+def add_rule_condition(
+    studio: Studio, card, variable: str, operator: str, value: str | None, value_kind: str = "input"
+) -> None:
+    """In one rule's query builder: add a condition, pick the variable, operator and value."""
+    card.locator(".cs-rule-conditions [data-add=rule]").first.click()
+    rule = card.locator(".cs-rule-conditions .rule-container").last
+    rule.locator(".rule-filter-container select").select_option(variable)
+    rule.locator(".rule-operator-container select").select_option(operator)
+    studio.fields += 2
+    if value is not None:
+        target = rule.locator(
+            f".rule-value-container {'select' if value_kind == 'select' else 'input'}"
+        )
+        if value_kind == "select":
+            target.first.select_option(value)
+        else:
+            target.first.fill(value)
+        studio.fields += 1
+
+
+def test_marketer_builds_the_icbc_treasure_dig(studio, db):
+    """Seed 001 from a blank treasure-dig widget: gold and silver shovels, a share gives one
+    silver shovel (3 a day), the first three digs win a real prize, every dig wins something,
+    a weekly crazy hour boosts the odds, a car with stock 1; an e-payment account opened gives
+    two gold shovels."""
+    slug = "icbc-dig-browser"
+    new_campaign(studio, "treasure_dig", slug, "人脉挖宝")
+    page = studio.page
+
+    # basics: the schedule
+    studio.fill("starts_at", "2026-11-02T00:00")
+    studio.fill("ends_at", "2026-12-06T00:00")
+    studio.screenshot("wizard-basics")
+    studio.save()
+    # time windows: the weekly crazy hour is there; move it to 20:00-21:00 on Fridays
+    assert "/wizard/windows" in page.url
+    studio.fill("windows-0-name", "疯狂一小时")
+    studio.choose("windows-0-shape", "weekly")
+    studio.tick_choice("windows-0-weekdays", "fri")
+    studio.fill("windows-0-start", "20:00")
+    studio.fill("windows-0-end", "21:00")
+    studio.save()
+    # widget settings: one silver shovel per share, three rewarded shares a day
+    assert "/wizard/widget" in page.url
+    studio.choose("cfg_theme", "gold")
+    studio.fill("cfg_headline", "人脉挖宝")
+    studio.choose("cfg_share_kind", "silver")
+    studio.fill("cfg_share_bonus", "1")
+    studio.fill("cfg_shares_per_day", "3")
+    studio.save()
+    # prizes: the gold bar becomes a car with stock 1; crazy hour triples the coupons
+    assert "/wizard/prizes" in page.url
+    studio.fill("prizes-0-name", "东风标致汽车")
+    studio.fill("prizes-0-name_en", "Peugeot car")
+    studio.fill("prizes-0-weight", "0.05")
+    studio.fill("prizes-0-stock", "1")
+    studio.fill("prizes-0-value", "150000")
+    studio.fill("prizes-0-r_physical_note", "到店试驾后办理交付")
+    assert page.locator("[name='prizes-4-fallback']").is_checked()  # every dig wins something
+    assert page.input_value("[name='guaranteed_first']") == "3"
+    share = page.locator("[data-share]").first.get_attribute("data-share")
+    assert share is not None and float(share) < 1  # the car's share is shown as it is typed
+    studio.fill("boosts-0-factor", "3")
+    studio.tick_choice("boosts-0-prizes", "gold_bar", on=False)
+    studio.tick_choice("boosts-0-prizes", "packet")
+    studio.screenshot("prizes")
+    studio.save()
+    # chances and limits: keep the shovels, at most 30 digs a day
+    assert "/wizard/chances" in page.url
+    studio.fill("draws_per_day", "30")
+    studio.save()
+    # quotas and budget
+    assert "/wizard/limits" in page.url
+    studio.fill("budget", "800000")
+    studio.save()
+    # audience: everyone
+    assert "/wizard/audience" in page.url
+    studio.save()
+    # rules: an e-payment account opened gives two gold shovels
+    assert "/wizard/rules" in page.url
+    page.click("#add-rule")
+    card = page.locator(".cs-rule-card:not([data-managed])").last
+    card.locator(".cs-rule-trigger").select_option("account_opened")
+    card.locator(".cs-rule-description").fill("开通e支付送2把金铲子")
+    studio.fields += 2
+    add_rule_condition(studio, card, "account_type", "contains", "e_payment", "select")
+    action = card.locator(".cs-action-row").last
+    action.locator(".cs-action-name").select_option("grant_chances")
+    action.locator("[data-param=kind]").select_option("gold")
+    action.locator("[data-param=count]").fill("2")
+    studio.fields += 3
+    studio.screenshot("rules")
+    studio.save()
+    assert "/wizard/review" in page.url
+    assert page.locator("[data-review-problems]").count() == 0
+    studio.screenshot("review")
+
+    # test a rule on a future Friday evening: a share gives a silver shovel
+    studio.link("text=测试规则")
+    studio.choose("trigger", "share")
+    studio.fill("at", "2026-11-27T20:30")
+    studio.fill("v_shares_today", "1")
+    studio.click_and_wait("[data-run-test]")
+    assert page.get_attribute("[data-rule='share-bonus']", "data-fired") == "yes"
+    assert "疯狂一小时" in page.inner_text("[data-open-windows]")
+    studio.screenshot("tester")
+
+    # submit from the review step
+    studio.goto(f"/studio/campaign/{campaign_id(db, slug)}/wizard/review")
+    studio.click_and_wait("[data-submit]")
+    record("icbc_treasure_dig", studio)
+    assert studio.json_values == 0
+
+    saved = saved_draft(db, slug)
+    assert saved == expected_icbc(slug, saved["schedule"]["starts_at"])
+
+
+def campaign_id(db, slug: str) -> int:
+    db.session.remove()
+    found = db.session.scalar(select(Campaign.id).where(Campaign.slug == slug))
+    db.session.remove()
+    return found
+
+
+def expected_icbc(slug: str, starts_at: str) -> dict:
+    """The bundle the marketer's clicks describe, built from the same blank widget."""
+    bundle = widgets.get("treasure_dig").default_bundle(
+        slug, "人脉挖宝", "HQ", now=datetime.fromisoformat(starts_at)
+    )
+    bundle["schedule"].update(starts_at="2026-11-02T00:00:00", ends_at="2026-12-06T00:00:00")
+    bundle["widget"]["config"].update(theme="gold", headline="人脉挖宝")
+    car = bundle["prizes"][0]
+    car.update(name="东风标致汽车", name_en="Peugeot car", weight=0.05, stock=1, value=150000)
+    car["reward"] = {"kind": "physical", "note": "到店试驾后办理交付"}
+    boost = bundle["odds"]["boosts"][0]
+    boost.update(factor=3, prizes=["epay_coupon", "packet"])
+    bundle["limits"]["per_person"]["draws_per_day"] = 30
+    bundle["limits"]["budget"] = {"amount": 800000, "currency": "CNY"}
+    bundle["rules"].append(
+        {
+            "id": "rule-1",
+            "trigger": "account_opened",
+            "description": "开通e支付送2把金铲子",
+            "conditions": {
+                "all": [{"name": "account_type", "operator": "contains", "value": "e_payment"}]
+            },
+            "actions": [{"name": "grant_chances", "params": {"kind": "gold", "count": 2}}],
+        }
+    )
+    return load_bundle(widgets.apply_managed(bundle))
