@@ -221,3 +221,106 @@ def expected_icbc(slug: str, starts_at: str) -> dict:
         }
     )
     return load_bundle(widgets.apply_managed(bundle))
+
+
+def test_marketer_builds_the_qingdao_check_in(studio, db):
+    """Seed 002 from a blank check-in widget: 1,800 points for checking in on the 18th, seven
+    check-ins in a month unlock a treasure hunt, and a transfer or a time deposit gives one."""
+    slug = "qingdao-checkin-browser"
+    new_campaign(studio, "check_in", slug, "青豆赢好礼")
+    page = studio.page
+    studio.fill("starts_at", "2026-11-01T00:00")
+    studio.fill("ends_at", "2027-01-01T00:00")
+    studio.save()
+    assert "/wizard/windows" in page.url
+    studio.save()
+    # widget settings: 1,800 on the 18th; a hunt at the 7th check-in of the month, no streak
+    studio.fill("cfg_daily_points", "10")
+    studio.tick_choice("cfg_bonus_days", "18")
+    studio.fill("cfg_bonus_points", "1800")
+    studio.fill("cfg_streak_days", "0")
+    studio.fill("cfg_month_checkins", "7")
+    studio.fill("cfg_points_name", "青豆")
+    studio.screenshot("widget-settings")
+    studio.save()
+    # prizes: two phones only
+    assert "/wizard/prizes" in page.url
+    studio.fill("prizes-0-stock", "2")
+    studio.save()
+    # chances: the draw is a treasure hunt
+    studio.fill("kinds-0-name", "寻宝机会")
+    studio.fill("kinds-0-name_en", "Treasure hunt")
+    studio.save()
+    studio.save()  # quotas and budget: none
+    studio.save()  # audience: everyone
+    # rules: the check-in rules come from the settings; add the post-transaction hunt
+    assert "/wizard/rules" in page.url
+    assert page.locator(".cs-rule-card[data-managed]").count() >= 3
+    page.click("#add-rule")
+    card = page.locator(".cs-rule-card:not([data-managed])").last
+    card.locator(".cs-rule-trigger").select_option("transaction")
+    card.locator(".cs-rule-description").fill("转账或定期存款后送寻宝机会")
+    studio.fields += 2
+    add_rule_condition(studio, card, "transaction_type", "contains", "transfer", "select")
+    add_rule_condition(studio, card, "transaction_type", "contains", "time_deposit", "select")
+    card.locator(".cs-rule-conditions .group-conditions label:has(input[value=OR])").first.click()
+    studio.fields += 1
+    action = card.locator(".cs-action-row").last
+    action.locator(".cs-action-name").select_option("grant_chances")
+    action.locator("[data-param=kind]").select_option("lottery")
+    action.locator("[data-param=count]").fill("1")
+    studio.fields += 3
+    studio.save()
+    assert "/wizard/review" in page.url
+    assert page.locator("[data-review-problems]").count() == 0
+
+    # test a rule on a future 18th: the bonus pays 1,800
+    studio.link("text=测试规则")
+    studio.choose("trigger", "check_in")
+    studio.fill("at", "2026-12-18T09:00")
+    studio.click_and_wait("[data-run-test]")
+    assert page.get_attribute("[data-rule='bonus-day']", "data-fired") == "yes"
+    assert "1800" in page.inner_text("[data-actions]")
+    studio.fill("at", "2026-12-17T09:00")
+    studio.click_and_wait("[data-run-test]")
+    assert page.get_attribute("[data-rule='bonus-day']", "data-fired") == "no"
+
+    studio.goto(f"/studio/campaign/{campaign_id(db, slug)}/wizard/review")
+    studio.click_and_wait("[data-submit]")
+    record("qingdao_checkin", studio)
+    assert studio.json_values == 0
+
+    saved = saved_draft(db, slug)
+    assert saved == expected_qingdao(slug, saved["schedule"]["starts_at"])
+
+
+def expected_qingdao(slug: str, starts_at: str) -> dict:
+    bundle = widgets.get("check_in").default_bundle(
+        slug, "青豆赢好礼", "HQ", now=datetime.fromisoformat(starts_at)
+    )
+    bundle["schedule"].update(starts_at="2026-11-01T00:00:00", ends_at="2027-01-01T00:00:00")
+    bundle["widget"]["config"].update(
+        daily_points=10,
+        bonus_days=[18],
+        bonus_points=1800,
+        streak_days=0,
+        month_checkins=7,
+        points_name="青豆",
+    )
+    bundle["prizes"][0]["stock"] = 2
+    bundle["chances"]["kinds"][0].update(name="寻宝机会", name_en="Treasure hunt")
+    bundle["rules"].append(
+        {
+            "id": "rule-1",
+            "trigger": "transaction",
+            "description": "转账或定期存款后送寻宝机会",
+            "conditions": {
+                "any": [
+                    {"name": "transaction_type", "operator": "contains", "value": "transfer"},
+                    {"name": "transaction_type", "operator": "contains", "value": "time_deposit"},
+                ]
+            },
+            "actions": [{"name": "grant_chances", "params": {"kind": "lottery", "count": 1}}],
+        }
+    )
+    return load_bundle(widgets.apply_managed(bundle))

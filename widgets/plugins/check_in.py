@@ -55,8 +55,8 @@ class CheckInConfig(forms.PageSchema):
         "lottery",
         max_length=64,
         refers_to="chance_kind",
-        help_zh="填写机会类型编号",
-        help_en="A chance kind key",
+        help_zh="从本活动的机会类型中选择",
+        help_en="One of this campaign's kinds of chance",
     )
     points_name = forms.text("积分名称", "Points name", "青豆", max_length=8)
 

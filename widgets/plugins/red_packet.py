@@ -24,8 +24,8 @@ class RedPacketConfig(forms.PageSchema):
         "grab",
         max_length=64,
         refers_to="chance_kind",
-        help_zh="填写机会类型编号",
-        help_en="A chance kind key",
+        help_zh="从本活动的机会类型中选择",
+        help_en="One of this campaign's kinds of chance",
     )
     share_bonus = forms.integer("分享得抢红包次数", "Grabs per share", 1, minimum=1, maximum=5)
     shares_per_day = forms.integer(

@@ -14,8 +14,8 @@ class TreasureDigConfig(forms.PageSchema):
         "silver",
         max_length=64,
         refers_to="chance_kind",
-        help_zh="填写机会类型编号",
-        help_en="A chance kind key",
+        help_zh="从本活动的机会类型中选择",
+        help_en="One of this campaign's kinds of chance",
     )
     share_bonus = forms.integer("每次分享得铲子数", "Shovels per share", 1, minimum=1, maximum=5)
     shares_per_day = forms.integer(
