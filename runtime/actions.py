@@ -155,7 +155,8 @@ def award_points(ctx: ActionContext, amount: int, note: str) -> None:
             campaign_id=ctx.live.campaign_id,
             participant_id=ctx.effects.participant_id,
             kind="points",
-            payload={"amount": amount, "note": note or ""},
+            # a points reward's payload, as rules.rewards defines it (no empty note)
+            payload={"amount": amount, **({"note": note} if note else {})},
         )
     )
     ctx.effects.points += amount

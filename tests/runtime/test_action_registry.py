@@ -124,7 +124,7 @@ def test_handlers_receive_catalogue_typed_values(staged, db):
     assert type(boost.factor) is float
     staged("award_points", {"amount": 10})  # note is optional: the catalogue default applies
     reward = next(r for r in db.session.new if isinstance(r, Reward))
-    assert reward.payload == {"amount": 10, "note": ""}
+    assert reward.payload == {"amount": 10}
 
 
 def test_an_action_without_a_handler_raises_instead_of_being_dropped(staged, db, monkeypatch):

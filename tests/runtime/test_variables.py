@@ -254,3 +254,24 @@ def test_counters_written_by_the_request_override_the_hot_state(app, redis, toke
     values = build_variables(live, principal, person, NOW, None, {"checkin_streak": 3})
     assert values["checkin_streak"] == 3
     assert hotstate.as_int(person, "cs") == 2
+
+
+def test_event_data_is_typed_by_the_catalogue(app):
+    from core.errors import ApiProblem
+    from runtime.events import event_variables
+
+    server = {
+        n for n, v in catalog.VARIABLES.items() if v.triggers <= {"transaction", "account_opened"}
+    }
+    data = {name: REQUEST[name] for name in server}
+    assert event_variables({**data, "shoe_size": 42}) == data
+    for name, wrong in (
+        ("transaction_amount", "5000"),
+        ("transaction_amount", -1),
+        ("transaction_type", 5),
+        ("account_type", None),
+    ):
+        with pytest.raises(ApiProblem) as refused:
+            event_variables({name: wrong})
+        assert refused.value.status == 422
+        assert refused.value.extra["errors"][0]["path"] == f"data.{name}"
