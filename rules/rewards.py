@@ -233,7 +233,7 @@ _TYPE_TEXT = {
 def check_reward(reward: dict[str, Any], path: str) -> Iterator[Found]:
     """Yield (path, code, message, message_zh) for each problem of one prize's reward."""
     kind = reward.get("kind")
-    if kind not in REWARD_KINDS:
+    if not isinstance(kind, str) or kind not in REWARD_KINDS:
         yield (
             join_path(path, "kind"),
             "unknown_reward_kind",

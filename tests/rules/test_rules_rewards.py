@@ -54,6 +54,12 @@ def test_each_bad_field_is_refused_by_check_and_schema(kind, config, field, code
     assert not schema_accepts(REWARD_KINDS[kind].json_schema(), config)
 
 
+@pytest.mark.parametrize("kind", [None, [], {}, 5, ["points"]])
+def test_a_kind_that_is_not_text_is_an_unknown_kind(kind):
+    """A list as kind once raised TypeError (unhashable) out of validate_bundle."""
+    assert problems({"kind": kind, "amount": 5}) == [("r.kind", "unknown_reward_kind")]
+
+
 def test_cross_field_range_is_checked_where_json_schema_cannot():
     upside_down = {"kind": "red_packet", "mode": "random", "min": 5, "max": 1}
     assert problems(upside_down) == [("r.max", "range")]
