@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test` (see README.md).
-.PHONY: run test lint bench bootstrap
+.PHONY: run test lint bench bootstrap docs
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -17,3 +17,7 @@ test: bootstrap lint
 
 bench: bootstrap
 	.venv/bin/python bench/rules_eval.py
+
+# Rewrite what derives from the code: docs tables and rules/bundle.schema.json.
+docs: bootstrap
+	.venv/bin/python scripts/generate_docs.py
