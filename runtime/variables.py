@@ -69,7 +69,7 @@ class SupplierError(Exception):
     """A supplier could not be registered, or catalogue variables have none."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Sources:
     """Everything a supplier may read for one request."""
 
@@ -124,24 +124,22 @@ class SupplierRegistry:
         if missing:
             raise SupplierError(f"rule variables without a runtime supplier: {', '.join(missing)}")
 
+    def entries(self) -> list[SupplierEntry]:
+        return list(self._entries)
+
     def supply(self, sources: Sources) -> dict[str, Any]:
-        """Every registered variable's value; a supplier's extra keys are ignored."""
+        """Every registered variable's value (each supplier returns exactly its names: the
+        contract test checks it, the hot path does not)."""
         values: dict[str, Any] = {}
         for entry in self._entries:
-            supplied = entry.supply(sources)
-            values.update((name, supplied[name]) for name in entry.names)
+            values.update(entry.supply(sources))
         return values
 
 
-_MISSING = object()
-
-
-def _coerce(name: str, value: Any = _MISSING) -> Any:
-    """A token or event value as its catalogue type: a missing value is the type's default,
-    a value of the wrong type reads as 0, False or ""."""
+def _coerce(name: str, value: Any) -> Any:
+    """A token or event value as its catalogue type; a value of the wrong type reads as
+    0, False or ""."""
     kind = catalog.VARIABLES[name].type
-    if value is _MISSING:
-        return catalog.DEFAULTS[kind]
     if kind == catalog.NUMERIC:
         ok = isinstance(value, int | float) and not isinstance(value, bool)
         return value if ok else 0
@@ -165,9 +163,22 @@ def points_balance(participant_id: int | None) -> int:
     return balance(participant_id)
 
 
+@functools.cache
+def _defaults(names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: catalog.DEFAULTS[catalog.VARIABLES[name].type] for name in names}
+
+
+def _present(names: tuple[str, ...], data: Mapping[str, Any]) -> dict[str, Any]:
+    """`names` read from `data` (token attributes or event data), defaults for the rest."""
+    values = dict(_defaults(names))
+    for name in names:
+        if name in data:
+            values[name] = _coerce(name, data[name])
+    return values
+
+
 def _profile(src: Sources) -> dict[str, Any]:
-    attrs = src.principal.attrs
-    return {name: _coerce(name, attrs.get(name, _MISSING)) for name in PROFILE}
+    return _present(PROFILE, src.principal.attrs)
 
 
 def _tags(src: Sources) -> dict[str, Any]:
@@ -194,7 +205,7 @@ def _clock(src: Sources) -> dict[str, Any]:
 
 
 def _request(src: Sources) -> dict[str, Any]:
-    return {name: _coerce(name, src.extra.get(name, _MISSING)) for name in REQUEST_DATA}
+    return _present(REQUEST_DATA, src.extra)
 
 
 def default_registry() -> SupplierRegistry:
@@ -228,9 +239,11 @@ def build_variables(
     """Every catalogue variable from its supplier. `extra` is the request's own data (event
     fields, or counters the request has just changed); each key must be a catalogue variable."""
     extra = extra or {}
-    unknown = set(extra) - catalog.VARIABLES.keys()
-    if unknown:
-        raise SupplierError(f"request data for unknown variables: {', '.join(sorted(unknown))}")
-    values = registry().supply(Sources(live, principal, person, now, participant_id, extra))
-    values.update(extra)
-    return values
+    if extra:
+        unknown = extra.keys() - catalog.VARIABLES.keys()
+        if unknown:
+            raise SupplierError(f"request data for unknown variables: {', '.join(sorted(unknown))}")
+        values = registry().supply(Sources(live, principal, person, now, participant_id, extra))
+        values.update(extra)
+        return values
+    return registry().supply(Sources(live, principal, person, now, participant_id, extra))

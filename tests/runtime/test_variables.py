@@ -13,7 +13,13 @@ from core import create_app
 from rules import catalog
 from runtime import hotstate, loader, variables
 from runtime.auth import Principal, sign_event
-from runtime.variables import SupplierError, SupplierRegistry, build_variables, default_registry
+from runtime.variables import (
+    Sources,
+    SupplierError,
+    SupplierRegistry,
+    build_variables,
+    default_registry,
+)
 from tests.runtime.conftest import auth, base_bundle, publish
 
 SLUG = "/api/v1/campaigns/test-draw"
@@ -96,8 +102,8 @@ def test_unknown_request_data_is_refused(app):
 
 
 @pytest.fixture
-def rich_variables(app, db, channel):
-    """Variables for a participant with a value for everything the catalogue knows."""
+def rich_sources(app, db, channel) -> Sources:
+    """Sources for a participant with a value for everything the catalogue knows."""
     from runtime.issuance import points
     from runtime.members import ensure_participant
 
@@ -138,7 +144,20 @@ def rich_variables(app, db, channel):
     pid = ensure_participant(principal)
     points.post(db.session, participant_id=pid, delta=120, kind="staff", source_key="t:p")
     db.session.commit()
-    return build_variables(live, principal, person, NOW, pid, REQUEST)
+    return Sources(live, principal, person, NOW, pid, REQUEST)
+
+
+@pytest.fixture
+def rich_variables(rich_sources):
+    src = rich_sources
+    return build_variables(
+        src.live, src.principal, src.person, src.now, src.participant_id, dict(src.extra)
+    )
+
+
+def test_each_supplier_returns_exactly_the_variables_it_registered(rich_sources):
+    for entry in default_registry().entries():
+        assert set(entry.supply(rich_sources)) == set(entry.names), entry.source
 
 
 _TYPES = {
