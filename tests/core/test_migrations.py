@@ -54,26 +54,23 @@ def database_objects(engine) -> dict[str, set]:
 
 
 def check_values(inspector) -> dict[str, list[str]]:
-    """The quoted values each CHECK lists (kinds, statuses), from the migrated database or, with
-    no inspector, from the models: autogenerate does not compare CHECK texts, so a value added
-    to a model (a new reward kind from rules.rewards) without a migration shows up here."""
-    found = {}
-    for table in Base.metadata.sorted_tables:
-        if inspector is None:
-            checks = [
-                (c.name, str(c.sqltext))
-                for c in table.constraints
-                if isinstance(c, CheckConstraint)
-            ]
-        else:
-            checks = [
-                (c["name"], c["sqltext"]) for c in inspector.get_check_constraints(table.name)
-            ]
-        for name, sqltext in checks:
-            values = re.findall(r"'([^']*)'", sqltext)
-            if values:
-                found[name] = sorted(values)
-    return found
+    """The values each `x IN (...)` CHECK lists (kinds, statuses), from the migrated database
+    or, with no inspector, from the models: autogenerate does not compare CHECK texts, so a
+    value added to a model (a new reward kind from rules.rewards) without a migration shows."""
+    listed = {
+        c.name: str(c.sqltext)
+        for table in Base.metadata.sorted_tables
+        for c in table.constraints
+        if isinstance(c, CheckConstraint) and re.search(r"\bIN \(", str(c.sqltext))
+    }
+    if inspector is not None:
+        listed = {
+            c["name"]: c["sqltext"]
+            for table in Base.metadata.sorted_tables
+            for c in inspector.get_check_constraints(table.name)
+            if c["name"] in listed
+        }
+    return {name: sorted(re.findall(r"'([^']*)'", text)) for name, text in listed.items()}
 
 
 def test_upgrade_to_head_matches_models_and_downgrades(app_config, tmp_path, database_template):
