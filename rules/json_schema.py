@@ -144,7 +144,7 @@ class Generator:
             value = self._typed(f.value_field) if f.value_field is not None else {}
             out = {"type": "object", "additionalProperties": value}
         else:
-            out = dict(_SCALARS[type(f)])
+            out = _scalar(f)
         for v in f.validators:
             out.update(_validator(v, out.get("type", "")))
         return out
@@ -185,6 +185,13 @@ _SCALARS: dict[type, dict[str, Any]] = {
     ms.StrictDict: {"type": "object"},
     fields.Raw: {},
 }
+
+
+def _scalar(f: fields.Field) -> dict[str, Any]:
+    for cls in type(f).__mro__:  # a subclass of StrictNumber is still a number
+        if cls in _SCALARS:
+            return dict(_SCALARS[cls])
+    raise UntranslatedValidator(f"no JSON Schema for field type {type(f).__name__}")
 
 
 def _reward_defs() -> dict[str, Any]:

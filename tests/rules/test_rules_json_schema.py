@@ -189,6 +189,8 @@ def test_an_untranslatable_validator_stops_the_generator():
     }
     with pytest.raises(UntranslatedValidator):
         gen._typed(StrictInt(validate=lambda v: v != 7))
+    with pytest.raises(UntranslatedValidator, match="Email"):
+        gen._typed(fields.Email())
 
 
 # -- generated mutations --------------------------------------------------------------------
