@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test` (see README.md).
-.PHONY: run test lint bench bootstrap vendor i18n
+.PHONY: run test lint bench bootstrap vendor i18n docs
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -27,3 +27,7 @@ i18n: bootstrap
 	.venv/bin/pybabel extract -F babel.cfg -k translate -k lazy -k _t -k N_ -k lazy_gettext -o builder/translations/messages.pot --no-location --sort-output .
 	.venv/bin/pybabel update -i builder/translations/messages.pot -d builder/translations --no-fuzzy-matching --width 100
 	.venv/bin/pybabel compile -d builder/translations
+
+# Rewrite what derives from the code: docs tables and rules/bundle.schema.json.
+docs: bootstrap
+	.venv/bin/python scripts/generate_docs.py

@@ -5,14 +5,6 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-REWARD_KINDS = {
-    "points": ("积分", "Points"),
-    "coupon_code": ("券码", "Coupon code"),
-    "red_packet": ("红包", "Red packet"),
-    "webhook": ("合作方发放", "Partner fulfilment"),
-    "physical": ("实物寄送", "Physical gift"),
-    "none": ("无需发放", "No fulfilment"),
-}
 WORDS = {
     "zh": {
         "when": "当{trigger}时",
@@ -123,8 +115,11 @@ def rule_sentence(rule: dict[str, Any], lang: str, names: dict[str, str] | None 
 
 
 def reward_kind(kind: str, lang: str) -> str:
-    zh, en = REWARD_KINDS.get(kind, (kind, kind))
-    return zh if lang == "zh" else en
+    """The reward kind's label (rules.rewards); an unknown key is shown as it is."""
+    from rules.rewards import REWARD_KINDS
+
+    found = REWARD_KINDS.get(kind)
+    return found.label(lang) if found else kind
 
 
 def widget_name(widget_type: str, lang: str) -> str:

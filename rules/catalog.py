@@ -134,6 +134,9 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
 # Parameter types: integer (>= 1 unless noted), number (> 0), text, prize, prizes, chance_kind.
 PARAM_FIELD_TYPES = {"integer": "numeric", "number": "numeric", "text": "text",
                      "prize": "select", "prizes": "select_multiple", "chance_kind": "select"}
+# The Python type a runtime action handler receives for each parameter type.
+PARAM_VALUE_TYPES: dict[str, type] = {"integer": int, "number": float, "text": str,
+                                      "prize": str, "prizes": list, "chance_kind": str}
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,15 @@ class Action:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "param_map", {p.name: p for p in self.params})
+
+    def typed(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Validated `params` as a handler takes them: every parameter present (defaults
+        filled) and cast to its type's Python type, so no handler re-parses its input."""
+        values = {}
+        for p in self.params:
+            value = params.get(p.name, p.default)
+            values[p.name] = None if value is None else PARAM_VALUE_TYPES[p.type](value)
+        return values
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "label_zh": self.label_zh, "label_en": self.label_en,

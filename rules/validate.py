@@ -8,7 +8,7 @@ from typing import Any
 
 from . import catalog
 from .problems import BundleError, Problem, join_path
-from .rewards import check_reward
+from .rewards import check_reward, normalise_reward
 from .schema import load_structure
 from .validate_rules import Ctx, Refs, check_actions, check_conditions, check_ref
 from .windows import first_opening, parse_local, zone
@@ -50,6 +50,8 @@ def load_bundle(data: Any) -> dict[str, Any]:
         raise BundleError(problems)
     bundle, _ = load_structure(copy.deepcopy(data))
     assert bundle is not None
+    for prize in bundle["prizes"]:
+        prize["reward"] = normalise_reward(prize["reward"])
     for rule in bundle["rules"]:
         _normalise_conditions(rule["conditions"])
         for action in rule["actions"]:

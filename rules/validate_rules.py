@@ -233,7 +233,7 @@ _REF_TEXT = {"prize": ("prize", "奖品", "unknown_prize"),
 
 
 def _check_ref(value: Any, known: set[str], path: str, ctx: Ctx, what: str) -> None:
-    if value not in known:
+    if not isinstance(value, str) or value not in known:  # a list is not hashable
         en, zh, code = _REF_TEXT[what]
         ctx.add(path, code, f"No {en} has the key '{value}'.{_suggest(str(value), known)}",
                 f"没有编号为“{value}”的{zh}。")

@@ -6,10 +6,14 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from runtime import actions, variables
     from runtime.api import init_api
     from runtime.loader import RuntimeCache
     from runtime.pages import bp as pages_bp
 
+    # every catalogue action has a handler and every variable a supplier, or no start at all
+    actions.registry()
+    variables.registry()
     app.extensions["runtime_cache"] = RuntimeCache()
     init_api(app)
     app.register_blueprint(pages_bp)

@@ -1,5 +1,6 @@
-"""Applying rule actions: one function stages every action's ledger rows in the caller's
-transaction and returns the Redis effects to run after the commit (or to undo if it fails).
+"""Applying rule actions: one handler per catalogue action (registered in `default_registry`),
+and `stage_actions`, which stages every action's ledger rows in the caller's transaction and
+returns the Redis effects to run after the commit (or to undo if it fails).
 
 Source keys derive from the request's own ledger key, so re-running never grants twice
 (ChanceEntry.source_key and Reward.source_key are UNIQUE).
@@ -7,6 +8,7 @@ Source keys derive from the request's own ledger key, so re-running never grants
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from dataclasses import dataclass, field
@@ -19,6 +21,7 @@ from core.errors import ApiProblem
 from core.extensions import db
 from core.models import ChanceEntry, OddsBoost, Prize, Reward
 from runtime import hotstate
+from runtime.action_registry import ActionContext, ActionRegistry
 from runtime.loader import LiveVersion
 
 logger = logging.getLogger(__name__)
@@ -127,6 +130,106 @@ def _issue_prize(
     effects.issued.append(prize_key)
 
 
+def grant_chances(ctx: ActionContext, kind: str, count: int) -> None:
+    db.session.add(
+        ChanceEntry(
+            campaign_id=ctx.live.campaign_id,
+            participant_id=ctx.effects.participant_id,
+            kind=kind,
+            delta=count,
+            reason="rule",
+            source_key=ctx.key,
+        )
+    )
+    ctx.effects.chances[kind] = ctx.effects.chances.get(kind, 0) + count
+
+
+def deny(ctx: ActionContext, message: str) -> None:
+    raise ApiProblem(403, "denied", message)
+
+
+def award_points(ctx: ActionContext, amount: int, note: str) -> None:
+    db.session.add(
+        Reward(
+            source_key=ctx.key,
+            campaign_id=ctx.live.campaign_id,
+            participant_id=ctx.effects.participant_id,
+            kind="points",
+            # a points reward's payload, as rules.rewards defines it (no empty note)
+            payload={"amount": amount, **({"note": note} if note else {})},
+        )
+    )
+    ctx.effects.points += amount
+
+
+def boost_odds(ctx: ActionContext, prizes: list[str], factor: float, minutes: int) -> None:
+    until = ctx.now + timedelta(minutes=minutes)
+    db.session.add(
+        OddsBoost(
+            campaign_id=ctx.live.campaign_id,
+            participant_id=ctx.effects.participant_id,
+            kind="boost",
+            prizes=list(prizes),
+            factor=factor,
+            expires_at=until,
+            source=ctx.key,
+        )
+    )
+    ctx.effects.boosts.append(
+        {"prizes": list(prizes), "factor": factor, "until": until.isoformat()}
+    )
+
+
+def guarantee_win(ctx: ActionContext, prize: str) -> None:
+    db.session.add(
+        OddsBoost(
+            campaign_id=ctx.live.campaign_id,
+            participant_id=ctx.effects.participant_id,
+            kind="guarantee",
+            prizes=[prize],
+            source=ctx.key,
+        )
+    )
+    ctx.effects.guarantee = prize
+
+
+def issue_prize(ctx: ActionContext, prize: str) -> None:
+    _issue_prize(ctx.live, ctx.effects, prize, ctx.key, ctx.now)
+
+
+def tag_participant(ctx: ActionContext, tag: str) -> None:
+    ctx.effects.tags.append(tag)
+
+
+def send_message(ctx: ActionContext, text: str) -> None:
+    ctx.effects.messages.append(text)
+
+
+def default_registry() -> ActionRegistry:
+    """The handler of every catalogue action (explicit: nothing is discovered)."""
+    registry = ActionRegistry()
+    for name, handler in (
+        ("grant_chances", grant_chances),
+        ("deny", deny),
+        ("award_points", award_points),
+        ("boost_odds", boost_odds),
+        ("guarantee_win", guarantee_win),
+        ("issue_prize", issue_prize),
+        ("tag_participant", tag_participant),
+        ("send_message", send_message),
+    ):
+        registry.register(name, handler)
+    return registry
+
+
+@functools.cache
+def registry() -> ActionRegistry:
+    """The process's action registry, built on first use and checked complete."""
+    built = default_registry()
+    built.check_complete()
+    return built
+
+
 def stage_actions(
     live: LiveVersion,
     participant_id: int,
@@ -134,81 +237,10 @@ def stage_actions(
     source: str,
     now: datetime,
 ) -> Effects:
-    """Add the ledger rows for `actions` to the session; deny must be handled before."""
+    """Add the ledger rows for `actions` to the session; deny must be handled before.
+    An action without a handler raises (UnknownAction) instead of being skipped."""
     effects = Effects(live.campaign_id, participant_id)
+    handlers = registry()
     for index, (name, params) in enumerate(actions):
-        key = f"{source}:a{index}"
-        if name == "grant_chances":
-            kind, count = params["kind"], int(params["count"])
-            db.session.add(
-                ChanceEntry(
-                    campaign_id=live.campaign_id,
-                    participant_id=participant_id,
-                    kind=kind,
-                    delta=count,
-                    reason="rule",
-                    source_key=key,
-                )
-            )
-            effects.chances[kind] = effects.chances.get(kind, 0) + count
-        elif name == "award_points":
-            amount = int(params["amount"])
-            db.session.add(
-                Reward(
-                    source_key=key,
-                    campaign_id=live.campaign_id,
-                    participant_id=participant_id,
-                    kind="points",
-                    payload={"amount": amount, "note": params.get("note") or ""},
-                )
-            )
-            effects.points += amount
-        elif name == "issue_prize":
-            _issue_prize(live, effects, params["prize"], key, now)
-        elif name in ("boost_odds", "guarantee_win"):
-            _stage_boost(live, effects, name, params, key, now)
-        elif name == "tag_participant":
-            effects.tags.append(params["tag"])
-        elif name == "send_message":
-            effects.messages.append(params["text"])
-        elif name == "deny":
-            raise ApiProblem(403, "denied", params["message"])
-        else:
-            logger.warning("campaign %s: unknown action %r ignored", live.slug, name)
+        handlers.apply(ActionContext(live, effects, f"{source}:a{index}", now), name, params)
     return effects
-
-
-def _stage_boost(
-    live: LiveVersion, effects: Effects, name: str, params: dict, key: str, now: datetime
-) -> None:
-    if name == "guarantee_win":
-        db.session.add(
-            OddsBoost(
-                campaign_id=live.campaign_id,
-                participant_id=effects.participant_id,
-                kind="guarantee",
-                prizes=[params["prize"]],
-                source=key,
-            )
-        )
-        effects.guarantee = params["prize"]
-        return
-    until = now + timedelta(minutes=int(params["minutes"]))
-    db.session.add(
-        OddsBoost(
-            campaign_id=live.campaign_id,
-            participant_id=effects.participant_id,
-            kind="boost",
-            prizes=list(params["prizes"]),
-            factor=float(params["factor"]),
-            expires_at=until,
-            source=key,
-        )
-    )
-    effects.boosts.append(
-        {
-            "prizes": list(params["prizes"]),
-            "factor": float(params["factor"]),
-            "until": until.isoformat(),
-        }
-    )

@@ -17,33 +17,40 @@ from runtime.actions import Effects, stage_actions
 from runtime.auth import ChannelSecret, Principal
 from runtime.variables import build_variables
 
-NUMBER_FIELDS = ("transaction_amount",)
-TEXT_FIELDS = ("transaction_type", "account_type")
+SERVER_TRIGGERS = frozenset({"transaction", "account_opened"})
+
+
+def _event_fields() -> dict[str, str]:
+    """Event data the rules can read: the catalogue variables of the server triggers only."""
+    from rules import catalog
+
+    return {n: v.type for n, v in catalog.VARIABLES.items() if v.triggers <= SERVER_TRIGGERS}
+
+
+def _refuse(name: str, detail: str, message: str) -> ApiProblem:
+    return ApiProblem(
+        422,
+        "validation_error",
+        f"{name} {detail}",
+        errors=[{"path": f"data.{name}", "message": message}],
+    )
 
 
 def event_variables(data: dict[str, Any]) -> dict[str, Any]:
+    """The event's data as rule variables, typed as the catalogue declares them."""
+    from rules.catalog import NUMERIC
+
     extra: dict[str, Any] = {}
-    for name in NUMBER_FIELDS:
-        if name in data:
-            value = data[name]
+    for name, kind in _event_fields().items():
+        if name not in data:
+            continue
+        value = data[name]
+        if kind == NUMERIC:
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                raise ApiProblem(
-                    422,
-                    "validation_error",
-                    f"{name} must be a number >= 0.",
-                    errors=[{"path": f"data.{name}", "message": "Must be >= 0."}],
-                )
-            extra[name] = value
-    for name in TEXT_FIELDS:
-        if name in data:
-            if not isinstance(data[name], str):
-                raise ApiProblem(
-                    422,
-                    "validation_error",
-                    f"{name} must be text.",
-                    errors=[{"path": f"data.{name}", "message": "Must be text."}],
-                )
-            extra[name] = data[name]
+                raise _refuse(name, "must be a number >= 0.", "Must be >= 0.")
+        elif not isinstance(value, str):
+            raise _refuse(name, "must be text.", "Must be text.")
+        extra[name] = value
     return extra
 
 

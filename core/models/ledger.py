@@ -23,9 +23,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.models.base import Base, JSONType, UTCDateTime, utcnow
+from rules.rewards import REWARD_KIND_KEYS
 
 REWARD_STATUSES = ("pending", "issuing", "issued", "failed", "cancelled")
-REWARD_KINDS = ("points", "coupon_code", "red_packet", "webhook", "physical", "none")
+# from rules.rewards (one definition); the CHECK below lists them, so a new kind needs a migration
+REWARD_KINDS = REWARD_KIND_KEYS
 
 BigId = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrements INTEGER only
 

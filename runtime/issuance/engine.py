@@ -96,6 +96,17 @@ def _savepoint_each(
     return outcome
 
 
+def _refused(issuer: Issuer, rewards: list[ClaimedReward]) -> dict[int, IssueError]:
+    """Rewards whose payload their kind refuses (they fail permanently, unissued)."""
+    refused = {}
+    for reward in rewards:
+        try:
+            issuer.check_payload(reward)
+        except IssueError as exc:
+            refused[reward.id] = exc
+    return refused
+
+
 def _issue_bulk(session, rewards, issuers, settings, now) -> BatchReport:
     report = BatchReport()
     held = held_claims(session, rewards)
@@ -108,10 +119,13 @@ def _issue_bulk(session, rewards, issuers, settings, now) -> BatchReport:
     for kind in sorted(by_kind):
         issuer = issuers[kind]
         group = sorted(by_kind[kind], key=issuer.lock_key)
+        refused = _refused(issuer, group)
+        valid = [r for r in group if r.id not in refused]
         if issuer.bulk:
-            outcome = issuer.issue_many(session, group, now)
+            outcome = issuer.issue_many(session, valid, now) if valid else BulkOutcome()
         else:
-            outcome = _savepoint_each(session, issuer, group, now)
+            outcome = _savepoint_each(session, issuer, valid, now)
+        outcome.errors.update(refused)
         answered = outcome.results.keys() | outcome.errors.keys()
         if answered != {r.id for r in group} or outcome.results.keys() & outcome.errors.keys():
             raise BulkBatchFailed(f"{kind}: issue_many did not account for every reward")
@@ -136,6 +150,7 @@ def _issue_each(session, rewards, issuers, settings) -> BatchReport:
         for reward in ordered:
             savepoint = session.begin_nested()
             try:
+                issuers[reward.kind].check_payload(reward)
                 result = issuers[reward.kind].issue(session, reward, now)
                 if not mark_issued(session, reward, result, now):
                     savepoint.rollback()
@@ -197,6 +212,7 @@ def _with_participants(session: Session, rewards: list[ClaimedReward]) -> list[C
 
 def _deliver(issuer: Issuer, reward: ClaimedReward):
     try:
+        issuer.check_payload(reward)
         return reward, issuer.deliver(reward), None
     except Exception as exc:  # noqa: BLE001 - recorded on the row
         return reward, None, exc

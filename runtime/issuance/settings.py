@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from flask import current_app, has_app_context
 
 from core.config import ConfigError, parse_int, parse_list
+from rules.rewards import REWARD_KIND_KEYS
 
-ALL_KINDS = ("points", "coupon_code", "red_packet", "webhook", "physical", "none")
+ALL_KINDS = REWARD_KIND_KEYS  # one issuer per reward kind (rules.rewards)
 
 
 def _raw(name: str, default: str) -> str:

@@ -112,7 +112,8 @@ def test_a_mixed_batch_issues_every_kind_in_one_go(
     db.session.commit()
     pid = people[0].id
     make_rewards(campaign.id, [pid], "points", {"amount": 4}, 2)
-    make_rewards(campaign.id, [pid], "red_packet", {"amount": 1}, 3)  # the third finds no money
+    packet = {"mode": "fixed", "amount": 1}
+    make_rewards(campaign.id, [pid], "red_packet", packet, 3)  # the third finds no money
     make_rewards(campaign.id, [pid], "none", {"message": "Thanks"}, 1)
 
     with caplog.at_level(logging.WARNING, logger="runtime.issuance.engine"):

@@ -89,7 +89,8 @@ def test_the_last_random_packet_takes_what_is_left_but_never_more(
 
 
 def test_without_a_budget_packets_fail_at_once(app, db, campaign, people, issuance_config):
-    [reward_id] = make_rewards(campaign.id, [people[0].id], "red_packet", {"amount": 1})
+    packet = {"mode": "fixed", "amount": 1}
+    [reward_id] = make_rewards(campaign.id, [people[0].id], "red_packet", packet)
 
     assert issue(app) == 0
 
@@ -106,7 +107,7 @@ def test_the_budget_comes_from_the_published_limits(app, db, people, issuance_co
         )
     )
     cid = campaign.id
-    ids = make_rewards(cid, [people[0].id], "red_packet", {"amount": 1.5}, 3)
+    ids = make_rewards(cid, [people[0].id], "red_packet", {"mode": "fixed", "amount": 1.5}, 3)
 
     assert issue(app) == 2
 

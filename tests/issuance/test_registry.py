@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from core.models import CouponCode, Fulfilment, PointsEntry, RedPacketGrant, utcnow
 from core.models.ledger import REWARD_KINDS
+from rules.rewards import REWARD_KINDS as RULES_REWARD_KINDS
 from runtime.issuance import coupons, red_packets
 from runtime.issuance.claim import claim_batch
 from runtime.issuance.issuers import (
@@ -141,3 +142,51 @@ def test_the_same_reward_id_takes_effect_once(app, db, campaign, people, kind_se
         except Exception:  # noqa: BLE001 - refusing the repeat is fine
             db.session.rollback()
     assert kind.effects(reward_id) == (0 if key == "none" else 1)
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_the_config_schema_and_label_are_the_reward_kinds(key):
+    """An issuer cannot describe a config its reward kind does not define (they once did)."""
+    kind = RULES_REWARD_KINDS[key]
+    description = REGISTRY.get(key).to_dict()
+    assert description["config_schema"] == kind.config_schema()
+    assert set(description["config_schema"]["properties"]) == {f.name for f in kind.fields}
+    assert (description["label"], description["label_zh"]) == (kind.label_en, kind.label_zh)
+
+
+def test_an_issuer_for_no_reward_kind_is_refused():
+    class Bitcoin(InternalIssuer):
+        type = "bitcoin"
+
+        def issue(self, session, reward, now):
+            return {}
+
+    with pytest.raises(KeyError, match="not a reward kind"):
+        default_registry().register(Bitcoin)
+
+
+def _broken(key: str, payload: dict) -> tuple[dict, str]:
+    """The payload with its kind's first field made wrong (missing if required)."""
+    field = RULES_REWARD_KINDS[key].fields[0]
+    if field.required:
+        return {k: v for k, v in payload.items() if k != field.name}, field.name
+    return {**payload, field.name: 0 if field.type == "text" else "many"}, field.name
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_a_payload_its_kind_refuses_fails_at_once_without_effect(
+    app, db, campaign, people, kind_setup, key
+):
+    from core.models import Reward
+    from runtime.issuance.loop import IssuanceLoop
+
+    payload, field = _broken(key, kind_setup[key].payload)
+    [reward_id] = make_rewards(campaign.id, [people[0].id], key, payload)
+
+    IssuanceLoop(app, kinds=[key]).run(burst=True)
+
+    db.session.expire_all()
+    reward = db.session.get(Reward, reward_id)
+    assert (reward.status, reward.attempts) == ("failed", 1)
+    assert reward.last_error.startswith(f"payload.{field}:"), reward.last_error
+    assert kind_setup[key].effects(reward_id) == 0

@@ -89,7 +89,8 @@ def test_server_errors_are_retried(app, db, campaign, people, partner, statuses)
 
 
 def test_retries_stop_at_max_attempts(app, db, campaign, people, partner):
-    [reward_id] = make_rewards(campaign.id, [people[0].id], "webhook", {}, max_attempts=3)
+    gift = {"sku": "GIFT-1"}
+    [reward_id] = make_rewards(campaign.id, [people[0].id], "webhook", gift, max_attempts=3)
     partner.script[str(reward_id)] = [500] * 5
 
     reward = drain(app, db, reward_id)

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy.orm import Session
 
+from rules.rewards import REWARD_KINDS, RewardKind, check_config
 from runtime.issuance.settings import IssuanceSettings
 
 
@@ -54,7 +55,8 @@ class BulkOutcome:
 
 
 class Issuer(abc.ABC):  # noqa: B024 - the three kinds below declare the abstract hooks
-    """Base class of every issuer: its type key, label and config schema. Subclass
+    """Base class of every issuer: its type key, which is a reward kind of `rules.rewards`
+    (label and config schema come from that kind). Subclass
     `InternalIssuer` (effect written inside the transaction that marks the reward issued),
     `BulkIssuer` (an internal issuer that also writes a whole batch with a few statements) or
     `ExternalIssuer` (effect delivered outside any transaction); each declares the hook the
@@ -63,8 +65,6 @@ class Issuer(abc.ABC):  # noqa: B024 - the three kinds below declare the abstrac
     type: ClassVar[str] = ""
     internal: ClassVar[bool] = True
     bulk: ClassVar[bool] = False
-    label: ClassVar[str] = ""
-    config_schema: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, settings: IssuanceSettings):
         self.settings = settings
@@ -74,13 +74,32 @@ class Issuer(abc.ABC):  # noqa: B024 - the three kinds below declare the abstrac
         return (reward.participant_id, reward.id)
 
     @classmethod
+    def reward_kind(cls) -> RewardKind:
+        """The reward kind this issuer fulfils (its type key is the kind's key)."""
+        return REWARD_KINDS[cls.type]
+
+    @classmethod
+    def config_schema(cls) -> dict[str, Any]:
+        """JSON Schema of the reward config this issuer reads: its kind's fields, so the issuer
+        and the bundle validation cannot disagree."""
+        return cls.reward_kind().config_schema()
+
+    def check_payload(self, reward: ClaimedReward) -> None:
+        """Refuse (permanently) a payload its reward kind would refuse: a missing or mistyped
+        field fails with the field's path instead of deep inside the issuer."""
+        for path, _code, message, _zh in check_config(self.type, reward.payload, "payload"):
+            raise IssueError(f"{path}: {message}", permanent=True)
+
+    @classmethod
     def to_dict(cls) -> dict[str, Any]:
+        kind = cls.reward_kind()
         return {
             "type": cls.type,
-            "label": cls.label or cls.type,
+            "label": kind.label_en,
+            "label_zh": kind.label_zh,
             "internal": cls.internal,
             "bulk": cls.bulk,
-            "config_schema": cls.config_schema,
+            "config_schema": cls.config_schema(),
         }
 
 
@@ -131,6 +150,8 @@ class IssuerRegistry:
         missing = sorted(getattr(issuer_class, "__abstractmethods__", ()))
         if missing:
             raise TypeError(f"issuer {key!r} does not implement {', '.join(missing)}")
+        if key not in REWARD_KINDS:
+            raise KeyError(f"issuer type {key!r} is not a reward kind of rules.rewards")
         if key in self._classes:
             raise DuplicateIssuer(
                 f"issuer type {key!r} is already registered by {self._classes[key].__name__}"

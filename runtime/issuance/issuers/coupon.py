@@ -41,16 +41,6 @@ def _result(reward, pool: CouponPool, code: str, valid_until: datetime | None) -
 
 class CouponCodeIssuer(BulkIssuer):
     type = "coupon_code"
-    label = "Coupon code"
-    config_schema = {
-        "type": "object",
-        "required": ["pool"],
-        "properties": {
-            "pool": {"type": "string"},
-            "valid_days": {"type": "integer", "minimum": 1},
-            "message": {"type": "string"},
-        },
-    }
 
     POOL_CACHE_SECONDS = 5.0
 

@@ -12,8 +12,6 @@ from runtime.issuance.issuers.base import BulkIssuer, BulkOutcome, ClaimedReward
 
 class NoneIssuer(BulkIssuer):
     type = "none"
-    label = "No fulfilment"
-    config_schema = {"type": "object", "properties": {"message": {"type": "string"}}}
 
     def issue(self, session: Session, reward: ClaimedReward, now: datetime) -> dict[str, Any]:
         message = reward.payload.get("message") or reward.payload.get("prize_name")

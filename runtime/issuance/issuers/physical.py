@@ -36,8 +36,6 @@ def _result(row: dict[str, Any]) -> dict[str, Any]:
 
 class PhysicalIssuer(BulkIssuer):
     type = "physical"
-    label = "Physical prize (manual fulfilment)"
-    config_schema = {"type": "object", "properties": {"sku": {"type": "string"}}}
 
     def issue(self, session: Session, reward: ClaimedReward, now: datetime) -> dict[str, Any]:
         row = _row(reward, now)

@@ -41,16 +41,6 @@ def _result(credit: points.Credit, balance: int) -> dict[str, Any]:
 
 class PointsIssuer(BulkIssuer):
     type = "points"
-    label = "Points"
-    config_schema = {
-        "type": "object",
-        "required": ["amount"],
-        "properties": {
-            "amount": {"type": "integer", "minimum": 1},
-            "valid_days": {"type": "integer", "minimum": 1},
-            "note": {"type": "string"},
-        },
-    }
 
     def issue(self, session: Session, reward: ClaimedReward, now: datetime) -> dict[str, Any]:
         credit = _credit(reward, now)

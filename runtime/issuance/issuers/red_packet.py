@@ -38,16 +38,6 @@ def pick_amount(payload: dict[str, Any]) -> tuple[int, int]:
 
 class RedPacketIssuer(InternalIssuer):
     type = "red_packet"
-    label = "Red packet"
-    config_schema = {
-        "type": "object",
-        "properties": {
-            "mode": {"enum": ["fixed", "random"]},
-            "amount": {"type": "number", "exclusiveMinimum": 0},
-            "min": {"type": "number", "exclusiveMinimum": 0},
-            "max": {"type": "number", "exclusiveMinimum": 0},
-        },
-    }
 
     def lock_key(self, reward: ClaimedReward) -> tuple:
         return (reward.campaign_id, reward.id)

@@ -44,8 +44,6 @@ def _retry_after(response: requests.Response) -> float | None:
 
 class WebhookIssuer(ExternalIssuer):
     type = "webhook"
-    label = "Partner fulfilment webhook"
-    config_schema = {"type": "object", "properties": {"sku": {"type": "string"}}}
 
     def __init__(self, settings):
         super().__init__(settings)
