@@ -136,6 +136,7 @@ def rich_sources(app, db, channel) -> Sources:
         "r": "5",
         "cs": "6",
         "ci": "9",
+        f"ci:{day[:7]}": "4",
         f"v:{day}": "2",
         "ch:gold": "3",
         "tags": json.dumps(["payroll"]),
