@@ -234,7 +234,10 @@ def test_request_data_reaches_the_rules_of_its_trigger(client, token, channel, n
             "type": "vote",
             "config": {"candidates": [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}]},
         }
-    publish(base_bundle(**overrides))
+    import widgets
+
+    # the rules a widget's settings drive come with it, as the studio's settings form makes them
+    publish(widgets.apply_managed(base_bundle(**overrides)))
     tok = token("p1", {"is_new_customer": True})
     client.post(f"{SLUG}/join", headers=auth(tok), json={})
     before = _gold(client, tok)
