@@ -69,7 +69,10 @@ def _retry_after(exc: HTTPException) -> int | None:
 def init_errors(app: Flask) -> None:
     @app.errorhandler(ApiProblem)
     def handle_api_problem(exc: ApiProblem):
-        return problem_response(exc.status, exc.code, exc.detail, exc.title, **exc.extra)
+        response = problem_response(exc.status, exc.code, exc.detail, exc.title, **exc.extra)
+        if isinstance(exc.extra.get("retry_after"), int):
+            response.headers["Retry-After"] = str(exc.extra["retry_after"])
+        return response
 
     @app.errorhandler(HTTPException)
     def handle_http_exception(exc: HTTPException):

@@ -16,7 +16,7 @@ from core.errors import ApiProblem
 from core.extensions import db
 from core.models import CheckIn, Lead, ShareRecord, Vote, utcnow
 from rules.compile import Outcome
-from runtime import hotstate
+from runtime import flights, hotstate
 from runtime.actions import Effects, stage_actions
 from runtime.auth import Principal
 from runtime.loader import CampaignRef, LiveVersion, require_live
@@ -91,34 +91,35 @@ def share(
     limits.shares_rewarded_per_day counted shares a day."""
     member, now, day, person = _start(ref, live, principal)
     outcome = _evaluate(live, principal, member, person, now, "share", {"share_channel": channel})
-    row = ShareRecord(
-        campaign_id=live.campaign_id,
-        participant_id=member.participant_id,
-        share_channel=channel,
-        day=day,
-    )
-    db.session.add(row)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        return _result(None, counted=False)
-    cap = live.bundle["limits"]["shares_rewarded_per_day"]
-    key = hotstate.person_key(live.campaign_id, member.participant_id)
-    conn = hotstate.client()
-    rewarded = cap is None or conn.hincrby(key, f"sr:{day}", 1) <= cap
-    effects = Effects(live.campaign_id, member.participant_id)
-    try:
-        if rewarded:
-            row.rewarded = True
-            effects = _stage(live, member, outcome, f"share:{row.id}", now)
-        effects.counters.update({"s": 1, f"s:{day}": 1})
-        _commit(effects)
-    except Exception:
-        if rewarded and cap is not None:
-            conn.hincrby(key, f"sr:{day}", -1)
-        raise
-    return _result(effects)
+    with flights.flight(live.campaign_id):
+        row = ShareRecord(
+            campaign_id=live.campaign_id,
+            participant_id=member.participant_id,
+            share_channel=channel,
+            day=day,
+        )
+        db.session.add(row)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            return _result(None, counted=False)
+        cap = live.bundle["limits"]["shares_rewarded_per_day"]
+        key = hotstate.person_key(live.campaign_id, member.participant_id)
+        conn = hotstate.client()
+        rewarded = cap is None or conn.hincrby(key, f"sr:{day}", 1) <= cap
+        effects = Effects(live.campaign_id, member.participant_id)
+        try:
+            if rewarded:
+                row.rewarded = True
+                effects = _stage(live, member, outcome, f"share:{row.id}", now)
+            effects.counters.update({"s": 1, f"s:{day}": 1})
+            _commit(effects)
+        except Exception:
+            if rewarded and cap is not None:
+                conn.hincrby(key, f"sr:{day}", -1)
+            raise
+        return _result(effects)
 
 
 def _streak(live: LiveVersion, participant_id: int, day: str) -> int:
@@ -140,25 +141,29 @@ def check_in(ref: CampaignRef, live: LiveVersion, principal: Principal) -> dict[
     streak = _streak(live, member.participant_id, day)
     extra = {"checkin_streak": streak, "checkins_total": hotstate.as_int(person, "ci") + 1}
     outcome = _evaluate(live, principal, member, person, now, "check_in", extra)
-    row = CheckIn(
-        campaign_id=live.campaign_id, participant_id=member.participant_id, day=day, streak=streak
-    )
-    db.session.add(row)
-    conflict = ApiProblem(409, "already_checked_in", "You have already checked in today.")
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise conflict from None
-    effects = _stage(live, member, outcome, f"checkin:{row.id}", now)
-    effects.counters["ci"] = 1
-    _commit(effects, conflict)
-    conn = hotstate.client()
-    conn.hset(
-        hotstate.person_key(live.campaign_id, member.participant_id),
-        mapping={"cs": streak, "cl": day},
-    )
-    return _result(effects, streak=streak)
+    with flights.flight(live.campaign_id):
+        row = CheckIn(
+            campaign_id=live.campaign_id,
+            participant_id=member.participant_id,
+            day=day,
+            streak=streak,
+        )
+        db.session.add(row)
+        conflict = ApiProblem(409, "already_checked_in", "You have already checked in today.")
+        try:
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            raise conflict from None
+        effects = _stage(live, member, outcome, f"checkin:{row.id}", now)
+        effects.counters["ci"] = 1
+        _commit(effects, conflict)
+        conn = hotstate.client()
+        conn.hset(
+            hotstate.person_key(live.campaign_id, member.participant_id),
+            mapping={"cs": streak, "cl": day},
+        )
+        return _result(effects, streak=streak)
 
 
 def candidates(live: LiveVersion) -> set[str]:
@@ -181,24 +186,25 @@ def vote(
         )
     period = live.bundle["widget"]["config"].get("vote_period", "day")
     outcome = _evaluate(live, principal, member, person, now, "vote", {"vote_candidate": candidate})
-    row = Vote(
-        campaign_id=live.campaign_id,
-        participant_id=member.participant_id,
-        candidate=candidate,
-        day="all" if period == "once" else day,
-    )
-    db.session.add(row)
-    conflict = ApiProblem(409, "already_voted", "You have already voted for this candidate.")
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise conflict from None
-    effects = _stage(live, member, outcome, f"vote:{row.id}", now)
-    effects.counters[f"v:{day}"] = 1
-    _commit(effects, conflict)
-    count = hotstate.client().hincrby(hotstate.votes_key(live.campaign_id), candidate, 1)
-    return _result(effects, count=count)
+    with flights.flight(live.campaign_id):
+        row = Vote(
+            campaign_id=live.campaign_id,
+            participant_id=member.participant_id,
+            candidate=candidate,
+            day="all" if period == "once" else day,
+        )
+        db.session.add(row)
+        conflict = ApiProblem(409, "already_voted", "You have already voted for this candidate.")
+        try:
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            raise conflict from None
+        effects = _stage(live, member, outcome, f"vote:{row.id}", now)
+        effects.counters[f"v:{day}"] = 1
+        _commit(effects, conflict)
+        count = hotstate.client().hincrby(hotstate.votes_key(live.campaign_id), candidate, 1)
+        return _result(effects, count=count)
 
 
 def lead(
@@ -215,17 +221,18 @@ def lead(
         )
     fields = {k: form[k] for k in ("name", "phone", "product", "note") if k in form}
     outcome = _evaluate(live, principal, member, person, now, "lead", {})
-    row = Lead(
-        campaign_id=live.campaign_id,
-        participant_id=member.participant_id,
-        fields=fields,
-        consent_contact=True,
-        consent_marketing=bool(form.get("consent_marketing")),
-        branch_code=member.branch_code,
-    )
-    db.session.add(row)
-    db.session.flush()
-    lead_id = row.id
-    effects = _stage(live, member, outcome, f"lead:{lead_id}", now)
-    _commit(effects)
-    return {"lead_id": lead_id, "messages": effects.messages}
+    with flights.flight(live.campaign_id):
+        row = Lead(
+            campaign_id=live.campaign_id,
+            participant_id=member.participant_id,
+            fields=fields,
+            consent_contact=True,
+            consent_marketing=bool(form.get("consent_marketing")),
+            branch_code=member.branch_code,
+        )
+        db.session.add(row)
+        db.session.flush()
+        lead_id = row.id
+        effects = _stage(live, member, outcome, f"lead:{lead_id}", now)
+        _commit(effects)
+        return {"lead_id": lead_id, "messages": effects.messages}

@@ -20,7 +20,7 @@ from core.errors import ApiProblem
 from core.extensions import db
 from core.models import Membership, Participant, utcnow
 from rules.compile import Outcome
-from runtime import hotstate
+from runtime import flights, hotstate
 from runtime.actions import Effects, stage_actions
 from runtime.auth import Principal
 from runtime.grants import ensure_daily_grants, stage_initial_grants
@@ -121,49 +121,53 @@ def join(
         raise ApiProblem(403, "not_eligible", outcome.denied)
     inviter = _inviter(live, referral_code, pid) if referral_code else None
     inviter_rules = _inviter_outcome(live, inviter, principal, now) if inviter else None
-    row = add_membership(
-        live.campaign_id, pid, _token_branch(principal), inviter.participant_id if inviter else None
-    )
-    granted = stage_initial_grants(live, pid)
-    effects = stage_actions(live, pid, outcome.actions, f"join:{live.campaign_id}:{pid}", now)
-    bonus = None
-    if inviter is not None and inviter_rules is not None:
-        bonus = _stage_inviter_bonus(live, inviter, inviter_rules, pid, now)
-    try:
-        db.session.flush()
-        joined = as_member(row)
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        effects.undo()
+    with flights.flight(live.campaign_id):
+        row = add_membership(
+            live.campaign_id,
+            pid,
+            _token_branch(principal),
+            inviter.participant_id if inviter else None,
+        )
+        granted = stage_initial_grants(live, pid)
+        effects = stage_actions(live, pid, outcome.actions, f"join:{live.campaign_id}:{pid}", now)
+        bonus = None
+        if inviter is not None and inviter_rules is not None:
+            bonus = _stage_inviter_bonus(live, inviter, inviter_rules, pid, now)
+        try:
+            db.session.flush()
+            joined = as_member(row)
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            effects.undo()
+            if bonus:
+                bonus.undo()
+            member = find_member(live.campaign_id, pid)
+            if member is None:
+                raise
+            return {
+                "joined": True,
+                "new": False,
+                "referral_code": member.referral_code,
+                "granted": {},
+                "messages": [],
+            }
+        member = remember(live.campaign_id, joined)
+        for kind, count in granted.items():
+            hotstate.add_chances(live.campaign_id, pid, kind, count)
+        effects.after_commit()
         if bonus:
-            bonus.undo()
-        member = find_member(live.campaign_id, pid)
-        if member is None:
-            raise
+            bonus.after_commit()
+        ensure_daily_grants(live, pid, live.local_day(now))
+        for kind, count in effects.chances.items():
+            granted[kind] = granted.get(kind, 0) + count
         return {
             "joined": True,
-            "new": False,
+            "new": True,
             "referral_code": member.referral_code,
-            "granted": {},
-            "messages": [],
+            "granted": granted,
+            "messages": effects.messages,
         }
-    member = remember(live.campaign_id, joined)
-    for kind, count in granted.items():
-        hotstate.add_chances(live.campaign_id, pid, kind, count)
-    effects.after_commit()
-    if bonus:
-        bonus.after_commit()
-    ensure_daily_grants(live, pid, live.local_day(now))
-    for kind, count in effects.chances.items():
-        granted[kind] = granted.get(kind, 0) + count
-    return {
-        "joined": True,
-        "new": True,
-        "referral_code": member.referral_code,
-        "granted": granted,
-        "messages": effects.messages,
-    }
 
 
 def accept_referral(
@@ -184,22 +188,23 @@ def accept_referral(
         )
     inviter = _inviter(live, code, pid)
     inviter_rules = _inviter_outcome(live, inviter, principal, now)
-    claimed = db.session.execute(
-        update(Membership)
-        .where(Membership.id == member.membership_id, Membership.referred_by_id.is_(None))
-        .values(referred_by_id=inviter.participant_id)
-    ).rowcount
-    if claimed != 1:
-        db.session.rollback()
-        raise ApiProblem(409, "already_referred", "You have already accepted an invitation.")
-    bonus = _stage_inviter_bonus(live, inviter, inviter_rules, pid, now)
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        bonus.undo()
-        raise
-    bonus.after_commit()
+    with flights.flight(live.campaign_id):
+        claimed = db.session.execute(
+            update(Membership)
+            .where(Membership.id == member.membership_id, Membership.referred_by_id.is_(None))
+            .values(referred_by_id=inviter.participant_id)
+        ).rowcount
+        if claimed != 1:
+            db.session.rollback()
+            raise ApiProblem(409, "already_referred", "You have already accepted an invitation.")
+        bonus = _stage_inviter_bonus(live, inviter, inviter_rules, pid, now)
+        try:
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            bonus.undo()
+            raise
+        bonus.after_commit()
     from runtime.loader import cache
 
     cache().members.pop((live.campaign_id, pid), None)
