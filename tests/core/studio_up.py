@@ -25,14 +25,14 @@ class StudioUp:
         self.instance = instance
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+        skip = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY")  # development generates a key
+        self.env = {k: v for k, v in os.environ.items() if k not in skip}
         self.env.update(
             STUDIO_INSTANCE_PATH=str(instance),
             DATABASE_URL=database_url,
             STUDIO_ENV="development",
             **env,
         )
-        self.env.pop("SECRET_KEY", None)  # development generates one into the instance folder
         self.web_workers = web_workers
         self.process: subprocess.Popen | None = None
         self.log = instance / "up.log"
