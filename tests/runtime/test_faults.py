@@ -31,7 +31,6 @@ from runtime import hotstate
 from tests.conftest import TEST_SECRET_KEY
 from tests.core.studio_up import StudioUp
 from tests.runtime.conftest import auth, base_bundle, publish
-from tests.runtime.loadclient import run_calls
 
 pytestmark = pytest.mark.slow
 SLUG = "test-draw"
@@ -128,8 +127,21 @@ def launch(tmp_path, database_url: str, tokens: list[str]) -> StudioUp:
     )
     up.start()
     up.studio("reconcile", SLUG)  # prime stock in this Redis (the campaign was published before)
-    calls = [{"url": f"{up.base}/api/v1/campaigns/{SLUG}/join", "headers": auth(t)} for t in tokens]
-    assert Counter(s for s, _ in run_calls(calls, processes=1, threads=8)) == {200: len(tokens)}
+    session = requests.Session()
+    for tok in tokens:
+        for attempt in range(50):
+            try:
+                answer = session.post(
+                    f"{up.base}/api/v1/campaigns/{SLUG}/join",
+                    headers=auth(tok),
+                    json={},
+                    timeout=30,
+                )
+                break
+            except requests.ConnectionError:  # seen once on the shared 2-core machine
+                assert attempt < 49, up.log.read_text()[-3000:]
+                time.sleep(0.2)
+        assert answer.status_code == 200, answer.text
     return up
 
 
