@@ -4,18 +4,22 @@ condition must not stall every other campaign's writes."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import time
 
 import pytest
 from sqlalchemy import text
 
+from core.accounts import secret_for
 from core.extensions import db as database
 from rules.compile import CompiledCampaign
+from runtime.auth import sign_event
 from tests.runtime.conftest import auth, base_bundle, publish
 
 SLUG = "/api/v1/campaigns/test-draw"
 CITY = {"all": [{"name": "city", "operator": "matches_regex", "value": "^Q"}]}
-TRIGGERS = ("join", "share", "check_in", "vote", "lead", "referral", "draw")
+TRIGGERS = ("join", "share", "check_in", "vote", "lead", "referral", "draw", "transaction")
 
 
 def write_locked() -> bool:
@@ -57,7 +61,7 @@ def evaluations(monkeypatch):
     return seen
 
 
-def test_no_rule_is_evaluated_holding_the_write_lock(client, token, evaluations):
+def test_no_rule_is_evaluated_holding_the_write_lock(client, token, channel, evaluations):
     rules = [
         {
             "id": f"r-{trigger}",
@@ -95,5 +99,21 @@ def test_no_rule_is_evaluated_holding_the_write_lock(client, token, evaluations)
         client.post(f"{SLUG}/referrals", headers=auth(other), json={"code": code}).status_code
         == 200
     )
+    event = {
+        "event_id": "tx-1",
+        "type": "transaction",
+        "participant": "friend",
+        "data": {"transaction_type": "transfer", "transaction_amount": 500},
+    }
+    raw, stamp = json.dumps(event).encode(), str(int(time.time()))
+    signature, key = sign_event(secret_for(channel), stamp, raw), channel.key
+    database.session.commit()  # reading the fixture's channel opened the (shared) test session
+    headers = {
+        "X-Studio-Channel": key,
+        "X-Studio-Timestamp": stamp,
+        "X-Studio-Signature": "sha256=" + signature,
+        "Content-Type": "application/json",
+    }
+    assert client.post("/api/v1/events", data=raw, headers=headers).status_code == 200
     assert {trigger for trigger, _ in evaluations} >= {*TRIGGERS, "audience"}
     assert [e for e in evaluations if e[1]] == []
