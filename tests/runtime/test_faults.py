@@ -63,6 +63,7 @@ class Load:
     finals: list[tuple[int, dict]] = field(default_factory=list)
     stop: threading.Event = field(default_factory=threading.Event)
     last_ok: float = 0.0
+    latencies: list[float] = field(default_factory=list)  # seconds, answered 200
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def start(self) -> list[threading.Thread]:
@@ -80,6 +81,7 @@ class Load:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
+                sent = time.monotonic()
                 response = session.post(url, headers=headers, json={}, timeout=30)
             except requests.RequestException:
                 with self._lock:
@@ -94,6 +96,8 @@ class Load:
             body = response.json()
             if response.status_code == 200:
                 self.last_ok = time.monotonic()
+                with self._lock:
+                    self.latencies.append(self.last_ok - sent)
             return response.status_code, body
         return None
 
@@ -105,6 +109,10 @@ class Load:
             if final is not None:
                 with self._lock:
                     self.finals.append(final)
+
+    def p95_ms(self) -> float:
+        ordered = sorted(self.latencies)
+        return 1000 * ordered[int(0.95 * (len(ordered) - 1))] if ordered else 0.0
 
     def finish(self) -> None:
         self.stop.set()
@@ -310,7 +318,10 @@ def test_reconcile_every_second_during_draw_load(app, app_config, db, token, tmp
             1 for s, b in load.finals if s == 200 and b["prize"] and b["prize"]["key"] == "gift"
         )
         assert won == STOCK
-        print(f"\n{len(done)} reconciles during {len(load.finals)} draws; seen {dict(load.seen)}")
+        print(
+            f"\n{len(done)} reconciles during {len(load.finals)} draws; seen {dict(load.seen)}; "
+            f"draw p95 {load.p95_ms():.0f} ms"
+        )
     finally:
         stop.set()
         load.stop.set()
