@@ -49,7 +49,7 @@ def client_options() -> dict:
     return {
         "health_check_interval": HEALTH_CHECK_SECONDS,
         "socket_connect_timeout": CONNECT_TIMEOUT_SECONDS,
-        "retry": Retry(ExponentialBackoff(cap=0.2, base=0.02), 2),
+        "retry": Retry(ExponentialBackoff(cap=0.05, base=0.01), 1),
         "retry_on_error": [redis.ConnectionError],
     }
 

@@ -29,9 +29,9 @@ def test_adversarial_patterns_refused(pattern):
 def test_ordinary_patterns_accepted_and_fast_on_long_input(pattern):
     assert is_safe(pattern)
     pred = compile_leaf({"name": "city", "operator": "matches_regex", "value": pattern})
-    long_input = ("a" * 50 + "1-" + "b" * 50) * 20_000  # about 2 MB
+    long_input = ("a" * 50 + "1-" + "b" * 50) * 20_000  # about 2 MB, matched whole (RE2)
     started = time.perf_counter()
-    for _ in range(100):
+    for _ in range(20):
         pred({"city": long_input})
     assert time.perf_counter() - started < 5  # generous: a catastrophic case takes minutes
 
