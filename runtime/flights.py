@@ -89,9 +89,10 @@ def _take_off(campaign_id: int, token: str) -> None:
 
 
 @contextmanager
-def flight(*campaign_ids: int) -> Iterator[None]:
+def flight(*campaign_ids: int, best_effort: bool = False) -> Iterator[None]:
     """Run a write of these campaigns' hot state (its SQL commit and its Redis effects) as a
-    flight. Re-entrant: a flight already open in this context is not registered twice."""
+    flight. Re-entrant: a flight already open in this context is not registered twice.
+    `best_effort`: with Redis away, write anyway (unregistered) instead of raising."""
     held = _open.get()
     new = [cid for cid in dict.fromkeys(campaign_ids) if cid not in held]
     token = new_token()
@@ -99,7 +100,13 @@ def flight(*campaign_ids: int) -> Iterator[None]:
     reset = _open.set(held | frozenset(new))
     try:
         for cid in new:
-            _take_off(cid, token)
+            try:
+                _take_off(cid, token)
+            except redis.RedisError:
+                if not best_effort:
+                    raise
+                logger.warning("campaign %s: Redis away; writing without a flight", cid)
+                continue
             started.append(cid)
         yield
     finally:
