@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import redis
 from flask import Flask, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
@@ -25,6 +26,13 @@ GENERIC_CODES = {
     500: "internal_error",
     503: "unavailable",
 }
+REDIS_RETRY_AFTER_SECONDS = 2  # the supervisor restarts a dead Redis within about this long
+UNAVAILABLE_PAGE = (
+    "<!doctype html><meta charset=utf-8><title>暂时不可用 / Temporarily unavailable</title>"
+    "<h1>服务暂时不可用 / Temporarily unavailable</h1>"
+    "<p>系统正在自动恢复，请稍后刷新页面。</p>"
+    "<p>The system is recovering by itself; please reload the page in a moment.</p>"
+)
 
 
 class ApiProblem(Exception):
@@ -69,7 +77,10 @@ def _retry_after(exc: HTTPException) -> int | None:
 def init_errors(app: Flask) -> None:
     @app.errorhandler(ApiProblem)
     def handle_api_problem(exc: ApiProblem):
-        return problem_response(exc.status, exc.code, exc.detail, exc.title, **exc.extra)
+        response = problem_response(exc.status, exc.code, exc.detail, exc.title, **exc.extra)
+        if isinstance(exc.extra.get("retry_after"), int):
+            response.headers["Retry-After"] = str(exc.extra["retry_after"])
+        return response
 
     @app.errorhandler(HTTPException)
     def handle_http_exception(exc: HTTPException):
@@ -92,6 +103,23 @@ def init_errors(app: Flask) -> None:
             response.headers["Retry-After"] = str(wait)
         if status == 405 and exc.valid_methods:
             response.headers["Allow"] = ", ".join(exc.valid_methods)
+        return response
+
+    @app.errorhandler(redis.ConnectionError)
+    @app.errorhandler(redis.TimeoutError)
+    def handle_redis_away(exc: redis.RedisError):
+        """Redis is down or restarting (loading its AOF): a dependency is away, not a bug."""
+        logger.warning("redis unavailable on %s %s: %s", request.method, request.path, exc)
+        if wants_problem_json():
+            response = problem_response(
+                503,
+                "unavailable",
+                "A service we depend on is restarting; please try again in a moment.",
+                retry_after=REDIS_RETRY_AFTER_SECONDS,
+            )
+        else:
+            response = app.response_class(UNAVAILABLE_PAGE, 503, mimetype="text/html")
+        response.headers["Retry-After"] = str(REDIS_RETRY_AFTER_SECONDS)
         return response
 
     @app.errorhandler(Exception)

@@ -13,6 +13,8 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 from rq import Queue
 
 from core.models.base import Base
@@ -33,6 +35,23 @@ limiter = Limiter(
 
 
 QUEUE_NAMES = ("issuance", "default")
+HEALTH_CHECK_SECONDS = 5  # a pooled connection idle this long is PINGed before use
+SOCKET_TIMEOUT_SECONDS = 15  # above the longest BLPOP (ISSUANCE_POLL_MS <= 10 s)
+CONNECT_TIMEOUT_SECONDS = 2
+
+
+def client_options() -> dict:
+    """redis-py settings for reconnecting after Redis restarts: a command that meets a dead
+    pooled connection (Redis was killed and came back) is retried on a fresh one, briefly; if
+    Redis is still away, the ConnectionError reaches the app, which answers 503 (core.errors).
+    The retries stay well under a Redis restart, so a command that died with the old server
+    is not replayed against the new one."""
+    return {
+        "health_check_interval": HEALTH_CHECK_SECONDS,
+        "socket_connect_timeout": CONNECT_TIMEOUT_SECONDS,
+        "retry": Retry(ExponentialBackoff(cap=0.05, base=0.01), 1),
+        "retry_on_error": [redis.ConnectionError],
+    }
 
 
 class RedisStore:
@@ -51,8 +70,10 @@ class RedisStore:
             app.config["REDIS_URL"] = url
             app.config["REDIS_EMBEDDED"] = True
         self.url = url
-        self.client = redis.Redis.from_url(url, decode_responses=True, health_check_interval=30)
-        self.raw = redis.Redis.from_url(url, health_check_interval=30)
+        self.client = redis.Redis.from_url(
+            url, decode_responses=True, socket_timeout=SOCKET_TIMEOUT_SECONDS, **client_options()
+        )
+        self.raw = redis.Redis.from_url(url, **client_options())
         if app.config.get("REDIS_CHECK_ON_START", True) and not app.config.get("REDIS_EMBEDDED"):
             for warning in check_server(self.client):
                 logger.warning("REDIS RISK: %s", warning)

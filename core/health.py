@@ -1,4 +1,8 @@
-"""Liveness (`/healthz`) and readiness (`/readyz`: database, Redis, migrations at head)."""
+"""Liveness (`/healthz`) and readiness (`/readyz`: database, Redis, migrations at head; and,
+under `studio up` / `studio worker`, the supervised processes).
+
+A child process that crash-loops is reported in `checks.processes` but does not make the web
+tier unready: the web serves whatever the workers' state."""
 
 from __future__ import annotations
 
@@ -59,4 +63,19 @@ def readyz():
             logger.warning("readiness: migration check failed: %s", exc)
             checks["migrations"] = "unknown"
             ok = False
+    processes = process_check()
+    if processes is not None:
+        checks["processes"] = processes
     return jsonify(status="ok" if ok else "unavailable", checks=checks), 200 if ok else 503
+
+
+def process_check() -> str | None:
+    """ "ok", or the supervised children that are not running (and why); None when no
+    supervisor reports (the app runs under something else)."""
+    from core.processes import read_statuses
+
+    states = read_statuses(current_app.instance_path)
+    if not states:
+        return None
+    down = [f"{name} {state}" for name, state in states.items() if state != "running"]
+    return "; ".join(down) if down else "ok"

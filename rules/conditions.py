@@ -3,12 +3,13 @@
 Each operator mirrors business_rules.operators exactly: numeric comparisons use Decimal with the
 same EPSILON (small integers take an exact integer shortcut that gives the same answer), select
 comparisons are case-insensitive only when both sides are text, missing values take the type's
-default. One deliberate difference: matches_regex looks at the first MAX_INPUT_LENGTH characters.
+default. Deliberate difference: matches_regex runs on RE2 (linear time, the whole value, never
+cut), whose \\d \\w \\s \\b are ASCII-only and whose `$` matches only at the very end of the
+value (Python's also before a final newline); see docs/rules.md.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from business_rules.operators import NumericType
 
 from . import catalog
-from .regex_guard import MAX_INPUT_LENGTH
+from .regex_guard import compile_re2
 from .values import VariableTypeError
 
 Pred = Callable[[dict[str, Any]], Any]
@@ -84,10 +85,10 @@ def _string(name: str, op: str, const: Any) -> Pred:
         def test(s: str) -> bool:
             return c in s
     elif op == "matches_regex":
-        search = re.compile(c).search
+        search = compile_re2(c).search
 
         def test(s: str) -> bool:
-            return search(s, 0, MAX_INPUT_LENGTH) is not None
+            return search(s) is not None
     else:  # non_empty
         test = bool
 

@@ -1,13 +1,19 @@
-"""Refuse regular expressions that can backtrack catastrophically before business-rules runs them.
+"""Rule regular expressions: checked at save, run by RE2 (linear time) at run time.
 
-Accepted: plain literals, classes, anchors, groups, alternation of disjoint branches, at most
-two unbounded quantifiers, no quantifier inside a repeated group. Refused: nested quantifiers
-((a+)+), nullable or overlapping alternatives under a quantifier ((a|a)*, (a|ab)+),
-backreferences, lookarounds, conditionals, patterns over MAX_PATTERN_LENGTH characters.
+The live evaluator (rules.conditions) matches with RE2 (google-re2), whose time is linear in
+the input whatever the pattern, so no pattern can stall a request. The structural checks below
+still refuse what would backtrack catastrophically in Python's `re`, which business-rules (the
+reference engine, the studio's rule export) uses: plain literals, classes, anchors, groups,
+alternation of disjoint branches, at most two unbounded quantifiers and no quantifier inside a
+repeated group are accepted. Refused: nested quantifiers ((a+)+), nullable or overlapping
+alternatives under a quantifier ((a|a)*, (a|ab)+), backreferences, lookarounds, conditionals,
+patterns over MAX_PATTERN_LENGTH characters, and anything RE2 cannot run (possessive or atomic
+groups). `compile_re2` is the one place a rule pattern becomes an RE2 program.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import re._parser as sre_parse  # the stdlib parser; stable across 3.11-3.13
 from re._constants import (  # type: ignore[attr-defined]
@@ -30,10 +36,11 @@ from re._constants import (  # type: ignore[attr-defined]
     SUBPATTERN,
 )
 
+import re2
+
 MAX_PATTERN_LENGTH = 200
 MAX_REPEAT_COUNT = 1000
 MAX_UNBOUNDED = 2
-MAX_INPUT_LENGTH = 1024  # the compiled evaluator matches at most this many characters
 
 _ANYCHAR = "any"
 
@@ -51,10 +58,51 @@ def check_pattern(pattern: str) -> None:
         parsed = sre_parse.parse(pattern)
     except (re.error, RecursionError, OverflowError) as exc:
         raise UnsafeRegex(f"The pattern is not a valid regular expression ({exc}).") from None
+    try:
+        compile_re2(pattern)
+    except re2.error:
+        raise UnsafeRegex(
+            "The pattern uses syntax the rule engine (RE2) does not support, such as "
+            "possessive quantifiers (a++), atomic groups, \\u escapes or the x, a, u flags."
+        ) from None
     unbounded = _walk(list(parsed), inside_repeat=False)
     if unbounded > MAX_UNBOUNDED:
         raise UnsafeRegex(f"The pattern uses more than {MAX_UNBOUNDED} open-ended repeats "
                           "(+, * or {n,}); simplify it.")
+
+
+def _re2_syntax(pattern: str) -> str:
+    """The pattern as RE2 reads it with Python's meaning: `\\Z` (end of text) is RE2's `\\z`,
+    and `{,n}` (Python: 0 to n) must be written `{0,n}` (RE2 reads `{,n}` as literal text)."""
+    out: list[str] = []
+    i, class_body = 0, -1  # class_body: where the open class's items start (-1: outside)
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and i + 1 < len(pattern):
+            ends = pattern[i + 1] == "Z" and class_body < 0
+            out.append("\\z" if ends else pattern[i : i + 2])
+            i += 2
+            continue
+        if class_body >= 0:
+            if char == "]" and i > class_body:  # a `]` first in the class is literal
+                class_body = -1
+        elif char == "[":
+            class_body = i + 2 if pattern.startswith("^", i + 1) else i + 1
+        elif pattern.startswith("{,", i):
+            out.append("{0")
+            i += 1
+            continue
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=512)
+def compile_re2(pattern: str) -> re2._Regexp:
+    """The RE2 program for a rule pattern (raises re2.error if RE2 cannot parse it)."""
+    options = re2.Options()
+    options.log_errors = False  # a refused pattern is reported to the marketer, not stderr
+    return re2.compile(_re2_syntax(pattern), options)
 
 
 def is_safe(pattern: str) -> bool:

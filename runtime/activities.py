@@ -1,5 +1,8 @@
-"""Shares, check-ins, votes and leads: record once (UNIQUE rows), run the trigger's rules,
-apply their actions in the same transaction, then update Redis counters after the commit."""
+"""Shares, check-ins, votes and leads: run the trigger's rules, then record once (UNIQUE rows)
+and apply their actions in one transaction, then update Redis counters after the commit.
+
+The rules are evaluated before the transaction opens: a slow condition must never hold
+SQLite's write lock (or PostgreSQL row locks) while it runs."""
 
 from __future__ import annotations
 
@@ -12,11 +15,13 @@ from sqlalchemy.exc import IntegrityError
 from core.errors import ApiProblem
 from core.extensions import db
 from core.models import CheckIn, Lead, ShareRecord, Vote, utcnow
-from runtime import hotstate
+from rules.compile import Outcome
+from runtime import flights, hotstate
 from runtime.actions import Effects, stage_actions
 from runtime.auth import Principal
 from runtime.loader import CampaignRef, LiveVersion, require_live
 from runtime.members import Member, require_member
+from runtime.reads import reading
 from runtime.variables import build_variables
 
 
@@ -40,19 +45,25 @@ def _start(
     return member, now, live.local_day(now), person
 
 
-def _run(
+def _evaluate(
     live: LiveVersion,
     principal: Principal,
     member: Member,
     person: dict,
     now: datetime,
     trigger: str,
-    source: str,
     extra: dict[str, Any],
-) -> Effects:
+) -> Outcome:
+    """The trigger's rules, run while no transaction is open (see the module docstring)."""
     variables = build_variables(live, principal, person, now, member.participant_id, extra)
-    outcome = live.compiled.run(trigger, variables)
+    return live.compiled.run(trigger, variables)
+
+
+def _stage(
+    live: LiveVersion, member: Member, outcome: Outcome, source: str, now: datetime
+) -> Effects:
     if outcome.denied:
+        db.session.rollback()
         raise ApiProblem(403, "denied", outcome.denied)
     return stage_actions(live, member.participant_id, outcome.actions, source, now)
 
@@ -79,54 +90,48 @@ def share(
     """Counted once per share channel per local day; rules run for at most
     limits.shares_rewarded_per_day counted shares a day."""
     member, now, day, person = _start(ref, live, principal)
-    row = ShareRecord(
-        campaign_id=live.campaign_id,
-        participant_id=member.participant_id,
-        share_channel=channel,
-        day=day,
-    )
-    db.session.add(row)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        return _result(None, counted=False)
-    cap = live.bundle["limits"]["shares_rewarded_per_day"]
-    key = hotstate.person_key(live.campaign_id, member.participant_id)
-    conn = hotstate.client()
-    rewarded = cap is None or conn.hincrby(key, f"sr:{day}", 1) <= cap
-    effects = Effects(live.campaign_id, member.participant_id)
-    if rewarded:
-        row.rewarded = True
-        effects = _run(
-            live,
-            principal,
-            member,
-            person,
-            now,
-            "share",
-            f"share:{row.id}",
-            {"share_channel": channel},
+    outcome = _evaluate(live, principal, member, person, now, "share", {"share_channel": channel})
+    with flights.flight(live.campaign_id):
+        row = ShareRecord(
+            campaign_id=live.campaign_id,
+            participant_id=member.participant_id,
+            share_channel=channel,
+            day=day,
         )
-    effects.counters.update({"s": 1, f"s:{day}": 1})
-    try:
-        _commit(effects)
-    except Exception:
-        if rewarded and cap is not None:
-            conn.hincrby(key, f"sr:{day}", -1)
-        raise
-    return _result(effects)
+        db.session.add(row)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            return _result(None, counted=False)
+        cap = live.bundle["limits"]["shares_rewarded_per_day"]
+        key = hotstate.person_key(live.campaign_id, member.participant_id)
+        conn = hotstate.client()
+        rewarded = cap is None or conn.hincrby(key, f"sr:{day}", 1) <= cap
+        effects = Effects(live.campaign_id, member.participant_id)
+        try:
+            if rewarded:
+                row.rewarded = True
+                effects = _stage(live, member, outcome, f"share:{row.id}", now)
+            effects.counters.update({"s": 1, f"s:{day}": 1})
+            _commit(effects)
+        except Exception:
+            if rewarded and cap is not None:
+                conn.hincrby(key, f"sr:{day}", -1)
+            raise
+        return _result(effects)
 
 
 def _streak(live: LiveVersion, participant_id: int, day: str) -> int:
     yesterday = (date.fromisoformat(day) - timedelta(days=1)).isoformat()
-    previous = db.session.scalar(
-        select(CheckIn.streak).where(
-            CheckIn.campaign_id == live.campaign_id,
-            CheckIn.participant_id == participant_id,
-            CheckIn.day == yesterday,
+    with reading():
+        previous = db.session.scalar(
+            select(CheckIn.streak).where(
+                CheckIn.campaign_id == live.campaign_id,
+                CheckIn.participant_id == participant_id,
+                CheckIn.day == yesterday,
+            )
         )
-    )
     return (previous or 0) + 1
 
 
@@ -134,31 +139,36 @@ def check_in(ref: CampaignRef, live: LiveVersion, principal: Principal) -> dict[
     """One check-in per local day; the streak counts consecutive local days."""
     member, now, day, person = _start(ref, live, principal)
     streak = _streak(live, member.participant_id, day)
-    row = CheckIn(
-        campaign_id=live.campaign_id, participant_id=member.participant_id, day=day, streak=streak
-    )
-    db.session.add(row)
-    conflict = ApiProblem(409, "already_checked_in", "You have already checked in today.")
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise conflict from None
     month = f"ci:{day[:7]}"  # check-ins in this local calendar month
     extra = {
         "checkin_streak": streak,
         "checkins_total": hotstate.as_int(person, "ci") + 1,
         "checkins_this_month": hotstate.as_int(person, month) + 1,
     }
-    effects = _run(live, principal, member, person, now, "check_in", f"checkin:{row.id}", extra)
-    effects.counters.update({"ci": 1, month: 1})
-    _commit(effects, conflict)
-    conn = hotstate.client()
-    conn.hset(
-        hotstate.person_key(live.campaign_id, member.participant_id),
-        mapping={"cs": streak, "cl": day},
-    )
-    return _result(effects, streak=streak)
+    outcome = _evaluate(live, principal, member, person, now, "check_in", extra)
+    with flights.flight(live.campaign_id):
+        row = CheckIn(
+            campaign_id=live.campaign_id,
+            participant_id=member.participant_id,
+            day=day,
+            streak=streak,
+        )
+        db.session.add(row)
+        conflict = ApiProblem(409, "already_checked_in", "You have already checked in today.")
+        try:
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            raise conflict from None
+        effects = _stage(live, member, outcome, f"checkin:{row.id}", now)
+        effects.counters.update({"ci": 1, month: 1})
+        _commit(effects, conflict)
+        conn = hotstate.client()
+        conn.hset(
+            hotstate.person_key(live.campaign_id, member.participant_id),
+            mapping={"cs": streak, "cl": day},
+        )
+        return _result(effects, streak=streak)
 
 
 def candidates(live: LiveVersion) -> set[str]:
@@ -180,33 +190,26 @@ def vote(
             errors=[{"path": "candidate", "message": "Unknown candidate."}],
         )
     period = live.bundle["widget"]["config"].get("vote_period", "day")
-    row = Vote(
-        campaign_id=live.campaign_id,
-        participant_id=member.participant_id,
-        candidate=candidate,
-        day="all" if period == "once" else day,
-    )
-    db.session.add(row)
-    conflict = ApiProblem(409, "already_voted", "You have already voted for this candidate.")
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise conflict from None
-    effects = _run(
-        live,
-        principal,
-        member,
-        person,
-        now,
-        "vote",
-        f"vote:{row.id}",
-        {"vote_candidate": candidate},
-    )
-    effects.counters[f"v:{day}"] = 1
-    _commit(effects, conflict)
-    count = hotstate.client().hincrby(hotstate.votes_key(live.campaign_id), candidate, 1)
-    return _result(effects, count=count)
+    outcome = _evaluate(live, principal, member, person, now, "vote", {"vote_candidate": candidate})
+    with flights.flight(live.campaign_id):
+        row = Vote(
+            campaign_id=live.campaign_id,
+            participant_id=member.participant_id,
+            candidate=candidate,
+            day="all" if period == "once" else day,
+        )
+        db.session.add(row)
+        conflict = ApiProblem(409, "already_voted", "You have already voted for this candidate.")
+        try:
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            raise conflict from None
+        effects = _stage(live, member, outcome, f"vote:{row.id}", now)
+        effects.counters[f"v:{day}"] = 1
+        _commit(effects, conflict)
+        count = hotstate.client().hincrby(hotstate.votes_key(live.campaign_id), candidate, 1)
+        return _result(effects, count=count)
 
 
 def lead(
@@ -222,17 +225,19 @@ def lead(
             errors=[{"path": "consent_contact", "message": "Must be true."}],
         )
     fields = {k: form[k] for k in ("name", "phone", "product", "note") if k in form}
-    row = Lead(
-        campaign_id=live.campaign_id,
-        participant_id=member.participant_id,
-        fields=fields,
-        consent_contact=True,
-        consent_marketing=bool(form.get("consent_marketing")),
-        branch_code=member.branch_code,
-    )
-    db.session.add(row)
-    db.session.flush()
-    lead_id = row.id
-    effects = _run(live, principal, member, person, now, "lead", f"lead:{lead_id}", {})
-    _commit(effects)
-    return {"lead_id": lead_id, "messages": effects.messages}
+    outcome = _evaluate(live, principal, member, person, now, "lead", {})
+    with flights.flight(live.campaign_id):
+        row = Lead(
+            campaign_id=live.campaign_id,
+            participant_id=member.participant_id,
+            fields=fields,
+            consent_contact=True,
+            consent_marketing=bool(form.get("consent_marketing")),
+            branch_code=member.branch_code,
+        )
+        db.session.add(row)
+        db.session.flush()
+        lead_id = row.id
+        effects = _stage(live, member, outcome, f"lead:{lead_id}", now)
+        _commit(effects)
+        return {"lead_id": lead_id, "messages": effects.messages}

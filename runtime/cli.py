@@ -34,6 +34,9 @@ def reconcile(slug: str | None):
     except LookupError as exc:
         raise click.ClickException(str(exc)) from None
     for item in results:
+        if "skipped" in item:
+            click.echo(f"{item['slug']}: skipped ({item['skipped']})")
+            continue
         drift = ", ".join(f"{k}: {a} -> {b}" for k, (a, b) in item["stock_drift"].items())
         click.echo(f"{item['slug']}: {item['people']} participants; stock drift: {drift or 'none'}")
 

@@ -7,7 +7,10 @@
    stock / daily release / person / branch limit is gone by now (decided atomically).
 4. Draw + Reward + Prize.issued+1 commit in one transaction (runtime.draw_ledger) before the
    answer; if that fails, undo_draw.lua gives everything back. The Prize CHECK (issued <=
-   stock_total) backs Redis up. The Draw row is also the ledger entry of the spent chance.
+   stock_total) backs Redis up: a draw it refuses gets its chance back (not the unit of stock,
+   which the ledger proved Redis had counted too many) and a clean 409 `sold_out`. The Draw
+   row is also the ledger entry of the spent chance. The admission is a flight
+   (runtime.flights) that lands after the commit, so reconcile never reads a half-done draw.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from sqlalchemy import select
 from core.errors import ApiProblem
 from core.extensions import db
 from core.models import Draw, Reward, utcnow
-from runtime import hotstate
+from runtime import flights, hotstate
 from runtime.actions import stage_actions
 from runtime.auth import Principal
 from runtime.draw_ledger import DrawRow, Written, dumps_evidence, is_integrity_error, write_draw
@@ -45,6 +48,7 @@ REFUSALS = {
     "draws_per_day": (409, "quota_exceeded", "You have reached today's draw limit."),
     "draws_total": (409, "quota_exceeded", "You have reached the draw limit of this campaign."),
 }
+STOCK_CHECK = "ck_prizes_stock"  # the Prize CHECK issued <= stock_total (core.models)
 
 
 @dataclass
@@ -176,14 +180,15 @@ def _apply_draw_rules(ctx: DrawContext, actions) -> list[str]:
     source = f"drawrule:{live.campaign_id}:{member.participant_id}:" + (
         ctx.idempotency_key or secrets.token_hex(8)
     )
-    effects = stage_actions(live, member.participant_id, actions, source, ctx.now)
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        effects.undo()
-        raise
-    effects.after_commit()
+    with flights.flight(live.campaign_id):
+        effects = stage_actions(live, member.participant_id, actions, source, ctx.now)
+        try:
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            effects.undo()
+            raise
+        effects.after_commit()
     return effects.messages
 
 
@@ -231,6 +236,8 @@ def _draw(ctx: DrawContext, inputs: hotstate.DrawInputs, outcome) -> dict[str, A
     admission = hotstate.admit_draw(
         live.campaign_id, member.participant_id, _admission_spec(ctx, plan, candidate, quota)
     )
+    if admission.status == "busy":
+        raise flights.busy()
     if admission.status != "ok":
         status, code, detail = REFUSALS[admission.status]
         raise ApiProblem(status, code, detail)
@@ -258,7 +265,7 @@ def _draw(ctx: DrawContext, inputs: hotstate.DrawInputs, outcome) -> dict[str, A
     }
     if ctx.request_hash:
         evidence["request_hash"] = ctx.request_hash
-    body = _commit_or_compensate(ctx, plan, admission.prize, rand, evidence)
+    body = _commit_or_compensate(ctx, plan, admission, rand, evidence)
     if body.get("replayed"):
         return body
     chances = hotstate.chances_by_kind(person)
@@ -307,24 +314,38 @@ def group_commit_enabled() -> bool:
 
 
 def _commit_or_compensate(
-    ctx: DrawContext, plan: DrawPlan, prize_key: str | None, rand: float, evidence: dict
+    ctx: DrawContext,
+    plan: DrawPlan,
+    admission: hotstate.DrawAdmission,
+    rand: float,
+    evidence: dict,
 ):
+    prize_key = admission.prize
     row = draw_row(ctx, plan, prize_key, rand, evidence)
     try:
         written = _write(row)
     except Exception as exc:
+        sold_out = is_integrity_error(exc) and STOCK_CHECK in str(exc)
         undo = {
             "kind": ctx.kind,
             "day": ctx.day,
             "branch": ctx.member.branch_code or "",
             "prize": plan.spec(prize_key),
+            "flight": admission.flight,
+            "keep_stock": sold_out,
         }
         hotstate.undo_draw(ctx.live.campaign_id, ctx.member.participant_id, undo)
         if is_integrity_error(exc) and ctx.idempotency_key:
             done = existing_answer(ctx.member.participant_id, ctx.idempotency_key, ctx.request_hash)
             if done:
                 return done
+        if sold_out:
+            logger.warning("draw %s/%s: stock CHECK refused the draw", ctx.live.slug, prize_key)
+            raise ApiProblem(
+                409, "sold_out", "That prize has just run out; your chance was not used."
+            ) from None
         raise
+    flights.land(ctx.live.campaign_id, admission.flight)
     reward = written.reward_id
     return {
         "draw_id": written.draw_id,

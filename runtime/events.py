@@ -1,6 +1,7 @@
 """Server events (transaction, account_opened): stored once per (channel, event_id), then the
 event's trigger rules run for the participant in each live campaign they joined (or the one
-named), all in one transaction. A repeated event id is acknowledged and changes nothing."""
+named), all in one transaction. A repeated event id is acknowledged and changes nothing.
+The rules are evaluated before that transaction opens, so they never hold the write lock."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from sqlalchemy.exc import IntegrityError
 from core.errors import ApiProblem
 from core.extensions import db
 from core.models import Campaign, Event, Membership, Participant, utcnow
-from runtime import hotstate, loader
+from runtime import flights, hotstate, loader
 from runtime.actions import Effects, stage_actions
 from runtime.auth import ChannelSecret, Principal
+from runtime.loader import LiveVersion
+from runtime.reads import reading
 from runtime.variables import build_variables
 
 SERVER_TRIGGERS = frozenset({"transaction", "account_opened"})
@@ -62,17 +65,48 @@ def _campaigns(participant_id: int, slug: str | None) -> list[str]:
     )
     if slug:
         query = query.where(Campaign.slug == slug)
-    return list(db.session.scalars(query))
+    with reading():
+        return list(db.session.scalars(query))
 
 
 def accept_event(channel: ChannelSecret, body: dict[str, Any]) -> dict[str, Any]:
+    """Record a server event once (UNIQUE channel + event id) and apply the rules it triggers
+    in each campaign the participant belongs to. The rules run before the transaction opens
+    (never holding the write lock); the commit and the Redis effects run as flights."""
     extra = event_variables(body["data"])
-    participant = db.session.scalar(
-        select(Participant).where(
-            Participant.channel_id == channel.channel_id,
-            Participant.external_id == body["participant"],
+    with reading():
+        participant = db.session.scalar(
+            select(Participant).where(
+                Participant.channel_id == channel.channel_id,
+                Participant.external_id == body["participant"],
+            )
         )
-    )
+        if participant is not None:
+            db.session.expunge(participant)
+    now = utcnow()
+    outcomes: list[tuple[LiveVersion, Any]] = []
+    if participant is not None:
+        principal = Principal(
+            channel.channel_id, channel.key, participant.external_id, participant.attrs or {}
+        )
+        for slug in _campaigns(participant.id, body.get("campaign")):
+            ref, live = loader.load(slug)
+            if ref.status != "live" or (ref.ends_at and now >= ref.ends_at):
+                continue
+            person = hotstate.person_state(live.campaign_id, participant.id)
+            variables = build_variables(live, principal, person, now, participant.id, extra)
+            outcomes.append((live, live.compiled.run(body["type"], variables)))
+    with flights.flight(*(live.campaign_id for live, _ in outcomes)):
+        return _record_event(channel, body, participant, outcomes, now)
+
+
+def _record_event(
+    channel: ChannelSecret,
+    body: dict[str, Any],
+    participant: Participant | None,
+    outcomes: list[tuple[LiveVersion, Any]],
+    now,
+) -> dict[str, Any]:
     event = Event(
         channel_id=channel.channel_id,
         event_id=body["event_id"],
@@ -86,26 +120,15 @@ def accept_event(channel: ChannelSecret, body: dict[str, Any]) -> dict[str, Any]
     except IntegrityError:
         db.session.rollback()
         return {"accepted": True, "duplicate": True, "campaigns": []}
-    now = utcnow()
     applied: list[tuple[Effects, dict[str, Any]]] = []
-    if participant is not None:
-        principal = Principal(
-            channel.channel_id, channel.key, participant.external_id, participant.attrs or {}
+    for live, outcome in outcomes:
+        actions = [(n, p) for n, p in outcome.actions if n != "deny"]
+        effects = stage_actions(
+            live, participant.id, actions, f"event:{event.id}:{live.campaign_id}", now
         )
-        for slug in _campaigns(participant.id, body.get("campaign")):
-            ref, live = loader.load(slug)
-            if ref.status != "live" or (ref.ends_at and now >= ref.ends_at):
-                continue
-            person = hotstate.person_state(live.campaign_id, participant.id)
-            variables = build_variables(live, principal, person, now, participant.id, extra)
-            outcome = live.compiled.run(body["type"], variables)
-            actions = [(n, p) for n, p in outcome.actions if n != "deny"]
-            effects = stage_actions(
-                live, participant.id, actions, f"event:{event.id}:{live.campaign_id}", now
-            )
-            applied.append(
-                (effects, {"slug": slug, "fired": outcome.fired, "granted": effects.chances})
-            )
+        applied.append(
+            (effects, {"slug": live.slug, "fired": outcome.fired, "granted": effects.chances})
+        )
     try:
         db.session.commit()
     except Exception:

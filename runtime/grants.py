@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.extensions import db
 from core.models import ChanceEntry
-from runtime import hotstate
+from runtime import flights, hotstate
 from runtime.loader import LiveVersion
 
 
@@ -27,32 +27,37 @@ def ensure_daily_grants(
     key = hotstate.person_key(live.campaign_id, participant_id)
     names = [f"dg:{k['key']}:{day}" for k in kinds]
     flags = [person.get(n) for n in names] if person is not None else conn.hmget(key, names)
-    changed = False
-    for kind, flag in zip(kinds, flags, strict=True):
-        if flag:
-            continue
-        changed = True
-        db.session.add(
-            ChanceEntry(
-                campaign_id=live.campaign_id,
-                participant_id=participant_id,
-                kind=kind["key"],
-                delta=kind["daily"],
-                reason="daily",
-                source_key=f"daily:{live.campaign_id}:{participant_id}:{kind['key']}:{day}",
-            )
+    missing = [kind for kind, flag in zip(kinds, flags, strict=True) if not flag]
+    if not missing:
+        return False
+    with flights.flight(live.campaign_id):
+        for kind in missing:
+            _grant_daily(conn, key, live, participant_id, kind, day)
+    return True
+
+
+def _grant_daily(conn, key: str, live: LiveVersion, participant_id: int, kind, day: str) -> None:
+    """One kind's daily chances: the ledger row (UNIQUE source key), then Redis."""
+    db.session.add(
+        ChanceEntry(
+            campaign_id=live.campaign_id,
+            participant_id=participant_id,
+            kind=kind["key"],
+            delta=kind["daily"],
+            reason="daily",
+            source_key=f"daily:{live.campaign_id}:{participant_id}:{kind['key']}:{day}",
         )
-        try:
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()
-            conn.hset(key, f"dg:{kind['key']}:{day}", 1)
-            continue
-        pipe = conn.pipeline(transaction=True)
-        pipe.hincrby(key, f"ch:{kind['key']}", kind["daily"])
-        pipe.hset(key, f"dg:{kind['key']}:{day}", 1)
-        pipe.execute()
-    return changed
+    )
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        conn.hset(key, f"dg:{kind['key']}:{day}", 1)
+        return
+    pipe = conn.pipeline(transaction=True)
+    pipe.hincrby(key, f"ch:{kind['key']}", kind["daily"])
+    pipe.hset(key, f"dg:{kind['key']}:{day}", 1)
+    pipe.execute()
 
 
 def stage_initial_grants(live: LiveVersion, participant_id: int) -> dict[str, int]:

@@ -9,6 +9,8 @@ Person hash fields (`cs:{cid}:p:<participant_id>`): `ch:<kind>` chances left, `d
 `s`/`s:<day>` shares counted, `r`/`r:<day>` referrals, `ci` check-ins, `cs` streak,
 `cl` last check-in day, `v:<day>` votes, `guarantee` a prize the next draw must win,
 `dg:<kind>:<day>` daily grant given.
+
+`cs:{cid}:fence` and `cs:{cid}:flights` belong to runtime.flights (reconcile while draws run).
 """
 
 from __future__ import annotations
@@ -54,6 +56,14 @@ def boosts_key(campaign_id: int, participant_id: int) -> str:
     return f"{prefix(campaign_id)}:boosts:{participant_id}"
 
 
+def fence_key(campaign_id: int) -> str:
+    return f"{prefix(campaign_id)}:fence"
+
+
+def flights_key(campaign_id: int) -> str:
+    return f"{prefix(campaign_id)}:flights"
+
+
 def client() -> redis.Redis:
     assert redis_store.client is not None, "Redis is not initialised"
     return redis_store.client
@@ -87,6 +97,7 @@ class DrawAdmission:
     status: str
     prize: str | None
     refused_reason: str | None
+    flight: str = ""  # the admitted draw's flight (runtime.flights), landed after its commit
 
 
 def draw_keys(campaign_id: int, participant_id: int, day: str) -> list[str]:
@@ -99,15 +110,28 @@ def draw_keys(campaign_id: int, participant_id: int, day: str) -> list[str]:
 
 
 def admit_draw(campaign_id: int, participant_id: int, spec: dict[str, Any]) -> DrawAdmission:
-    """Run draw.lua: take a chance and admit the candidate prize (or its fallback) atomically.
+    """Run draw.lua: take a chance and admit the candidate prize (or its fallback) atomically,
+    registering the draw as in flight (runtime.flights). While reconcile holds the campaign's
+    fence it waits (up to flights.FENCE_WAIT_SECONDS), then answers status "busy".
     `spec` must hold no None values (see `compact`): it is sent as it is."""
+    from runtime import flights
+
     keys = draw_keys(campaign_id, participant_id, spec["day"])
-    status, prize, reason = Scripts.get("draw")(keys=keys, args=[json.dumps(spec)])
-    return DrawAdmission(status, prize or None, reason or None)
+    keys += [fence_key(campaign_id), flights_key(campaign_id)]
+    token = flights.new_token()
+    args = [json.dumps({**spec, "flight": token})]
+    script = Scripts.get("draw")
+    for _ in flights.fence_waits():
+        status, prize, reason = script(keys=keys, args=args)
+        if status != "busy":
+            break
+    return DrawAdmission(status, prize or None, reason or None, token)
 
 
 def undo_draw(campaign_id: int, participant_id: int, spec: dict[str, Any]) -> None:
-    keys = draw_keys(campaign_id, participant_id, spec["day"])
+    """Give back what draw.lua took and land its flight; spec: {kind, day, branch, flight,
+    prize, keep_stock} (see lua/undo_draw.lua)."""
+    keys = draw_keys(campaign_id, participant_id, spec["day"]) + [flights_key(campaign_id)]
     Scripts.get("undo_draw")(keys=keys, args=[json.dumps(compact(spec))])
 
 

@@ -24,10 +24,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 import secrets
 import time
 from datetime import timedelta
 
+import redis
 from flask import current_app, jsonify, request
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -37,6 +39,8 @@ from core.extensions import db
 from core.models import IdempotencyRecord, utcnow
 from runtime import hotstate
 from runtime.reads import reading
+
+logger = logging.getLogger(__name__)
 
 WAIT_SECONDS = 10.0
 POLL_SECONDS = 0.02
@@ -181,8 +185,13 @@ def _run_and_store(view, args, kwargs, record_key: str, claim: str, digest: str)
 
 
 def _redis_store(record_key: str, digest: str, status: int, body) -> None:
+    """Keep the answer for repeats. If Redis went away after the draw committed, the answer
+    still goes out: a repeat finds the committed draw in the ledger (existing_answer)."""
     record = json.dumps({"h": digest, "s": status, "b": body}, ensure_ascii=False)
-    hotstate.client().set(record_key, record, ex=ttl_seconds())
+    try:
+        hotstate.client().set(record_key, record, ex=ttl_seconds())
+    except redis.RedisError as exc:
+        logger.warning("Idempotency-Key answer not stored (%s); the ledger backs repeats", exc)
 
 
 # --- SQL records (every other participant write) ---------------------------------------------

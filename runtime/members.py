@@ -59,6 +59,8 @@ def ensure_participant(principal: Principal) -> int:
     )
     db.session.add(row)
     try:
+        db.session.flush()
+        created = row.id  # read before the commit: reading it after would reopen a transaction
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -66,8 +68,8 @@ def ensure_participant(principal: Principal) -> int:
         if found is None:
             raise
         return found
-    cache().participants[(principal.channel_id, principal.sub)] = row.id
-    return row.id
+    cache().participants[(principal.channel_id, principal.sub)] = created
+    return created
 
 
 def _member(row: Any) -> Member:
@@ -118,15 +120,21 @@ def add_membership(
     return row
 
 
-def remember(row: Membership) -> Member:
-    member = _member(row)
-    cache().members[(row.campaign_id, row.participant_id)] = member
+def as_member(row: Membership) -> Member:
+    """The membership row (flushed) as a Member; read before the commit expires the row."""
+    return _member(row)
+
+
+def remember(campaign_id: int, member: Member) -> Member:
+    cache().members[(campaign_id, member.participant_id)] = member
     return member
 
 
-def member_by_code(campaign_id: int, code: str) -> Membership | None:
-    return db.session.scalar(
-        select(Membership).where(
-            Membership.campaign_id == campaign_id, Membership.referral_code == code.upper()
+def member_by_code(campaign_id: int, code: str) -> Member | None:
+    with reading():
+        row = db.session.scalar(
+            select(Membership).where(
+                Membership.campaign_id == campaign_id, Membership.referral_code == code.upper()
+            )
         )
-    )
+        return _member(row) if row is not None else None

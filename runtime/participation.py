@@ -3,6 +3,9 @@
 The inviter's bonus (rules on trigger `referral`, run for the inviter) is granted once per
 invitee and only when the invitee is a member: at join with a code, or when a member accepts a
 code afterwards. Self-referral is refused (and the database CHECK refuses it too).
+
+Every rule (audience, join, referral) is evaluated before the write transaction opens, so a
+slow condition never holds SQLite's write lock (or PostgreSQL row locks) while it runs.
 """
 
 from __future__ import annotations
@@ -16,18 +19,22 @@ from sqlalchemy.exc import IntegrityError
 from core.errors import ApiProblem
 from core.extensions import db
 from core.models import Membership, Participant, utcnow
-from runtime import hotstate
+from rules.compile import Outcome
+from runtime import flights, hotstate
 from runtime.actions import Effects, stage_actions
 from runtime.auth import Principal
 from runtime.grants import ensure_daily_grants, stage_initial_grants
 from runtime.loader import CampaignRef, LiveVersion, require_live
 from runtime.members import (
+    Member,
     add_membership,
+    as_member,
     ensure_participant,
     find_member,
     member_by_code,
     remember,
 )
+from runtime.reads import reading
 from runtime.variables import build_variables
 
 
@@ -36,7 +43,7 @@ def _token_branch(principal: Principal) -> str | None:
     return branch if isinstance(branch, str) and 0 < len(branch) <= 32 else None
 
 
-def _inviter(live: LiveVersion, code: str, invitee_id: int) -> Membership:
+def _inviter(live: LiveVersion, code: str, invitee_id: int) -> Member:
     inviter = member_by_code(live.campaign_id, code) if code else None
     if inviter is None:
         raise ApiProblem(
@@ -55,21 +62,27 @@ def _inviter(live: LiveVersion, code: str, invitee_id: int) -> Membership:
     return inviter
 
 
-def _stage_inviter_bonus(
-    live: LiveVersion, inviter: Membership, invitee: Principal, invitee_id: int, now: datetime
-) -> Effects:
+def _inviter_outcome(
+    live: LiveVersion, inviter: Member, invitee: Principal, now: datetime
+) -> Outcome:
     """Run the referral rules for the inviter (profile from the inviter's stored attributes)."""
     from runtime.auth import Principal as P
 
-    attrs = (
-        db.session.scalar(select(Participant.attrs).where(Participant.id == inviter.participant_id))
-        or {}
-    )
+    with reading():
+        attrs = db.session.scalar(
+            select(Participant.attrs).where(Participant.id == inviter.participant_id)
+        )
     person = hotstate.person_state(live.campaign_id, inviter.participant_id)
-    inviter_principal = P(invitee.channel_id, "", "", attrs)
+    inviter_principal = P(invitee.channel_id, "", "", attrs or {})
     extra = {"invitee_is_new_customer": invitee.attrs.get("is_new_customer") is True}
     variables = build_variables(live, inviter_principal, person, now, inviter.participant_id, extra)
-    outcome = live.compiled.run("referral", variables)
+    return live.compiled.run("referral", variables)
+
+
+def _stage_inviter_bonus(
+    live: LiveVersion, inviter: Member, outcome: Outcome, invitee_id: int, now: datetime
+) -> Effects:
+    """Stage the inviter's bonus from the referral rules' (already evaluated) outcome."""
     actions = [(n, p) for n, p in outcome.actions if n != "deny"]
     effects = stage_actions(
         live, inviter.participant_id, actions, f"referral:{live.campaign_id}:{invitee_id}", now
@@ -107,45 +120,54 @@ def join(
     if outcome.denied:
         raise ApiProblem(403, "not_eligible", outcome.denied)
     inviter = _inviter(live, referral_code, pid) if referral_code else None
-    row = add_membership(
-        live.campaign_id, pid, _token_branch(principal), inviter.participant_id if inviter else None
-    )
-    granted = stage_initial_grants(live, pid)
-    effects = stage_actions(live, pid, outcome.actions, f"join:{live.campaign_id}:{pid}", now)
-    bonus = _stage_inviter_bonus(live, inviter, principal, pid, now) if inviter else None
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        effects.undo()
+    inviter_rules = _inviter_outcome(live, inviter, principal, now) if inviter else None
+    with flights.flight(live.campaign_id):
+        row = add_membership(
+            live.campaign_id,
+            pid,
+            _token_branch(principal),
+            inviter.participant_id if inviter else None,
+        )
+        granted = stage_initial_grants(live, pid)
+        effects = stage_actions(live, pid, outcome.actions, f"join:{live.campaign_id}:{pid}", now)
+        bonus = None
+        if inviter is not None and inviter_rules is not None:
+            bonus = _stage_inviter_bonus(live, inviter, inviter_rules, pid, now)
+        try:
+            db.session.flush()
+            joined = as_member(row)
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            effects.undo()
+            if bonus:
+                bonus.undo()
+            member = find_member(live.campaign_id, pid)
+            if member is None:
+                raise
+            return {
+                "joined": True,
+                "new": False,
+                "referral_code": member.referral_code,
+                "granted": {},
+                "messages": [],
+            }
+        member = remember(live.campaign_id, joined)
+        for kind, count in granted.items():
+            hotstate.add_chances(live.campaign_id, pid, kind, count)
+        effects.after_commit()
         if bonus:
-            bonus.undo()
-        member = find_member(live.campaign_id, pid)
-        if member is None:
-            raise
+            bonus.after_commit()
+        ensure_daily_grants(live, pid, live.local_day(now))
+        for kind, count in effects.chances.items():
+            granted[kind] = granted.get(kind, 0) + count
         return {
             "joined": True,
-            "new": False,
+            "new": True,
             "referral_code": member.referral_code,
-            "granted": {},
-            "messages": [],
+            "granted": granted,
+            "messages": effects.messages,
         }
-    member = remember(row)
-    for kind, count in granted.items():
-        hotstate.add_chances(live.campaign_id, pid, kind, count)
-    effects.after_commit()
-    if bonus:
-        bonus.after_commit()
-    ensure_daily_grants(live, pid, live.local_day(now))
-    for kind, count in effects.chances.items():
-        granted[kind] = granted.get(kind, 0) + count
-    return {
-        "joined": True,
-        "new": True,
-        "referral_code": member.referral_code,
-        "granted": granted,
-        "messages": effects.messages,
-    }
 
 
 def accept_referral(
@@ -165,22 +187,24 @@ def accept_referral(
             403, "not_joined", "Join the campaign first (or send referral_code when joining)."
         )
     inviter = _inviter(live, code, pid)
-    claimed = db.session.execute(
-        update(Membership)
-        .where(Membership.id == member.membership_id, Membership.referred_by_id.is_(None))
-        .values(referred_by_id=inviter.participant_id)
-    ).rowcount
-    if claimed != 1:
-        db.session.rollback()
-        raise ApiProblem(409, "already_referred", "You have already accepted an invitation.")
-    bonus = _stage_inviter_bonus(live, inviter, principal, pid, now)
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        bonus.undo()
-        raise
-    bonus.after_commit()
+    inviter_rules = _inviter_outcome(live, inviter, principal, now)
+    with flights.flight(live.campaign_id):
+        claimed = db.session.execute(
+            update(Membership)
+            .where(Membership.id == member.membership_id, Membership.referred_by_id.is_(None))
+            .values(referred_by_id=inviter.participant_id)
+        ).rowcount
+        if claimed != 1:
+            db.session.rollback()
+            raise ApiProblem(409, "already_referred", "You have already accepted an invitation.")
+        bonus = _stage_inviter_bonus(live, inviter, inviter_rules, pid, now)
+        try:
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            bonus.undo()
+            raise
+        bonus.after_commit()
     from runtime.loader import cache
 
     cache().members.pop((live.campaign_id, pid), None)

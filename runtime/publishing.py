@@ -18,7 +18,7 @@ from core import audit
 from core.errors import ApiProblem
 from core.extensions import db
 from core.models import Approval, Branch, Campaign, CampaignVersion, Prize, User
-from runtime import hotstate
+from runtime import flights, hotstate
 
 logger = logging.getLogger(__name__)
 
@@ -261,11 +261,14 @@ def publish_campaign(
         after={**_summary(campaign), "version": number, "content_hash": version.content_hash},
         **_actor(user),
     )
-    db.session.commit()
-    try:
-        hotstate.prime_stock(campaign.id, updates)
-    except Exception:  # Redis down: the ledger is committed; `studio reconcile` repairs
-        logger.exception("publish %s: stock priming failed; run `studio reconcile`", campaign.slug)
+    campaign_id, slug = campaign.id, campaign.slug
+    # the new stock reaches Redis as one write that reconcile waits for
+    with flights.flight(campaign_id, best_effort=True):
+        db.session.commit()
+        try:
+            hotstate.prime_stock(campaign_id, updates)
+        except Exception:  # Redis down: the ledger is committed; `studio reconcile` repairs
+            logger.exception("publish %s: stock priming failed; run `studio reconcile`", slug)
     return version
 
 

@@ -1,5 +1,6 @@
 """`studio worker`: the reward issuance loop, RQ workers (one queue per process, with RQ's
-scheduler) and the cron scheduler, each in its own child process, restarted if it dies.
+scheduler) and the cron scheduler, each in its own child process, restarted with backoff if it
+dies, and ending with this process even when it is SIGKILLed (core.processes).
 
 `studio worker --queue NAME` runs just that one queue in this process (`issuance` is the
 outbox loop); `--burst` drains the outbox and the RQ queues once, in this process, and exits.
@@ -10,19 +11,19 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import subprocess
 import sys
 import time
+from pathlib import Path
 
 from flask import Flask
 from rq import Worker
 
 from core.extensions import redis_store
+from core.processes import Child, ChildGroup, status_directory
 
 logger = logging.getLogger(__name__)
 
-RESTART_DELAY_SECONDS = 1.0
-STOP_TIMEOUT_SECONDS = 15
+TICK_SECONDS = 0.2
 REDIS_RETRY_CAP_SECONDS = 4.0
 
 
@@ -66,8 +67,8 @@ def child_commands(issuance_processes: int) -> list[tuple[str, list[str]]]:
     return children
 
 
-def supervise(children: list[tuple[str, list[str]]]) -> int:
-    """Start every child, restart any that exits, stop all on SIGTERM/SIGINT."""
+def supervise(children: list[tuple[str, list[str]]], status_path: Path | None = None) -> int:
+    """Start every child, restart any that exits (with backoff), stop all on SIGTERM/SIGINT."""
     stopping = False
 
     def request_stop(signum, frame):
@@ -76,30 +77,16 @@ def supervise(children: list[tuple[str, list[str]]]) -> int:
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
-    running: dict[str, subprocess.Popen] = {}
-    for name, argv in children:
-        running[name] = subprocess.Popen(argv, env=dict(os.environ))
-        logger.info("started %s (pid %s)", name, running[name].pid)
-    commands = dict(children)
+    group = ChildGroup(
+        [Child(name, argv) for name, argv in children], dict(os.environ), status_path
+    )
+    group.start()
     try:
         while not stopping:
-            time.sleep(0.5)
-            for name, process in list(running.items()):
-                if process.poll() is not None and not stopping:
-                    logger.warning("%s exited with %s; restarting", name, process.returncode)
-                    time.sleep(RESTART_DELAY_SECONDS)
-                    running[name] = subprocess.Popen(commands[name], env=dict(os.environ))
+            time.sleep(TICK_SECONDS)
+            group.tend()
     finally:
-        for process in running.values():
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
-        for process in running.values():
-            try:
-                process.wait(max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        group.stop()
     return 0
 
 
@@ -128,4 +115,5 @@ def run_worker(app: Flask, queue_names: list[str] | None = None, burst: bool = F
             for c in children
             if c[0] == "cron" or any(c[0].startswith(q) or c[0] == f"rq-{q}" for q in queue_names)
         ]
-    return supervise(children) == 0
+    status = status_directory(app.instance_path) / f"worker-{os.getpid()}.json"
+    return supervise(children, status) == 0

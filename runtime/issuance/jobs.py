@@ -164,6 +164,7 @@ def _reconcile(slug: str | None) -> list[dict[str, Any]]:
     except ImportError:  # pragma: no cover
         logger.warning("runtime.reconcile is not available")
         return []
+    db.session.rollback()  # what the job wrote is committed; reconcile reads without a lock
     return reconcile(slug)
 
 

@@ -1,9 +1,12 @@
 -- One draw, atomically: take a chance, check the person's draw limits, then admit the picked
 -- prize (stock, daily release, per-person limits, branch quota) or fall back.
--- KEYS: 1 person hash, 2 stock hash, 3 today's release hash, 4 branch wins hash
--- ARGV[1]: JSON spec (see runtime/hotstate.py DrawSpec)
--- Returns {status, prize, refused_reason}; status: ok | no_chances | draws_per_day | draws_total
+-- KEYS: 1 person hash, 2 stock hash, 3 today's release hash, 4 branch wins hash,
+--       5 the campaign's reconcile fence, 6 its flights (see runtime/flights.py)
+-- ARGV[1]: JSON spec (see runtime/hotstate.py admit_draw); spec.flight names this draw's flight
+-- Returns {status, prize, refused_reason};
+-- status: ok | no_chances | draws_per_day | draws_total | busy (reconcile holds the fence)
 local person, stock, release, branch = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+if redis.call('EXISTS', KEYS[5]) == 1 then return {'busy', '', ''} end
 local s = cjson.decode(ARGV[1])
 local day = s.day
 
@@ -48,6 +51,8 @@ if chosen then
   end
 end
 
+local now = redis.call('TIME')
+redis.call('ZADD', KEYS[6], now[1] * 1000 + math.floor(now[2] / 1000), s.flight)
 redis.call('HINCRBY', person, 'ch:' .. s.kind, -1)
 redis.call('HINCRBY', person, 'd', 1)
 redis.call('HINCRBY', person, 'd:' .. day, 1)

@@ -1,13 +1,17 @@
 -- Give back what draw.lua took when the SQL write of that draw failed.
--- KEYS as draw.lua; ARGV[1]: JSON {kind, day, branch, prize: {key, limited, daily, win} or null}
+-- KEYS: 1-4 as draw.lua, 5 the campaign's flights.
+-- ARGV[1]: JSON {kind, day, branch, flight, prize: {key, limited, daily, win} or null,
+--               keep_stock}; keep_stock: the unit of stock is not given back (the database's
+--               stock CHECK refused it: Redis counted a unit the ledger does not have).
 local person, stock, release, branch = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local s = cjson.decode(ARGV[1])
+redis.call('ZREM', KEYS[5], s.flight)
 redis.call('HINCRBY', person, 'ch:' .. s.kind, 1)
 redis.call('HINCRBY', person, 'd', -1)
 redis.call('HINCRBY', person, 'd:' .. s.day, -1)
 local p = s.prize
 if p then
-  if p.limited then redis.call('HINCRBY', stock, p.key, 1) end
+  if p.limited and not s.keep_stock then redis.call('HINCRBY', stock, p.key, 1) end
   if p.daily then redis.call('HINCRBY', release, p.key, -1) end
   if p.win then
     redis.call('HINCRBY', person, 'w', -1)

@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from tests.conftest import free_port
+from tests.core.studio_up import StudioUp
 
 STUDIO = str(Path(sys.executable).parent / "studio")
 
@@ -47,7 +48,7 @@ def test_up_serves_and_stops_every_child(tmp_path):
             time.sleep(0.3)
         assert ready == {
             "status": "ok",
-            "checks": {"database": "ok", "redis": "ok", "migrations": "ok"},
+            "checks": {"database": "ok", "redis": "ok", "migrations": "ok", "processes": "ok"},
         }
         assert "/studio/login" in requests.get(f"http://127.0.0.1:{port}/studio/", timeout=5).url
         time.sleep(1)
@@ -74,3 +75,42 @@ def test_up_serves_and_stops_every_child(tmp_path):
         if parent.poll() is None:
             parent.kill()
         log.close()
+
+
+@pytest.mark.slow
+def test_up_restarts_crashing_children_and_redis_without_orphans_or_outage(tmp_path):
+    """kill -9 `studio worker` six times in a row and the embedded Redis once: the web keeps
+    answering throughout, no child of a killed worker survives it, the worker is backed off
+    and reported crash-looping (never "stopping everything"), and Redis comes back by itself."""
+    up = StudioUp(tmp_path / "instance", f"sqlite:///{tmp_path / 'up.db'}", web_workers=1)
+    up.studio("db", "upgrade")
+    up.start()
+    try:
+        for kill in range(6):
+            (worker,) = up.wait_for("core.cli worker", timeout=40)
+            loops = up.wait_for("runtime.issuance loop", timeout=40)
+            helpers = up.wait_for("issuance rq", timeout=40) + up.wait_for("issuance cron")
+            worker.send_signal(signal.SIGKILL)
+            _, orphans = psutil.wait_procs(loops + helpers, timeout=10)
+            assert not orphans, f"kill {kill + 1}: children outlived their worker: {orphans}"
+            assert requests.get(up.base + "/healthz", timeout=5).status_code == 200
+        assert up.process.poll() is None, "the supervisor stopped"
+        deadline = time.monotonic() + 10
+        while "crash-looping" not in str((up.readyz() or {}).get("checks", {}).get("processes")):
+            assert time.monotonic() < deadline, up.readyz()
+            time.sleep(0.2)
+        assert "keeps exiting" not in up.log.read_text()
+
+        (redis_server,) = up.find("redis-server")
+        redis_server.send_signal(signal.SIGKILL)
+        redis_server.wait(5)
+        killed_at = time.monotonic()
+        down = up.readyz()
+        assert down is not None and down["checks"]["redis"] == "unreachable"
+        up.wait_ready(timeout=15)
+        back_after = time.monotonic() - killed_at
+        (restarted,) = up.find("redis-server")
+        assert restarted.pid != redis_server.pid
+        print(f"\nRedis back after {back_after:.1f} s")
+    finally:
+        up.stop()

@@ -12,7 +12,6 @@ from rules_factory import make_bundle
 from rules import compile_bundle, load_bundle
 from rules.conditions import compile_leaf
 from rules.engine_adapter import reference_run
-from rules.regex_guard import MAX_INPUT_LENGTH
 from rules.values import VariableTypeError
 
 
@@ -92,10 +91,30 @@ def test_wrong_variable_type_raises(name, op, value, variables):
         compile_leaf({"name": name, "operator": op, "value": value})(variables)
 
 
-def test_regex_input_is_bounded():
-    pred = compile_leaf({"name": "city", "operator": "matches_regex", "value": "b$"})
-    assert pred({"city": "a" * (MAX_INPUT_LENGTH - 1) + "b"})
-    assert not pred({"city": "a" * MAX_INPUT_LENGTH + "b"})  # documented difference
+def test_regex_sees_the_whole_value_never_a_cut_prefix():
+    pred = compile_leaf({"name": "city", "operator": "matches_regex", "value": "a$"})
+    assert not pred({"city": "a" * 10_000 + "b"})  # a 1,024-character cut used to say True
+    assert pred({"city": "b" * 10_000 + "a"})
+    late = compile_leaf({"name": "city", "operator": "matches_regex", "value": "needle"})
+    assert late({"city": "x" * 50_000 + "needle"})
+
+
+def test_regex_documented_differences_from_python_re():
+    """RE2 semantics where they differ from business-rules' `re.search` (docs/rules.md)."""
+
+    def matches(pattern: str, value: str) -> bool:
+        return compile_leaf({"name": "city", "operator": "matches_regex", "value": pattern})(
+            {"city": value}
+        )
+
+    assert not matches(r"^\d+$", "１２３")  # full-width digits: re says True
+    assert not matches(r"^\w+$", "青岛")  # \w is ASCII: re says True
+    assert matches("^(青岛|济南)$", "青岛")  # literal Chinese text matches as in re
+    assert not matches("^Qingdao$", "Qingdao\n")  # `$` only at the very end: re says True
+    assert matches(r"Qingdao\Z", "Qingdao")  # Python's \Z is translated to RE2's \z
+    assert not matches(r"Qingdao\Z", "Qingdao\n")
+    assert matches("^a{,3}$", "aa") and not matches("^a{,3}$", "aaaa")  # {,n} is {0,n}
+    assert matches("^[a{,]+$", "{,a")  # ... but not inside a class
 
 
 # ---- equivalence property -------------------------------------------------------------------
