@@ -75,9 +75,15 @@ def test_no_rule_is_evaluated_holding_the_write_lock(client, token, channel, eva
         "type": "vote",
         "config": {"candidates": [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}]},
     }
+    import widgets
+
     publish(
-        base_bundle(
-            rules=rules, audience={**base_bundle()["audience"], "conditions": CITY}, widget=widget
+        widgets.apply_managed(
+            base_bundle(
+                rules=rules,
+                audience={**base_bundle()["audience"], "conditions": CITY},
+                widget=widget,
+            )
         )
     )
     inviter, friend = token("inviter", {"city": "Qingdao"}), token("friend", {"city": "Qingdao"})
