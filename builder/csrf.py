@@ -21,8 +21,13 @@ def csrf_field() -> Markup:
     return Markup('<input type="hidden" name="csrf_token" value="{0}">').format(csrf_token())
 
 
-def check_csrf() -> None:
+def csrf_valid() -> bool:
+    """True when the form carries this session's token (a cross-site form cannot read it)."""
     sent = request.form.get("csrf_token", "")
     expected = session.get(SESSION_KEY, "")
-    if not expected or not hmac.compare_digest(sent, expected):
+    return bool(expected) and hmac.compare_digest(sent, expected)
+
+
+def check_csrf() -> None:
+    if not csrf_valid():
         abort(400, "The form expired; reload the page and try again.")

@@ -188,6 +188,32 @@ STATUS_ZH = {
 }
 
 
+# Access control and sign-in (docs/security.md).
+ZH.update(
+    {
+        "The form expired; reload the page and try again.": "表单已过期,请刷新页面后重试。",
+        "Too many sign-in attempts; try again later.": "登录尝试次数过多,请稍后再试。",
+        "Waiting for approval.": "已提交,等待另一位同事审批。",
+        "At most": "每笔最多",
+        "points per entry; above": "积分;超过",
+        "a second person approves.": "积分需另一位同事审批。",
+        "Bank-wide points": "全行积分(不限活动)",
+        "Entries waiting for approval": "待审批的积分录入",
+        "Another person decides.": "需由另一位同事审批。",
+        "Nothing waiting.": "暂无待审批项。",
+        "Approve": "批准",
+        "Refuse": "拒绝",
+        "This user belongs to a branch outside yours.": "该用户属于您管辖范围以外的机构。",
+        "Choose your own branch or a branch below it.": "请选择本机构或下级机构。",
+        "Your own branch is managed by the branches above it.": "本机构由上级机构管理。",
+        "Choose a parent branch: only head office is the top.": "请选择上级机构:总行在最顶层。",
+        "Head office stays at the top of the tree.": "总行必须位于最顶层。",
+        "A branch cannot sit below itself or its own branches.": "机构不能挂在自身或下级之下。",
+        "Only the top of the tree is head office.": "只有最顶层机构可以是总行。",
+    }
+)
+
+
 def current_language() -> str:
     if not has_request_context():
         return "en"

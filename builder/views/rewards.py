@@ -18,6 +18,7 @@ from builder.views.base import SecureViewMixin
 from core.extensions import db
 from core.models import Campaign, Channel, CouponPool, Participant, Reward
 from core.roles import has_permission
+from core.scope import is_head_office
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -174,10 +175,12 @@ class RewardOpsView(SecureViewMixin, BaseView):
 
     @expose("/points", methods=("GET", "POST"))
     def points(self):
-        from runtime.issuance import staff
+        """Enter points for a customer of a campaign in the user's subtree; above the
+        approval threshold the entry waits for a second person (runtime.issuance.staff_requests)."""
+        from runtime.issuance import staff_requests
 
+        actor = current_user._get_current_object()
         result = None
-        channels = db.session.scalars(select(Channel).order_by(Channel.name)).all()
         if request.method == "POST":
             check_csrf()
             try:
@@ -185,18 +188,47 @@ class RewardOpsView(SecureViewMixin, BaseView):
                     request.form.get("channel", type=int),
                     request.form.get("participant", "").strip(),
                 )
-                result = staff.credit_points(
+                result = staff_requests.enter_points(
+                    actor,
                     participant.id,
                     request.form.get("amount", type=int) or 0,
                     note=request.form.get("note", ""),
-                    actor=current_user._get_current_object(),
+                    campaign_id=request.form.get("campaign", type=int),
                     valid_days=request.form.get("valid_days", type=int),
                 )
-                flash(translate("Done."), "success")
+                message = "Done." if result["status"] == "posted" else "Waiting for approval."
+                flash(translate(message), "success")
             except ValueError as exc:
                 db.session.rollback()
                 flash(f"{translate('Refused')}: {exc}", "error")
-        return self.render("admin/rewards_points.html", channels=channels, result=result)
+        return self.render(
+            "admin/rewards_points.html",
+            channels=db.session.scalars(select(Channel).order_by(Channel.name)).all(),
+            campaigns=campaigns_in_scope(),
+            bank_wide=is_head_office(actor),
+            pending=staff_requests.pending_in_scope(actor),
+            result=result,
+        )
+
+    @expose("/points/requests/<int:request_id>/<decision>", methods=("POST",))
+    def points_decision(self, request_id: int, decision: str):
+        from runtime.issuance import staff_requests
+
+        check_csrf()
+        if decision not in ("approve", "refuse"):
+            abort(404)
+        try:
+            staff_requests.decide(
+                request_id,
+                current_user._get_current_object(),
+                decision == "approve",
+                request.form.get("reason"),
+            )
+            flash(translate("Decision recorded."), "success")
+        except ValueError as exc:
+            db.session.rollback()
+            flash(f"{translate('Refused')}: {exc}", "error")
+        return redirect(url_for(".points"))
 
     @staticmethod
     def find_participant(channel_id: int | None, external_id: str) -> Participant:

@@ -1,0 +1,46 @@
+"""Security headers on every studio answer: no framing by other sites, and a Content Security
+Policy that runs only the studio's own script files and the inline scripts it rendered with
+this request's nonce (Flask-Admin marks its scripts with `admin_csp_nonce_attribute`; our
+templates use `csp_nonce()`). Styles allow 'unsafe-inline': Flask-Admin and our templates use
+style attributes, and a style cannot run script. The studio may frame its own pages (the
+campaign preview shows the participant page /c/<slug>); runtime.pages lets /c/ pages be framed
+by the same origin only.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, Response, g, request
+
+STUDIO_PREFIX = "/studio"
+
+
+def csp_nonce() -> str:
+    """This request's script nonce (one per request, created on first use)."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def studio_csp(nonce: str | None) -> str:
+    scripts = f"'self' 'nonce-{nonce}'" if nonce else "'self'"
+    return (
+        f"default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
+    )
+
+
+def add_studio_headers(response: Response) -> Response:
+    if request.path == STUDIO_PREFIX or request.path.startswith(STUDIO_PREFIX + "/"):
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Content-Security-Policy"] = studio_csp(g.get("csp_nonce"))
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+def init_headers(app: Flask) -> None:
+    app.after_request(add_studio_headers)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
