@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, request
 
 STUDIO_PREFIX = "/studio"
+NONCE_KEY = "studio.csp_nonce"  # kept in the request's WSGI environ: it lives exactly as long
 
 
 def csp_nonce() -> str:
     """This request's script nonce (one per request, created on first use)."""
-    if "csp_nonce" not in g:
-        g.csp_nonce = secrets.token_urlsafe(16)
-    return g.csp_nonce
+    nonce = request.environ.get(NONCE_KEY)
+    if nonce is None:
+        nonce = request.environ[NONCE_KEY] = secrets.token_urlsafe(16)
+    return nonce
 
 
 def studio_csp(nonce: str | None) -> str:
@@ -35,7 +37,7 @@ def studio_csp(nonce: str | None) -> str:
 def add_studio_headers(response: Response) -> Response:
     if request.path == STUDIO_PREFIX or request.path.startswith(STUDIO_PREFIX + "/"):
         response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Content-Security-Policy"] = studio_csp(g.get("csp_nonce"))
+        response.headers["Content-Security-Policy"] = studio_csp(request.environ.get(NONCE_KEY))
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
     return response

@@ -5,26 +5,38 @@ from __future__ import annotations
 import re
 
 PASSWORD = "password-123"
-TOKEN = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
+# The studio's own forms (builder.csrf.csrf_field, the sign-out button on every page) and
+# Flask-Admin's SecureForm render their tokens differently.
+STUDIO_TOKEN = re.compile(r'type="hidden" name="csrf_token" value="([^"]+)"')
+ADMIN_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
-def csrf_from(page: str) -> str:
-    """The CSRF token of the first form on the page (ours or Flask-Admin's)."""
-    match = TOKEN.search(page)
+def csrf_from(page: str, pattern: re.Pattern = STUDIO_TOKEN) -> str:
+    match = pattern.search(page)
     assert match, "no CSRF token on the page"
     return match.group(1)
 
 
 def page_token(client, url: str) -> str:
+    """The token of the studio's own forms on the page at `url`."""
     return csrf_from(client.get(url).get_data(as_text=True))
 
 
+def admin_token(client, url: str) -> str:
+    """The token of the Flask-Admin (SecureForm) create/edit form at `url`."""
+    return csrf_from(client.get(url).get_data(as_text=True), ADMIN_TOKEN)
+
+
 def sign_in(client, user, password: str = PASSWORD, next_url: str | None = None):
-    """POST the sign-in form with the token the login page gave this client."""
+    """POST the sign-in form with the token the login page gave this client (a page without
+    one, as before the sign-in form had a token, is posted without)."""
     username = user if isinstance(user, str) else user.username
     url = "/studio/login" + (f"?next={next_url}" if next_url else "")
-    token = page_token(client, "/studio/login")
-    return client.post(url, data={"username": username, "password": password, "csrf_token": token})
+    form = {"username": username, "password": password}
+    match = STUDIO_TOKEN.search(client.get("/studio/login").get_data(as_text=True))
+    if match:
+        form["csrf_token"] = match.group(1)
+    return client.post(url, data=form)
 
 
 def sign_out(client):
