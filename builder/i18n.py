@@ -201,6 +201,7 @@ ZH.update(
         "Entries waiting for approval": "待审批的积分录入",
         "Another person decides.": "需由另一位同事审批。",
         "Nothing waiting.": "暂无待审批项。",
+        "no such pool in your branch": "本机构没有这个券码池",
         "Approve": "批准",
         "Refuse": "拒绝",
         "This user belongs to a branch outside yours.": "该用户属于您管辖范围以外的机构。",

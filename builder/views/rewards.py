@@ -30,6 +30,11 @@ def campaigns_in_scope() -> dict[int, str]:
     return dict(rows)
 
 
+def pool_in_scope():
+    """Code pools the user may see and fill: bank-wide ones, and those of their campaigns."""
+    return CouponPool.campaign_id.is_(None) | CouponPool.campaign_id.in_(list(campaigns_in_scope()))
+
+
 def reward_in_scope(reward_id: int) -> Reward:
     reward = db.session.get(Reward, reward_id)
     if reward is None or reward.campaign_id not in campaigns_in_scope():
@@ -132,7 +137,9 @@ class RewardOpsView(SecureViewMixin, BaseView):
         if request.method == "POST":
             check_csrf()
             report = self.upload(coupons)
-        pools = db.session.scalars(select(CouponPool).order_by(CouponPool.key)).all()
+        pools = db.session.scalars(
+            select(CouponPool).where(pool_in_scope()).order_by(CouponPool.key)
+        ).all()
         stats = [coupons.pool_stats(db.session, pool.key) for pool in pools]
         return self.render("admin/rewards_coupons.html", stats=stats, report=report)
 
@@ -146,6 +153,12 @@ class RewardOpsView(SecureViewMixin, BaseView):
         data = upload.read(MAX_UPLOAD_BYTES + 1)
         if len(data) > MAX_UPLOAD_BYTES:
             flash(translate("The file is larger than 5 MB."), "error")
+            return None
+        pool = coupons.pool_by_key(db.session, request.form.get("pool", "").strip())
+        if pool is not None and pool.campaign_id not in (None, *campaigns_in_scope()):
+            flash(
+                f"{translate('Refused')}: pool: {translate('no such pool in your branch')}", "error"
+            )
             return None
         try:
             report = coupons.upload_codes(

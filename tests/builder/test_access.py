@@ -321,3 +321,41 @@ def test_branch_auditor_reads_only_their_subtrees_audit_rows(app, client, db, ba
     total = db.session.scalar(select(func.count(AuditEntry.id)))
     assert "campaign.publish" in hq_export and "user.create" in hq_export
     assert len(hq_export.strip().splitlines()) - 1 == total
+
+
+def test_an_operator_cannot_fill_another_branchs_code_pool(app, client, db, bank):
+    import io
+
+    from core.models import CouponCode, CouponPool
+
+    campaign = make_campaign(db, "sh-coupons", bank["sh"])
+    db.session.add(CouponPool(key="sh-pool", name="SH pool", campaign_id=campaign.id))
+    db.session.commit()
+    sign_in(client, make_user("operator", branch=bank["bj"]))
+    url = "/studio/rewards/coupons"
+    assert "sh-pool" not in client.get(url).get_data(as_text=True)
+
+    client.post(
+        url,
+        data={
+            "csrf_token": page_token(client, url),
+            "pool": "sh-pool",
+            "file": (io.BytesIO(b"FAKE-1\nFAKE-2\n"), "codes.csv"),
+        },
+        content_type="multipart/form-data",
+    )
+
+    assert db.session.scalar(select(func.count(CouponCode.id))) == 0
+    # SH001's own operator fills it
+    own = app.test_client()
+    sign_in(own, make_user("operator", branch=bank["sh"]))
+    own.post(
+        url,
+        data={
+            "csrf_token": page_token(own, url),
+            "pool": "sh-pool",
+            "file": (io.BytesIO(b"REAL-1\n"), "codes.csv"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert db.session.scalars(select(CouponCode.code)).all() == ["REAL-1"]
