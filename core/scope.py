@@ -41,7 +41,7 @@ def is_head_office(user: User) -> bool:
 
 def ancestors(branch_id: int) -> list[int]:
     """The chain of parents above `branch_id`, nearest first; stops at a repeat (a cycle)."""
-    parents = dict(db.session.execute(select(Branch.id, Branch.parent_id)).tuples().all())
+    parents = dict(db.session.execute(select(Branch.id, Branch.parent_id)).all())
     chain: list[int] = []
     current = parents.get(branch_id)
     while current is not None and current not in chain and current != branch_id:

@@ -12,7 +12,14 @@ from sqlalchemy import select
 
 from core import create_app
 from core.models import AuditEntry
-from tests.builder.studio import PASSWORD, admin_token, page_token, sign_in
+from tests.builder.studio import (
+    PASSWORD,
+    STUDIO_TOKEN,
+    admin_token,
+    page_token,
+    sign_in,
+    sign_out,
+)
 from tests.factories import make_hq, make_user
 
 SESSION_COOKIE = "session"
@@ -32,16 +39,31 @@ def replay(app, cookie_value: str):
 
 
 def test_production_session_cookie_is_secure_httponly_and_samesite(app_config, db, monkeypatch):
+    username = make_user("admin").username
+    db.session.close()  # (SQLite) the other app's sign-in writes; hold no transaction open
     monkeypatch.setenv("STUDIO_ENV", "production")
     overrides = {k: v for k, v in app_config.items() if k not in ("STUDIO_ENV", "TESTING")}
     production = create_app(overrides)
     assert production.config["STUDIO_ENV"] == "production"
+    browser = production.test_client()
 
-    answer = production.test_client().get("/studio/login")
+    login_page = browser.get("/studio/login")
+    form = {"username": username, "password": PASSWORD}
+    match = STUDIO_TOKEN.search(login_page.get_data(as_text=True))
+    if match:
+        form["csrf_token"] = match.group(1)
+    signed_in = browser.post("/studio/login", data=form)
 
-    cookie = next(h for h in answer.headers.getlist("Set-Cookie") if h.startswith("session="))
-    flags = {part.strip().lower() for part in cookie.split(";")}
-    assert {"secure", "httponly", "samesite=lax"} <= flags
+    cookies = [
+        header
+        for answer in (login_page, signed_in)
+        for header in answer.headers.getlist("Set-Cookie")
+        if header.startswith("session=")
+    ]
+    assert cookies
+    for cookie in cookies:
+        flags = {part.strip().lower() for part in cookie.split(";")}
+        assert {"secure", "httponly", "samesite=lax"} <= flags, cookie
 
 
 def test_a_cookie_saved_before_sign_out_opens_nothing_afterwards(app, client, db):
@@ -49,7 +71,7 @@ def test_a_cookie_saved_before_sign_out_opens_nothing_afterwards(app, client, db
     saved = session_cookie(client)
     assert replay(app, saved).get("/studio/staff/").status_code == 200
 
-    signed_out = client.post("/studio/logout", data={"csrf_token": page_token(client, "/studio/")})
+    signed_out = sign_out(client)
 
     assert signed_out.status_code == 302
     stolen = replay(app, saved).get("/studio/staff/")

@@ -20,7 +20,7 @@ from core.models import (
     User,
 )
 from runtime.publishing import publish_campaign, update_draft
-from tests.builder.studio import ADMIN_TOKEN, STUDIO_TOKEN, csrf_from, sign_in
+from tests.builder.studio import ADMIN_TOKEN, csrf_from, sign_in
 from tests.factories import make_branch, make_channel, make_hq, make_user
 
 PUBLIC = {"studio_auth.login", "studio_auth.set_language", "admin.static"}
@@ -141,7 +141,7 @@ def test_another_branchs_admin_reaches_nothing_of_sh001(app, client, db, sh001):
     }
     before = world_state(db, sh001)
     sign_in(client, intruder)
-    studio_token = csrf_from(client.get("/studio/").get_data(as_text=True), STUDIO_TOKEN)
+    studio_token = csrf_from(client.get("/studio/rewards/points").get_data(as_text=True))
     admin_token = csrf_from(client.get("/studio/branches/new/").get_data(as_text=True), ADMIN_TOKEN)
 
     visited = 0
