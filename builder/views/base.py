@@ -160,6 +160,10 @@ class AuditedModelView(StudioModelView):
         from core import audit
 
         before = None if is_created else g.pop("audit_before", None)
+        if before is None and not is_created:  # an edit path that bypassed update_model
+            from wtforms.validators import ValidationError
+
+            raise ValidationError("This change cannot be checked; edit the record in its form.")
         with db.session.no_autoflush:
             self.check_change(before, proposed_values(model), model)
         db.session.flush()
