@@ -7,6 +7,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 from builder.auth import init_auth
+from builder.headers import csp_nonce, init_headers
 from builder.i18n import lazy
 from builder.views.audit import AuditView
 from builder.views.campaign_page import CampaignPageView
@@ -21,6 +22,7 @@ from core.models import AuditEntry, Branch, Campaign, CampaignVersion, Channel, 
 
 def init_admin(app: Flask) -> None:
     init_auth(app)
+    init_headers(app)
     # the studio's own scripts and the vendored components (make vendor), served by the app
     app.register_blueprint(
         Blueprint(
@@ -33,6 +35,7 @@ def init_admin(app: Flask) -> None:
         url="/studio",
         index_view=StudioIndexView(name=lazy("Home"), url="/studio", endpoint="admin"),
         theme=Bootstrap4Theme(base_template="studio/master.html", swatch="default", fluid=True),
+        csp_nonce_generator=csp_nonce,
     )
     admin.add_view(CampaignView(Campaign, db, name=lazy("Campaigns"), endpoint="campaigns"))
     admin.add_view(

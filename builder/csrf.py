@@ -21,9 +21,14 @@ def csrf_field() -> Markup:
     return Markup('<input type="hidden" name="csrf_token" value="{0}">').format(csrf_token())
 
 
-def check_csrf() -> None:
-    """Refuse a form post without this session's token (also accepted as X-CSRFToken)."""
+def csrf_valid() -> bool:
+    """True when the form (or the X-CSRFToken header of a page script) carries this session's
+    token: a cross-site form cannot read it."""
     sent = request.form.get("csrf_token", "") or request.headers.get("X-CSRFToken", "")
     expected = session.get(SESSION_KEY, "")
-    if not expected or not hmac.compare_digest(sent, expected):
+    return bool(expected) and hmac.compare_digest(sent, expected)
+
+
+def check_csrf() -> None:
+    if not csrf_valid():
         abort(400, "The form expired; reload the page and try again.")

@@ -6,10 +6,13 @@ import re
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import select
 
 from builder.approvals import ReviewError, check_allowed
+from builder.auth import branch_scope
+from builder.i18n import N_
 from core.extensions import db
-from core.models import Campaign, User
+from core.models import Branch, Campaign, User
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{2,63}$")
 
@@ -56,11 +59,23 @@ def new_draft(user: User, choice: str, slug: str, name: str) -> Campaign:
     return create_campaign(bundle, user)
 
 
+def check_branch_move(campaign: Campaign, bundle: Any, user: User) -> None:
+    """A draft may move its campaign to another branch only inside the editor's subtree (the
+    owning branch decides who sees, approves and audits the campaign)."""
+    code = bundle.get("branch") if isinstance(bundle, dict) else None
+    if not isinstance(code, str) or code == campaign.branch.code:
+        return  # unchanged, or malformed: the bundle's own validation names the problem
+    target = db.session.scalar(select(Branch.id).where(Branch.code == code))
+    if target is None or target not in branch_scope(user):
+        raise ReviewError("branch", N_("Choose your own branch or a branch below it."))
+
+
 def save_draft(campaign: Campaign, bundle: dict[str, Any], user: User) -> Campaign:
     """Replace the draft; a changed draft needs a new submission and new approvals."""
     from runtime.publishing import update_draft
 
     check_allowed(user, campaign, "edit_campaign")
+    check_branch_move(campaign, bundle, user)
     before = campaign.draft_hash
     update_draft(campaign, bundle, user)
     if campaign.draft_hash != before:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core.config import REPO_ROOT, load_config
 from core.db import install_sqlite_behaviour, sqlite_engine_options
@@ -48,6 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.setdefault("JSON_SORT_KEYS", False)
     app.json.ensure_ascii = False
     app.session_interface = StudioSessionInterface()
+    trust_proxies(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
@@ -67,6 +69,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health_bp)
     register_packages(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind `STUDIO_TRUSTED_PROXIES` reverse proxies, take the client address and scheme
+    from the X-Forwarded-For/-Proto entries those proxies appended, so rate limits, the audit
+    log and Secure cookies see the real client; with 0 (the default) the headers are ignored,
+    since anyone can send them."""
+    hops = app.config.get("STUDIO_TRUSTED_PROXIES", 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def register_packages(app: Flask) -> None:

@@ -1,13 +1,75 @@
-"""Writing the audit log: every studio change records who, when, what, before and after."""
+"""Writing the audit log: every studio change records who, when, what, before and after, and
+the branch it belongs to, so each auditor reads only their own subtree's rows."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import g, has_request_context, request
+from sqlalchemy import select
 
 from core.extensions import db
-from core.models import AuditEntry, User
+from core.models import (
+    AuditEntry,
+    Campaign,
+    CouponPool,
+    PointsEntry,
+    PointsRequest,
+    Reward,
+    User,
+)
+
+
+def _campaign_branch(campaign_id: Any) -> int | None:
+    return db.session.scalar(select(Campaign.branch_id).where(Campaign.id == campaign_id))
+
+
+def _via_campaign(column) -> Callable[[Any], int | None]:
+    """The owning branch of a row that points at a campaign (`column` holds the row's key)."""
+
+    def resolve(object_id: Any) -> int | None:
+        return db.session.scalar(
+            select(Campaign.branch_id)
+            .join(column.class_, column.class_.campaign_id == Campaign.id)
+            .where(column == object_id)
+        )
+
+    return resolve
+
+
+def _user_branch(user_id: Any) -> int | None:
+    return db.session.scalar(select(User.branch_id).where(User.id == user_id))
+
+
+def _request_branch(request_id: Any) -> int | None:
+    return db.session.scalar(select(PointsRequest.branch_id).where(PointsRequest.id == request_id))
+
+
+# object_type -> the branch owning that object, read at write time. An object type missing
+# here (or an object with no branch, such as a bank-wide code pool) falls back to the actor.
+OBJECT_BRANCH: dict[str, Callable[[Any], int | None]] = {
+    "campaign": _campaign_branch,
+    "campaigns": _campaign_branch,
+    "user": _user_branch,
+    "users": _user_branch,
+    "branch": int,
+    "branches": int,
+    "reward": _via_campaign(Reward.id),
+    "points_entry": _via_campaign(PointsEntry.id),
+    "points_request": _request_branch,
+    "coupon_pool": _via_campaign(CouponPool.key),
+}
+
+
+def owning_branch(object_type: str, object_id: Any, actor: User | None) -> int | None:
+    """The branch an audit row belongs to: the object's owner, else the actor's branch, else
+    None (system work on bank-wide objects: visible to head office only)."""
+    resolve = OBJECT_BRANCH.get(object_type)
+    branch_id = resolve(object_id) if resolve is not None and object_id is not None else None
+    if branch_id is None and actor is not None:
+        branch_id = actor.branch_id
+    return branch_id
 
 
 def record(
@@ -19,8 +81,10 @@ def record(
     actor_label: str | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    branch_id: int | None = None,
 ) -> AuditEntry:
-    """Add an audit row to the current session; it commits with the change it describes."""
+    """Add an audit row to the current session; it commits with the change it describes.
+    `branch_id` overrides the owning branch derived from the object or the actor."""
     entry = AuditEntry(
         actor_id=actor.id if actor is not None else None,
         actor=actor_label or (actor.username if actor is not None else "system"),
@@ -31,6 +95,9 @@ def record(
         after=after,
         request_id=g.get("request_id") if has_request_context() else None,
         ip=request.remote_addr if has_request_context() else None,
+        branch_id=branch_id
+        if branch_id is not None
+        else owning_branch(object_type, object_id, actor),
     )
     db.session.add(entry)
     return entry

@@ -137,6 +137,16 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     elif studio_env == "production" and len(secret_key) < 32:
         raise ConfigError("SECRET_KEY: must be at least 32 characters in production")
 
+    production = studio_env == "production"
+    points_cap = parse_int(
+        "STAFF_POINTS_MAX_ENTRY", env.get("STAFF_POINTS_MAX_ENTRY", "50000"), 1, 10**9
+    )
+    points_threshold = parse_int(
+        "STAFF_POINTS_APPROVAL_THRESHOLD",
+        env.get("STAFF_POINTS_APPROVAL_THRESHOLD", "2000"),
+        0,
+        points_cap,
+    )
     return {
         "STUDIO_ENV": studio_env,
         "TESTING": studio_env == "testing",
@@ -171,4 +181,25 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
             "DRAW_GROUP_COMMIT", env.get("DRAW_GROUP_COMMIT", "true")
         ),
         "BABEL_DEFAULT_LOCALE": env.get("STUDIO_LOCALE", "zh").strip() or "zh",
+        # Studio security (docs/security.md).
+        "STUDIO_TRUSTED_PROXIES": parse_int(
+            "STUDIO_TRUSTED_PROXIES", env.get("STUDIO_TRUSTED_PROXIES", "0"), 0, 5
+        ),
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "STUDIO_LOGIN_LIMIT_ADDRESS": parse_rate_limit(
+            "STUDIO_LOGIN_LIMIT_ADDRESS", env.get("STUDIO_LOGIN_LIMIT_ADDRESS", "10/minute")
+        ),
+        "STUDIO_LOGIN_LIMIT_ACCOUNT": parse_rate_limit(
+            "STUDIO_LOGIN_LIMIT_ACCOUNT", env.get("STUDIO_LOGIN_LIMIT_ACCOUNT", "20/hour")
+        ),
+        "STUDIO_LOGIN_LIMIT_DEVICE": parse_rate_limit(
+            "STUDIO_LOGIN_LIMIT_DEVICE", env.get("STUDIO_LOGIN_LIMIT_DEVICE", "10/hour")
+        ),
+        "STAFF_POINTS_MAX_ENTRY": points_cap,
+        "STAFF_POINTS_APPROVAL_THRESHOLD": points_threshold,
     }

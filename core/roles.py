@@ -1,4 +1,5 @@
-"""Staff roles: what each may do in the studio. Labels are shown in Chinese and English."""
+"""Staff roles: what each may do in the studio, and which roles each may grant. Labels are
+shown in Chinese and English."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ class Role:
     name_zh: str
     name_en: str
     permissions: frozenset[str]
+    # Higher ranks hold more power; a user grants only roles ranked no higher than their own.
+    rank: int = 1
 
 
 ROLES: dict[str, Role] = {
@@ -32,6 +35,7 @@ ROLES: dict[str, Role] = {
                     "operate_rewards",
                 }
             ),
+            rank=2,
         ),
         Role("marketer", "营销人员", "Marketer", frozenset({"view", "edit_campaign"})),
         Role("approver", "审批人", "Approver", frozenset({"view", "approve", "publish"})),
@@ -45,3 +49,12 @@ ROLE_KEYS = tuple(ROLES)
 def has_permission(role_key: str, permission: str) -> bool:
     role = ROLES.get(role_key)
     return role is not None and permission in role.permissions
+
+
+def grantable_roles(role_key: str) -> tuple[str, ...]:
+    """The roles a user with `role_key` may give to staff in their branch subtree: none
+    without the manage_staff permission, else every role ranked no higher than their own."""
+    granter = ROLES.get(role_key)
+    if granter is None or "manage_staff" not in granter.permissions:
+        return ()
+    return tuple(key for key, role in ROLES.items() if role.rank <= granter.rank)

@@ -25,7 +25,8 @@ bp = Blueprint("pages", __name__)
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
-    "connect-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'"
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'; "
+    "frame-ancestors 'self'"  # the studio's preview frames this page; other sites may not
 )
 ASSET_MAX_AGE = 365 * 24 * 3600
 
@@ -55,6 +56,7 @@ def _html(body: str, status: int = 200) -> Response:
     response.headers["Content-Security-Policy"] = CSP
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
     return response
 
 

@@ -95,6 +95,7 @@ def _bounds(bundle: dict[str, Any]):
 def _summary(campaign: Campaign) -> dict[str, Any]:
     return {
         "slug": campaign.slug,
+        "branch": campaign.branch.code,
         "status": campaign.status,
         "draft_hash": campaign.draft_hash,
         "published_version_id": campaign.published_version_id,
@@ -151,7 +152,7 @@ def update_draft(campaign: Campaign, bundle: dict[str, Any], user: User | None =
     campaign.draft = data
     campaign.draft_hash = content_hash(data)
     campaign.name = data["name"]
-    campaign.branch_id = branch.id
+    campaign.branch = branch
     campaign.widget_type = data["widget"]["type"]
     if campaign.status in ("pending_approval", "approved"):
         campaign.status = "draft"

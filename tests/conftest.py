@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import redis as redis_lib
 import requests
+from flask import g
 from sqlalchemy import create_engine, text
 
 from core.redis_server import EmbeddedRedis
@@ -107,6 +108,10 @@ def app_config(database_url, redis_url, tmp_path):
     }
 
 
+def forget_signed_in_user() -> None:
+    g.pop("_login_user", None)
+
+
 @pytest.fixture
 def app(app_config):
     from core import create_app
@@ -114,6 +119,10 @@ def app(app_config):
 
     application = create_app(app_config)
     application.extensions["redis_store"].client.flushdb()
+    # The test keeps one app context open, so `g` outlives each request; in production every
+    # request has its own. Forget the signed-in user between requests, so each test client is
+    # identified by its own session cookie, as a browser is (no user leaks across clients).
+    application.before_request(forget_signed_in_user)
     with application.app_context():
         yield application
         db.session.remove()

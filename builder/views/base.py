@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import abort, redirect, request, url_for
+from flask import abort, g, redirect, request, url_for
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.form import SecureForm
 from flask_admin.model import typefmt
 from flask_login import current_user
+from sqlalchemy import select
 
 from builder.auth import branch_scope
 from builder.i18n import local_time
+from core.extensions import db
 from core.roles import has_permission
 
 
@@ -64,11 +66,15 @@ class StudioModelView(SecureViewMixin, ModelView):
     def can_delete(self) -> bool:  # type: ignore[override]
         return False
 
-    def scoped(self, query):
+    def scope_clause(self):
+        """A SQL condition limiting rows to the user's branch subtree, or None (unscoped)."""
         if self.branch_column is None:
-            return query
-        column = getattr(self.model, self.branch_column)
-        return query.filter(column.in_(branch_scope(current_user)))
+            return None
+        return getattr(self.model, self.branch_column).in_(branch_scope(current_user))
+
+    def scoped(self, query):
+        clause = self.scope_clause()
+        return query if clause is None else query.filter(clause)
 
     def get_query(self):
         return self.scoped(super().get_query())
@@ -77,9 +83,14 @@ class StudioModelView(SecureViewMixin, ModelView):
         return self.scoped(super().get_count_query())
 
     def get_one(self, id):
+        """One row, or 404 when it lies outside the user's subtree (details, edit, export)."""
         record = super().get_one(id)
-        if record is not None and self.branch_column is not None:
-            if getattr(record, self.branch_column) not in branch_scope(current_user):
+        clause = self.scope_clause()
+        if record is not None and clause is not None:
+            found = db.session.scalar(
+                select(self.model.id).where(self.model.id == record.id, clause)
+            )
+            if found is None:
                 abort(404)
         return record
 
@@ -90,20 +101,31 @@ class ReadOnlyModelView(StudioModelView):
     can_delete = False
 
 
-def column_changes(model) -> tuple[dict, dict]:
-    """Before/after values of the columns changed on `model` in this unit of work."""
+def column_values(model) -> dict:
+    """The model's column values, secrets left out (password hash, session nonce)."""
     from sqlalchemy import inspect
 
-    state = inspect(model)
-    before, after = {}, {}
-    for attr in state.mapper.column_attrs:
-        if attr.key.endswith("password_hash"):
+    return {
+        attr.key: getattr(model, attr.key)
+        for attr in inspect(model).mapper.column_attrs
+        if attr.key not in SECRET_COLUMNS
+    }
+
+
+def proposed_values(model) -> dict:
+    """Column values as they will be after the flush: a many-to-one set through its
+    relationship (a form's select of a branch) shows as the foreign key it will write."""
+    from sqlalchemy import inspect
+    from sqlalchemy.orm import MANYTOONE
+
+    values = column_values(model)
+    for relation in inspect(model).mapper.relationships:
+        if relation.direction is not MANYTOONE or relation.key not in model.__dict__:
             continue
-        history = state.attrs[attr.key].history
-        if history.has_changes():
-            before[attr.key] = history.deleted[0] if history.deleted else None
-            after[attr.key] = history.added[0] if history.added else None
-    return jsonable(before), jsonable(after)
+        target = model.__dict__[relation.key]
+        for local, remote in relation.local_remote_pairs:
+            values[local.key] = None if target is None else getattr(target, remote.key)
+    return values
 
 
 def jsonable(values: dict) -> dict:
@@ -113,20 +135,50 @@ def jsonable(values: dict) -> dict:
     }
 
 
+SECRET_COLUMNS = frozenset({"password_hash", "session_nonce"})
+
+
 class AuditedModelView(StudioModelView):
-    """Writes an audit row (who, what, before/after) in the same transaction as the change."""
+    """Checks every create and edit against the editor's rights (`check_change`) and writes an
+    audit row (who, what, before/after, owning branch) in the same transaction as the change.
+
+    The before values are read before the form fills the model. The check sees the proposed
+    values with the database still as it was (no autoflush), so scopes and the branch tree
+    are the ones the editor had; the audit's after values are read after a flush, so
+    relationship fields (a user's branch, a branch's parent) show as their ids."""
+
+    audit_always: tuple[str, ...] = ()  # columns recorded before and after even when unchanged
+
+    def update_model(self, form, model):
+        g.audit_before = column_values(model)
+        return super().update_model(form, model)
+
+    def check_change(self, before: dict | None, after: dict, model) -> None:
+        """Raise wtforms.ValidationError to refuse the change (shown next to the form)."""
 
     def on_model_change(self, form, model, is_created):
         from core import audit
 
-        before, after = column_changes(model)
-        action = f"{self.model.__tablename__}.{'create' if is_created else 'update'}"
-        object_id = None if is_created else getattr(model, "id", None)
+        before = None if is_created else g.pop("audit_before", None)
+        if before is None and not is_created:  # an edit path that bypassed update_model
+            from wtforms.validators import ValidationError
+
+            raise ValidationError("This change cannot be checked; edit the record in its form.")
+        with db.session.no_autoflush:
+            self.check_change(before, proposed_values(model), model)
+        db.session.flush()
+        after = column_values(model)
+        changed = {k for k, v in after.items() if before is None or before.get(k) != v}
+        keys = changed | set(self.audit_always)
         audit.record(
-            action,
+            f"{self.model.__tablename__}.{'create' if is_created else 'update'}",
             self.model.__tablename__,
-            object_id,
+            model.id,
             actor=current_user._get_current_object(),
-            before=None if is_created else before,
-            after=after,
+            before=None if before is None else jsonable({k: before.get(k) for k in keys}),
+            after=jsonable({k: after[k] for k in keys if k in after}),
+            branch_id=self.audit_branch(after),
         )
+
+    def audit_branch(self, after: dict) -> int | None:
+        return after.get(self.branch_column) if self.branch_column else None

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from flask import url_for
+from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy import select
 
+from builder.auth import branch_scope
 from builder.i18n import lazy, status_label
 from builder.views.base import ReadOnlyModelView
+from core.models import Campaign, CampaignVersion
 
 LABELS = {
     "slug": lazy("Slug"),
@@ -62,7 +66,14 @@ class CampaignView(ReadOnlyModelView):
 
 
 class VersionView(ReadOnlyModelView):
+    """Published snapshots (whitelists of customer ids included) of the campaigns in the
+    user's subtree only, like the campaigns themselves."""
+
     required_permission = "view"
     column_list = ("campaign", "number", "content_hash", "created_at", "note")
     column_default_sort = ("created_at", True)
     column_labels = LABELS
+
+    def scope_clause(self):
+        in_scope = select(Campaign.id).where(Campaign.branch_id.in_(branch_scope(current_user)))
+        return CampaignVersion.campaign_id.in_(in_scope)

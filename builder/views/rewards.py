@@ -13,11 +13,12 @@ from sqlalchemy import select
 
 from builder.auth import branch_scope
 from builder.csrf import check_csrf
-from builder.i18n import translate
+from builder.i18n import N_, translate
 from builder.views.base import SecureViewMixin
 from core.extensions import db
 from core.models import Campaign, Channel, CouponPool, Participant, Reward
 from core.roles import has_permission
+from core.scope import is_head_office
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -27,6 +28,11 @@ def campaigns_in_scope() -> dict[int, str]:
         select(Campaign.id, Campaign.slug).where(Campaign.branch_id.in_(branch_scope(current_user)))
     ).all()
     return dict(rows)
+
+
+def pool_in_scope():
+    """Code pools the user may see and fill: bank-wide ones, and those of their campaigns."""
+    return CouponPool.campaign_id.is_(None) | CouponPool.campaign_id.in_(list(campaigns_in_scope()))
 
 
 def reward_in_scope(reward_id: int) -> Reward:
@@ -131,7 +137,9 @@ class RewardOpsView(SecureViewMixin, BaseView):
         if request.method == "POST":
             check_csrf()
             report = self.upload(coupons)
-        pools = db.session.scalars(select(CouponPool).order_by(CouponPool.key)).all()
+        pools = db.session.scalars(
+            select(CouponPool).where(pool_in_scope()).order_by(CouponPool.key)
+        ).all()
         stats = [coupons.pool_stats(db.session, pool.key) for pool in pools]
         return self.render("admin/rewards_coupons.html", stats=stats, report=report)
 
@@ -145,6 +153,13 @@ class RewardOpsView(SecureViewMixin, BaseView):
         data = upload.read(MAX_UPLOAD_BYTES + 1)
         if len(data) > MAX_UPLOAD_BYTES:
             flash(translate("The file is larger than 5 MB."), "error")
+            return None
+        pool = coupons.pool_by_key(db.session, request.form.get("pool", "").strip())
+        if pool is not None and pool.campaign_id not in (None, *campaigns_in_scope()):
+            flash(
+                translate("Refused") + ": pool: " + translate("no such pool in your branch"),
+                "error",
+            )
             return None
         try:
             report = coupons.upload_codes(
@@ -174,10 +189,12 @@ class RewardOpsView(SecureViewMixin, BaseView):
 
     @expose("/points", methods=("GET", "POST"))
     def points(self):
-        from runtime.issuance import staff
+        """Enter points for a customer of a campaign in the user's subtree; above the
+        approval threshold the entry waits for a second person (runtime.issuance.staff_requests)."""
+        from runtime.issuance import staff_requests
 
+        actor = current_user._get_current_object()
         result = None
-        channels = db.session.scalars(select(Channel).order_by(Channel.name)).all()
         if request.method == "POST":
             check_csrf()
             try:
@@ -185,18 +202,49 @@ class RewardOpsView(SecureViewMixin, BaseView):
                     request.form.get("channel", type=int),
                     request.form.get("participant", "").strip(),
                 )
-                result = staff.credit_points(
+                result = staff_requests.enter_points(
+                    actor,
                     participant.id,
                     request.form.get("amount", type=int) or 0,
                     note=request.form.get("note", ""),
-                    actor=current_user._get_current_object(),
+                    campaign_id=request.form.get("campaign", type=int),
                     valid_days=request.form.get("valid_days", type=int),
                 )
-                flash(translate("Done."), "success")
+                message = (
+                    N_("Done.") if result["status"] == "posted" else N_("Waiting for approval.")
+                )
+                flash(translate(message), "success")
             except ValueError as exc:
                 db.session.rollback()
                 flash(translate("Refused") + f": {exc}", "error")
-        return self.render("admin/rewards_points.html", channels=channels, result=result)
+        return self.render(
+            "admin/rewards_points.html",
+            channels=db.session.scalars(select(Channel).order_by(Channel.name)).all(),
+            campaigns=campaigns_in_scope(),
+            bank_wide=is_head_office(actor),
+            pending=staff_requests.pending_in_scope(actor),
+            result=result,
+        )
+
+    @expose("/points/requests/<int:request_id>/<decision>", methods=("POST",))
+    def points_decision(self, request_id: int, decision: str):
+        from runtime.issuance import staff_requests
+
+        check_csrf()
+        if decision not in ("approve", "refuse"):
+            abort(404)
+        try:
+            staff_requests.decide(
+                request_id,
+                current_user._get_current_object(),
+                decision == "approve",
+                request.form.get("reason"),
+            )
+            flash(translate("Decision recorded."), "success")
+        except ValueError as exc:
+            db.session.rollback()
+            flash(translate("Refused") + f": {exc}", "error")
+        return redirect(url_for(".points"))
 
     @staticmethod
     def find_participant(channel_id: int | None, external_id: str) -> Participant:

@@ -21,6 +21,7 @@ from core.models.rights import (
     Fulfilment,
     PointsAccount,
     PointsEntry,
+    PointsRequest,
     RedPacketBudget,
     RedPacketGrant,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "Fulfilment",
     "PointsAccount",
     "PointsEntry",
+    "PointsRequest",
     "RedPacketBudget",
     "RedPacketGrant",
     "Approval",

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import DDL, ForeignKey, Index, String, event
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.models.base import Base, JSONType, UTCDateTime, utcnow
 from core.models.ledger import BigId
@@ -27,6 +27,12 @@ class AuditEntry(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     request_id: Mapped[str | None] = mapped_column(String(64))
     ip: Mapped[str | None] = mapped_column(String(64))
+    # The branch the row belongs to (the object's owning branch, else the actor's), so an
+    # auditor reads only their subtree's rows; NULL rows (system, older rows) are head office's.
+    # (No ON DELETE clause: SQLite adds the column in place and cannot reflect one there.)
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"), index=True)
+
+    branch = relationship("Branch")
 
 
 APPEND_ONLY_SQLITE = [

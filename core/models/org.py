@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Integer, String
@@ -44,6 +45,10 @@ class Branch(Base):
         return f"{self.code} {self.name}"
 
 
+def new_session_nonce() -> str:
+    return secrets.token_hex(16)
+
+
 class User(Base):
     __tablename__ = "users"
     __table_args__ = (CheckConstraint(f"role IN {ROLE_KEYS!r}", name="role"),)
@@ -60,6 +65,11 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Part of every session's user id: a new value ends every session of this user (sign-out,
+    # password, role, branch or active change). server_default: rows older than the column.
+    session_nonce: Mapped[str] = mapped_column(
+        String(32), default=new_session_nonce, server_default=""
+    )
 
     branch: Mapped[Branch] = relationship()
 
@@ -77,7 +87,12 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """The id Flask-Login keeps in the session: `<id>:<session nonce>`."""
+        return f"{self.id}:{self.session_nonce}"
+
+    def end_sessions(self) -> None:
+        """Invalidate every session of this user, server-side (cookies saved earlier included)."""
+        self.session_nonce = new_session_nonce()
 
     def __str__(self) -> str:
         return self.username

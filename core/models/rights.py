@@ -29,6 +29,7 @@ from core.models.ledger import BigId
 
 POINTS_ENTRY_KINDS = ("reward", "staff", "spend", "expiry", "adjust")
 FULFILMENT_STATUSES = ("awaiting_address", "ready", "shipped", "delivered", "cancelled")
+POINTS_REQUEST_STATUSES = ("pending", "approved", "refused")
 
 
 class PointsAccount(Base):
@@ -78,6 +79,39 @@ class PointsEntry(Base):
     note: Mapped[str | None] = mapped_column(String(255))
     actor: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PointsRequest(Base):
+    """A staff points entry above the approval threshold, held until a second person with the
+    right in the same branch scope approves (then posted) or refuses it."""
+
+    __tablename__ = "points_requests"
+    __table_args__ = (
+        CheckConstraint(f"status IN {POINTS_REQUEST_STATUSES!r}", name="status"),
+        CheckConstraint("amount <> 0", name="amount"),
+        CheckConstraint(
+            "decided_by_id IS NULL OR decided_by_id <> requested_by_id", name="second_person"
+        ),
+        Index("ix_points_requests_branch_status", "branch_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="RESTRICT"))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="RESTRICT"))
+    # The branch that owns the entry: the campaign's, or the head office's for bank-wide points.
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id", ondelete="RESTRICT"))
+    amount: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(String(255))
+    valid_days: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reason: Mapped[str | None] = mapped_column(String(255))
+    entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("points_entries.id", ondelete="RESTRICT")
+    )
 
 
 class CouponPool(Base):

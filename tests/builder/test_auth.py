@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from core.models import AuditEntry, Campaign
+from tests.builder import studio
 from tests.factories import make_branch, make_hq, make_user
 
 PASSWORD = "password-123"
@@ -29,7 +30,7 @@ def csrf_token(response) -> str:
 
 
 def sign_in(client, user, password=PASSWORD):
-    return client.post("/studio/login", data={"username": user.username, "password": password})
+    return studio.sign_in(client, user, password)
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -69,10 +70,7 @@ def test_login_is_audited_and_lands_on_home(client, db):
 
 def test_next_cannot_redirect_off_site(client, db):
     user = make_user("admin")
-    response = client.post(
-        "/studio/login?next=//evil.example/x",
-        data={"username": user.username, "password": PASSWORD},
-    )
+    response = studio.sign_in(client, user, next_url="//evil.example/x")
     assert response.headers["Location"].endswith("/studio/")
 
 
@@ -172,10 +170,11 @@ def test_password_guessing_is_rate_limited_per_address(app_config, db):
     db.session.close()  # the other app's requests must not wait behind this session
 
     def attempt(password: str) -> int:
-        form = {"username": "guessed", "password": password}
+        form = {"username": "guessed", "password": password, "csrf_token": token}
         return limited.post("/studio/login", data=form).status_code
 
     limited = create_app({**app_config, "RATELIMIT_ENABLED": True}).test_client()
+    token = studio.page_token(limited, "/studio/login")
     statuses = [attempt(f"guess-{i}") for i in range(11)]
     assert statuses[:10] == [401] * 10 and statuses[10] == 429
     # the right password does not get through while the address is refused

@@ -7,13 +7,14 @@ from sqlalchemy import select
 
 from builder.drafts import new_draft
 from core.models import Campaign
+from tests.builder import studio
 from tests.factories import make_branch, make_hq, make_user
 
 PASSWORD = "password-123"
 
 
 def sign_in(client, user):
-    client.post("/studio/login", data={"username": user.username, "password": PASSWORD})
+    studio.sign_in(client, user, PASSWORD)
 
 
 def csrf(client, url):
@@ -53,7 +54,7 @@ def test_approver_approves_and_publishes_over_http(client, db, setup):
     sign_in(client, setup["marketer"])
     url = f"/studio/campaign/{campaign.id}"
     client.post(f"{url}/submit", data={"csrf_token": csrf(client, url)})
-    client.post("/studio/logout")
+    studio.sign_out(client)
     sign_in(client, setup["approver"])
     client.post(f"{url}/approve", data={"csrf_token": csrf(client, url)})
     client.post(f"{url}/publish", data={"csrf_token": csrf(client, url), "reason": "ok"})

@@ -7,13 +7,14 @@ import pytest
 from sqlalchemy import select
 
 from core.models import AuditEntry, Campaign, CouponCode, Fulfilment, Participant, Reward
+from tests.builder import studio
 from tests.factories import make_branch, make_channel, make_hq, make_user
 
 PASSWORD = "password-123"
 
 
 def sign_in(client, user):
-    client.post("/studio/login", data={"username": user.username, "password": PASSWORD})
+    studio.sign_in(client, user, PASSWORD)
 
 
 def csrf(client, url="/studio/rewards/"):
@@ -61,7 +62,7 @@ def make_reward(db, world, status="failed", kind="webhook", key=None):
 def test_only_operators_and_admins_open_the_pages(client, world):
     sign_in(client, make_user("marketer", branch=world["hq"]))
     assert client.get("/studio/rewards/").status_code == 403
-    client.post("/studio/logout")
+    studio.sign_out(client)
     sign_in(client, world["operator"])
     assert client.get("/studio/rewards/").status_code == 200
     assert client.get("/studio/rewards/metrics.json").status_code == 403  # admins only

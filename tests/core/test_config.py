@@ -38,6 +38,16 @@ def test_postgres_url_gets_the_psycopg_driver():
         ({"RUNTIME_RATE_LIMIT_PARTICIPANT": "lots"}, "RUNTIME_RATE_LIMIT_PARTICIPANT"),
         ({"STUDIO_ENV": "production", "SECRET_KEY": ""}, "SECRET_KEY"),
         ({"STUDIO_ENV": "production", "SECRET_KEY": "short"}, "SECRET_KEY"),
+        ({"STUDIO_TRUSTED_PROXIES": "yes"}, "STUDIO_TRUSTED_PROXIES"),
+        ({"STUDIO_TRUSTED_PROXIES": "-1"}, "STUDIO_TRUSTED_PROXIES"),
+        ({"STUDIO_TRUSTED_PROXIES": "1.5"}, "STUDIO_TRUSTED_PROXIES"),
+        ({"STUDIO_TRUSTED_PROXIES": "9"}, "STUDIO_TRUSTED_PROXIES"),
+        ({"STUDIO_LOGIN_LIMIT_ACCOUNT": "many"}, "STUDIO_LOGIN_LIMIT_ACCOUNT"),
+        ({"STAFF_POINTS_MAX_ENTRY": "0"}, "STAFF_POINTS_MAX_ENTRY"),
+        (
+            {"STAFF_POINTS_MAX_ENTRY": "100", "STAFF_POINTS_APPROVAL_THRESHOLD": "500"},
+            "STAFF_POINTS_APPROVAL_THRESHOLD",
+        ),
     ],
 )
 def test_junk_is_rejected_with_the_variable_named(env, fragment):
@@ -54,3 +64,17 @@ def test_secret_key_is_generated_once_for_local_use(tmp_path):
     second = load_config(env)["SECRET_KEY"]
     assert first == second and len(first) >= 32
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_security_defaults():
+    settings = config()
+    assert settings["STUDIO_TRUSTED_PROXIES"] == 0
+    assert settings["SESSION_COOKIE_SECURE"] is False  # local http://127.0.0.1 must work
+    assert settings["SESSION_COOKIE_SAMESITE"] == "Lax" and settings["SESSION_COOKIE_HTTPONLY"]
+    assert config(STUDIO_TRUSTED_PROXIES=" 2 ")["STUDIO_TRUSTED_PROXIES"] == 2
+
+
+def test_production_cookies_are_secure():
+    settings = config(STUDIO_ENV="production")
+    assert settings["SESSION_COOKIE_SECURE"] is True
+    assert settings["REMEMBER_COOKIE_SECURE"] is True

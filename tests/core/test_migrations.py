@@ -98,3 +98,66 @@ def test_upgrade_to_head_matches_models_and_downgrades(app_config, tmp_path, dat
                 connection.execute(text("CREATE SCHEMA public"))
             Base.metadata.create_all(engine)
             engine.dispose()
+
+
+def audit_log_refuses_update(engine) -> bool:
+    with engine.connect() as connection:
+        try:
+            connection.execute(text("UPDATE audit_log SET actor = 'forged'"))
+        except Exception:  # the append-only trigger refused
+            return True
+        finally:
+            connection.rollback()
+    return False
+
+
+def test_access_control_migration_keeps_existing_rows(app_config, tmp_path, database_template):
+    """0003 on a database with staff and audit rows: every user gets a session nonce of their
+    own, older audit rows keep no branch (head office's) and stay append-only, both ways."""
+    url = fresh_url(app_config, tmp_path)
+    migrated = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": url})
+    try:
+        with migrated.app_context():
+            upgrade(revision="0002")
+            engine = migrated.extensions["sqlalchemy"].engine
+            with engine.begin() as connection:
+                connection.execute(
+                    text(
+                        "INSERT INTO branches (id, code, name, level, approval_levels, created_at)"
+                        " VALUES (1, 'HQ', 'HQ', 'hq', 1, CURRENT_TIMESTAMP)"
+                    )
+                )
+                for user_id in (1, 2):
+                    connection.execute(
+                        text(
+                            "INSERT INTO users (id, username, password_hash, role, branch_id,"
+                            " locale, active, created_at) VALUES (:id, :name, 'x', 'admin', 1,"
+                            " 'zh', true, CURRENT_TIMESTAMP)"
+                        ),
+                        {"id": user_id, "name": f"user{user_id}"},
+                    )
+                connection.execute(
+                    text(
+                        "INSERT INTO audit_log (at, actor, action, object_type)"
+                        " VALUES (CURRENT_TIMESTAMP, 'system', 'old.row', 'campaign')"
+                    )
+                )
+            upgrade()
+            with engine.connect() as connection:
+                nonces = connection.scalars(text("SELECT session_nonce FROM users")).all()
+                branch = connection.scalar(text("SELECT branch_id FROM audit_log"))
+            assert len(set(nonces)) == 2 and all(len(n) == 32 for n in nonces)
+            assert branch is None
+            assert audit_log_refuses_update(engine)
+            downgrade(revision="0002")
+            assert audit_log_refuses_update(engine)
+            with engine.connect() as connection:
+                assert connection.scalar(text("SELECT action FROM audit_log")) == "old.row"
+    finally:
+        if url.startswith("postgresql"):
+            engine = create_engine(url)
+            with engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE"))
+                connection.execute(text("CREATE SCHEMA public"))
+            Base.metadata.create_all(engine)
+            engine.dispose()

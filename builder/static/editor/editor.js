@@ -60,6 +60,14 @@
     updateShares();
   }
 
+  // rows are added with Flask-Admin's own faForm (the button carries no inline handler)
+  form.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-add-row]");
+    if (!button || !window.faForm) return;
+    event.preventDefault();
+    window.faForm.addInlineField(button, button.getAttribute("data-add-row"));
+  });
+
   form.addEventListener("change", function (event) {
     var row = rowOf(event.target);
     if (row) showRewardFields(row);
