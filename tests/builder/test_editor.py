@@ -16,6 +16,7 @@ from builder.editor.save import keep_equal
 from core.models import Campaign, CouponPool
 from rules import load_bundle
 from rules.templates import list_templates, load_template
+from tests.builder.studio import sign_in
 from tests.factories import make_hq, make_user
 
 PASSWORD = "password-123"
@@ -85,8 +86,6 @@ def marketer(db):
     return user
 
 
-def sign_in(client, user):
-    client.post("/studio/login", data={"username": user.username, "password": PASSWORD})
 
 
 def csrf_of(page: str) -> str:

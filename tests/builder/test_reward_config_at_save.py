@@ -13,6 +13,7 @@ from core.cli import cli, register_commands
 from core.models import Campaign
 from rules.rewards import REWARD_KINDS
 from runtime.publishing import CampaignError, create_campaign, update_draft
+from tests.builder.studio import sign_in
 from tests.factories import make_hq, make_user
 from tests.reward_configs import CASES, bad_configs, valid_config
 from tests.runtime.conftest import base_bundle
@@ -63,7 +64,7 @@ def _csrf(client, url: str) -> str:
 def test_the_studio_json_editor_refuses_a_bad_reward_next_to_its_path(client, db, draft, kind):
     reward, field, _ = FIRST_BAD[kind]
     user = make_user("marketer")
-    client.post("/studio/login", data={"username": user.username, "password": "password-123"})
+    sign_in(client, user)
     url = f"/studio/campaign/{draft.id}/json"
     before = draft.draft_hash
     page = client.post(

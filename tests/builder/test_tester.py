@@ -10,6 +10,7 @@ from builder.drafts import new_draft
 from rules import load_bundle
 from rules.templates import load_template
 from rules.tester import SampleParticipant, condition_report, run_trigger, variables_at
+from tests.builder.studio import sign_in
 from tests.factories import make_hq, make_user
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -66,7 +67,7 @@ def test_tester_page_runs_a_future_date(client, db):
     hq = make_hq()
     user = make_user("marketer", branch=hq)
     campaign = new_draft(user, "template:qingdao_checkin", "tester-page", "签到")
-    client.post("/studio/login", data={"username": user.username, "password": "password-123"})
+    sign_in(client, user)
     url = f"/studio/campaign/{campaign.id}/test"
     page = client.get(url, headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
@@ -110,7 +111,7 @@ def test_sandbox_endpoint_needs_the_csrf_token(client, db):
     hq = make_hq()
     user = make_user("marketer", branch=hq)
     campaign = new_draft(user, "template:icbc_treasure_dig", "sandbox-csrf", "挖宝")
-    client.post("/studio/login", data={"username": user.username, "password": "password-123"})
+    sign_in(client, user)
     url = f"/studio/campaign/{campaign.id}/sandbox/draw"
     body = {"state": {"chances": {"gold": 1}, "draws": 0}, "body": {"chance_kind": "gold"}}
     assert client.post(url, json=body).status_code == 400

@@ -23,7 +23,7 @@ from runtime.publishing import publish_campaign, update_draft
 from tests.builder.studio import ADMIN_TOKEN, csrf_from, sign_in
 from tests.factories import make_branch, make_channel, make_hq, make_user
 
-PUBLIC = {"studio_auth.login", "studio_auth.set_language", "admin.static"}
+PUBLIC = {"studio_auth.login", "studio_auth.set_language", "admin.static", "studio_static.static"}
 SECRETS = ("VIP-SECRET-0001", "sh-secret-campaign", "sh-hidden-user", "上海秘密")
 
 
@@ -50,7 +50,13 @@ def test_no_studio_url_opens_without_sign_in(app, client, db, method):
             assert answer.status_code in (400, 401, 404, 405), (method, url, answer.status_code)
 
 
-SAMPLE_ARGS = {"step": "submit", "action": "retry", "decision": "approve", "export_type": "csv"}
+SAMPLE_ARGS = {
+    "step": "submit",
+    "action": "retry",
+    "decision": "approve",
+    "export_type": "csv",
+    "key": "prizes",  # a campaign editor section (and wizard step)
+}
 
 
 @pytest.fixture
