@@ -8,7 +8,6 @@ import pytest
 
 from tests.factories import make_user
 from tests.runtime.conftest import base_bundle, publish
-from tests.widgets.browser import CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -21,15 +20,9 @@ document.addEventListener('securitypolicyviolation', (e) => {
 
 
 @pytest.fixture
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+def chromium(browser):
+    """The session's shared Chromium (tests/conftest.py)."""
+    return browser
 
 
 @pytest.fixture
