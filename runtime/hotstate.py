@@ -9,6 +9,10 @@ Person hash fields (`cs:{cid}:p:<participant_id>`): `ch:<kind>` chances left, `d
 `s`/`s:<day>` shares counted, `r`/`r:<day>` referrals, `ci` check-ins, `cs` streak,
 `cl` last check-in day, `v:<day>` votes, `guarantee` a prize the next draw must win,
 `dg:<kind>:<day>` daily grant given.
+
+Issuer limits (`cs:{cid}:limits`): `budget` cents of limits.budget red packets may still take,
+`pool:<key>` codes of a coupon pool the campaign may still promise (rules.draws); draw.lua
+takes them with the stock, so a reward admitted is a reward its issuer can give.
 """
 
 from __future__ import annotations
@@ -44,6 +48,10 @@ def release_key(campaign_id: int, day: str) -> str:
 
 def branch_key(campaign_id: int) -> str:
     return f"{prefix(campaign_id)}:branch_wins"
+
+
+def limits_key(campaign_id: int) -> str:
+    return f"{prefix(campaign_id)}:limits"
 
 
 def votes_key(campaign_id: int) -> str:
@@ -87,6 +95,7 @@ class DrawAdmission:
     status: str
     prize: str | None
     refused_reason: str | None
+    taken: dict[str, int]  # issuer limits taken: counter -> units (cents for the budget)
 
 
 def draw_keys(campaign_id: int, participant_id: int, day: str) -> list[str]:
@@ -95,15 +104,17 @@ def draw_keys(campaign_id: int, participant_id: int, day: str) -> list[str]:
         stock_key(campaign_id),
         release_key(campaign_id, day),
         branch_key(campaign_id),
+        limits_key(campaign_id),
     ]
 
 
 def admit_draw(campaign_id: int, participant_id: int, spec: dict[str, Any]) -> DrawAdmission:
-    """Run draw.lua: take a chance and admit the candidate prize (or its fallback) atomically.
-    `spec` must hold no None values (see `compact`): it is sent as it is."""
+    """Run draw.lua: take a chance and admit the candidate prize (or another real prize for a
+    guaranteed draw, or the fallback) atomically. `spec` must hold no None values (see
+    `compact`): it is sent as it is."""
     keys = draw_keys(campaign_id, participant_id, spec["day"])
-    status, prize, reason = Scripts.get("draw")(keys=keys, args=[json.dumps(spec)])
-    return DrawAdmission(status, prize or None, reason or None)
+    status, prize, reason, taken = Scripts.get("draw")(keys=keys, args=[json.dumps(spec)])
+    return DrawAdmission(status, prize or None, reason or None, json.loads(taken) if taken else {})
 
 
 def undo_draw(campaign_id: int, participant_id: int, spec: dict[str, Any]) -> None:
@@ -117,6 +128,12 @@ def prime_stock(campaign_id: int, items: list[dict[str, Any]]) -> None:
         Scripts.get("prime_stock")(keys=[stock_key(campaign_id)], args=[json.dumps(items)])
 
 
+def prime_limits(campaign_id: int, items: list[dict[str, Any]]) -> None:
+    """Issuer-limit counters, primed like stock: items [{key, left, delta}]."""
+    if items:
+        Scripts.get("prime_stock")(keys=[limits_key(campaign_id)], args=[json.dumps(items)])
+
+
 def person_state(campaign_id: int, participant_id: int) -> dict[str, str]:
     return client().hgetall(person_key(campaign_id, participant_id))
 
@@ -127,6 +144,7 @@ class DrawInputs:
     stock: dict[str, str]
     release: dict[str, str]
     branches: dict[str, str]
+    limits: dict[str, str]
     boosts: list[dict[str, Any]]
 
 
@@ -135,15 +153,19 @@ def _as_dict(value: Any) -> dict[str, str]:
 
 
 def draw_inputs(campaign_id: int, participant_id: int, day: str) -> DrawInputs:
-    """One script call, one JSON reply: person hash, stock, today's releases, branch wins and
-    odds boosts (fewer commands to pack and replies to parse than a pipeline)."""
+    """One script call, one JSON reply: person hash, stock, today's releases, branch wins,
+    issuer limits and odds boosts (fewer commands to pack and replies to parse than a
+    pipeline)."""
     keys = draw_keys(campaign_id, participant_id, day) + [boosts_key(campaign_id, participant_id)]
-    person, stock, release, branches, boosts = json.loads(Scripts.get("draw_state")(keys=keys))
+    person, stock, release, branches, limits, boosts = json.loads(
+        Scripts.get("draw_state")(keys=keys)
+    )
     return DrawInputs(
         _as_dict(person),
         _as_dict(stock),
         _as_dict(release),
         _as_dict(branches),
+        _as_dict(limits),
         [json.loads(b) for b in boosts] if isinstance(boosts, list) else [],
     )
 

@@ -18,7 +18,7 @@ from core import audit
 from core.errors import ApiProblem
 from core.extensions import db
 from core.models import Approval, Branch, Campaign, CampaignVersion, Prize, User
-from runtime import hotstate
+from runtime import hotstate, issuer_limits
 
 logger = logging.getLogger(__name__)
 
@@ -219,6 +219,7 @@ def publish_campaign(
     ) + 1
     before = _summary(campaign)
     updates = _sync_prizes(campaign, bundle)
+    budget_delta = _sync_budget(campaign, bundle)
     version = CampaignVersion(
         campaign_id=campaign.id,
         number=number,
@@ -244,9 +245,18 @@ def publish_campaign(
     db.session.commit()
     try:
         hotstate.prime_stock(campaign.id, updates)
+        issuer_limits.prime(db.session, campaign.id, bundle, budget_delta)
     except Exception:  # Redis down: the ledger is committed; `studio reconcile` repairs
         logger.exception("publish %s: stock priming failed; run `studio reconcile`", campaign.slug)
     return version
+
+
+def _sync_budget(campaign: Campaign, bundle: dict[str, Any]) -> int:
+    """The red packet budget follows limits.budget (runtime.issuer_limits)."""
+    try:
+        return issuer_limits.sync_budget(db.session, campaign.id, bundle)
+    except ValueError as exc:
+        raise CampaignError([{"path": "limits.budget.amount", "message": str(exc)}]) from None
 
 
 def _set_status(

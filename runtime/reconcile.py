@@ -1,6 +1,7 @@
 """Rebuild a campaign's Redis hot state from the SQL ledger (SQL is the source of truth).
 
-stock = stock_total - issued per limited prize; chances left per kind = the grants in
+stock = stock_total - issued per limited prize; issuer limits (red packet budget, coupon codes)
+from runtime.issuer_limits; chances left per kind = the grants in
 ChanceEntry minus the draws of that kind (a Draw row is the record of its spent chance; the
 ChanceEntry(-1, reason "draw") rows older draws also wrote are ignored, so nothing is counted
 twice); draw/win counters from Draw rows; share, referral, check-in and vote counters from their
@@ -118,6 +119,7 @@ def reconcile_campaign(campaign: Campaign) -> dict[str, Any]:
         ).all()
     )
     people = _person_fields(campaign, live.tz)
+    limits = _issuer_limits(campaign, live)
     pipe = conn.pipeline(transaction=True)
     for key in conn.scan_iter(f"{hotstate.prefix(campaign.id)}:*"):
         if ":boosts:" not in key:
@@ -127,6 +129,7 @@ def reconcile_campaign(campaign: Campaign) -> dict[str, Any]:
         (hotstate.release_key(campaign.id, today), release),
         (hotstate.branch_key(campaign.id), branches),
         (hotstate.votes_key(campaign.id), votes),
+        (hotstate.limits_key(campaign.id), limits),
     ):
         if mapping:
             pipe.hset(key, mapping=dict(mapping))
@@ -135,7 +138,20 @@ def reconcile_campaign(campaign: Campaign) -> dict[str, Any]:
     pipe.execute()
     db.session.rollback()
     logger.info("reconciled %s: %d people, stock drift %s", campaign.slug, len(people), drift)
-    return {"slug": campaign.slug, "people": len(people), "stock": stock, "stock_drift": drift}
+    return {
+        "slug": campaign.slug,
+        "people": len(people),
+        "stock": stock,
+        "stock_drift": drift,
+        "issuer_limits": limits,
+    }
+
+
+def _issuer_limits(campaign: Campaign, live) -> dict[str, int]:
+    """Red packet budget and coupon codes left to promise (runtime.issuer_limits)."""
+    from runtime.issuer_limits import counters_from_ledger
+
+    return counters_from_ledger(db.session, campaign.id, live.bundle)
 
 
 def reconcile(slug: str | None = None) -> list[dict[str, Any]]:

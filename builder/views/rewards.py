@@ -18,6 +18,7 @@ from builder.views.base import SecureViewMixin
 from core.extensions import db
 from core.models import Campaign, Channel, CouponPool, Participant, Reward
 from core.roles import has_permission
+from runtime import issuer_limits
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -164,6 +165,7 @@ class RewardOpsView(SecureViewMixin, BaseView):
                 after=report.to_dict(),
             )
             db.session.commit()
+            issuer_limits.codes_added(db.session, report.pool_key, report.added)
             return report.to_dict()
         except UnicodeDecodeError:
             flash(translate("The file is not UTF-8 text."), "error")

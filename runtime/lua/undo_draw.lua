@@ -1,6 +1,7 @@
 -- Give back what draw.lua took when the SQL write of that draw failed.
--- KEYS as draw.lua; ARGV[1]: JSON {kind, day, branch, prize: {key, limited, daily, win} or null}
-local person, stock, release, branch = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+-- KEYS as draw.lua; ARGV[1]: JSON {kind, day, branch, prize: {key, limited, daily, win} or
+-- null, taken: {counter: units} (issuer limits draw.lua took)}
+local person, stock, release, branch, limits = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local s = cjson.decode(ARGV[1])
 redis.call('HINCRBY', person, 'ch:' .. s.kind, 1)
 redis.call('HINCRBY', person, 'd', -1)
@@ -15,5 +16,8 @@ if p then
     redis.call('HINCRBY', person, 'wp:' .. p.key, -1)
     if s.branch ~= '' then redis.call('HINCRBY', branch, s.branch, -1) end
   end
+end
+if s.taken then
+  for counter, n in pairs(s.taken) do redis.call('HINCRBY', limits, counter, n) end
 end
 return 1
