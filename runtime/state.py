@@ -94,6 +94,7 @@ PUBLIC_PAYLOAD_KEYS = frozenset(
         "prize_key",
         "prize_name",
         "amount",
+        "amount_cents",
         "mode",
         "min",
         "max",

@@ -77,11 +77,27 @@ class RewardRef(Schema):
     id = fields.Integer(required=True)
     kind = fields.String(required=True)
     status = fields.String(required=True)
+    amount = fields.Float(
+        metadata={"description": "red_packet: the amount reserved for this win (currency units)"}
+    )
 
 
 class DrawResult(Schema):
     draw_id = fields.Integer(required=True)
-    won = fields.Boolean(required=True)
+    won = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "True whenever the draw gives a prize, a consolation prize included; "
+            "false only when nothing at all could be given (prize null)"
+        },
+    )
+    consolation = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "True when the prize is the campaign's consolation prize (its "
+            "fallback): show it as a prize, not as a loss"
+        },
+    )
     prize = fields.Nested(PrizePublic, allow_none=True, required=True)
     reward = fields.Nested(RewardRef, allow_none=True, required=True)
     chances_left = fields.Dict(keys=fields.String(), values=fields.Integer(), allow_none=True)
