@@ -13,6 +13,7 @@ from typing import Any
 from rules.draws import reward_costs
 from runtime.actions import reward_payload
 from runtime.loader import LiveVersion
+from widgets.rewards import bundle_currency, public_reward
 
 
 def varies(prize: dict[str, Any]) -> bool:
@@ -39,6 +40,8 @@ def prize_spec(live: LiveVersion, key: str | None) -> dict[str, Any] | None:
 
 
 def public_prize(live: LiveVersion, key: str | None) -> dict[str, Any] | None:
+    """A prize as participants see it (campaign view, draw answers): names, picture, whether
+    it is the consolation prize, and its reward by kind and unit (widgets.rewards)."""
     if key is None:
         return None
     p = live.prizes[key]
@@ -48,6 +51,7 @@ def public_prize(live: LiveVersion, key: str | None) -> dict[str, Any] | None:
         "name_en": p.get("name_en"),
         "image": p.get("image"),
         "reward_kind": p["reward"]["kind"],
+        "reward": public_reward(p["reward"], bundle_currency(live.bundle)),
         "fallback": p["fallback"],
     }
 

@@ -25,13 +25,29 @@ class ProblemSchema(Schema):
     limit = fields.String(metadata={"description": "the limit that was reached (429)"})
 
 
+class RewardPublic(Schema):
+    kind = fields.String(required=True)
+    amount = fields.Float(
+        allow_none=True, metadata={"description": "points: points; fixed red_packet: money"}
+    )
+    min = fields.Float(allow_none=True, metadata={"description": "random red_packet: lowest"})
+    max = fields.Float(allow_none=True, metadata={"description": "random red_packet: highest"})
+    currency = fields.String(metadata={"description": "red_packet: ISO currency, e.g. CNY"})
+
+
 class PrizePublic(Schema):
     key = fields.String(required=True)
     name = fields.String(required=True)
     name_en = fields.String(allow_none=True)
     image = fields.String(allow_none=True)
     reward_kind = fields.String(required=True)
-    fallback = fields.Boolean(required=True)
+    reward = fields.Nested(
+        RewardPublic,
+        metadata={"description": "The reward by kind and unit (100 points, ¥1.88, a coupon)"},
+    )
+    fallback = fields.Boolean(
+        required=True, metadata={"description": "The consolation prize (a prize, not a loss)"}
+    )
 
 
 class CampaignPublic(Schema):

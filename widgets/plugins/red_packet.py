@@ -80,6 +80,8 @@ class RedPacket(Widget):
             ),
         ]
         bundle["limits"]["shares_rewarded_per_day"] = config["shares_per_day"]
+        # red packets are paid from the budget and only promised while it covers them
+        bundle["limits"]["budget"] = {"amount": 50000, "currency": "CNY"}
         bundle["rules"] = [
             defaults.share_rule("grab", config["share_bonus"], config["shares_per_day"])
         ]
