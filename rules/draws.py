@@ -48,20 +48,41 @@ class Cost:
         return [self.counter, self.amount, self.minimum]
 
 
+class Price:
+    """What wins of one reward take from issuer limits, prepared once per reward."""
+
+    def __init__(self, reward: Mapping[str, Any]) -> None:
+        kind = reward.get("kind")
+        self.counter: str | None = None
+        self.low = self.high = 0
+        if kind == "red_packet":
+            self.counter = BUDGET
+            if reward.get("mode") == "random":
+                self.low, self.high = to_cents(reward["min"]), to_cents(reward["max"])
+            else:
+                self.low = self.high = to_cents(reward["amount"])
+        elif kind == "coupon_code":
+            self.counter, self.low, self.high = pool_counter(reward["pool"]), 1, 1
+
+    @property
+    def varies(self) -> bool:
+        return self.high > self.low
+
+    def costs(self, rand: float | None = None) -> tuple[Cost, ...]:
+        """This win's costs; a random amount is drawn from `rand` in [0, 1) (None: the
+        minimum, for availability checks)."""
+        if self.counter is None:
+            return ()
+        amount = self.low
+        if rand is not None and self.high > self.low:
+            amount = min(self.high, self.low + int(rand * (self.high - self.low + 1)))
+        return (Cost(self.counter, amount, self.low),)
+
+
 def reward_costs(reward: Mapping[str, Any], rand: float | None = None) -> tuple[Cost, ...]:
     """The issuer limits one win of `reward` takes. A random red packet's amount is drawn
     here from `rand` in [0, 1) (None: its minimum, for availability checks)."""
-    kind = reward.get("kind")
-    if kind == "red_packet":
-        if reward.get("mode") == "random":
-            low, high = to_cents(reward["min"]), to_cents(reward["max"])
-            amount = low if rand is None else min(high, low + int(rand * (high - low + 1)))
-            return (Cost(BUDGET, amount, low),)
-        cents = to_cents(reward["amount"])
-        return (Cost(BUDGET, cents, cents),)
-    if kind == "coupon_code":
-        return (Cost(pool_counter(reward["pool"]), 1, 1),)
-    return ()
+    return Price(reward).costs(rand)
 
 
 def limit_counters(prizes: Iterable[Mapping[str, Any]]) -> list[str]:
@@ -86,23 +107,50 @@ def _int(value: Any) -> int:
     return int(value or 0)
 
 
+class Availability:
+    """A version's prizes as `units_left` reads them, prepared once (the draw's hot path)."""
+
+    def __init__(self, prizes: Iterable[Mapping[str, Any]]) -> None:
+        self.needs = []
+        for prize in prizes:
+            price = Price(prize["reward"])
+            self.needs.append(
+                (
+                    prize["key"],
+                    prize["stock"] is not None,
+                    prize["daily_release"],
+                    (price.counter, price.low) if price.counter else None,
+                )
+            )
+
+    def left(self, supply: Supply) -> dict[str, int | None]:
+        found: dict[str, int | None] = {}
+        stock, released, counters = supply.stock, supply.released, supply.counters
+        for key, limited, daily, cost in self.needs:
+            values = []
+            if limited:
+                values.append(_int(stock.get(key)))
+            if daily is not None:
+                values.append(daily - _int(released.get(key)))
+            if cost is not None:
+                values.append(_int(counters.get(cost[0])) // cost[1])
+            found[key] = min(values) if values else None
+        return found
+
+
 def units_left(prizes: Iterable[Mapping[str, Any]], supply: Supply) -> dict[str, int | None]:
     """What each prize may still give now: the lowest of its remaining stock, today's
     unreleased daily quota and the wins its issuer limits still cover (None = unlimited). A
     counter that is missing counts as nothing left (Redis not primed: give nothing rather
     than promise)."""
-    left: dict[str, int | None] = {}
-    for prize in prizes:
-        key = prize["key"]
-        values = []
-        if prize["stock"] is not None:
-            values.append(_int(supply.stock.get(key)))
-        if prize["daily_release"] is not None:
-            values.append(prize["daily_release"] - _int(supply.released.get(key)))
-        for cost in reward_costs(prize["reward"]):
-            values.append(_int(supply.counters.get(cost.counter)) // cost.minimum)
-        left[key] = min(values) if values else None
-    return left
+    return Availability(prizes).left(supply)
+
+
+def _availability(model: OddsModel) -> Availability:
+    found = model.__dict__.get("_availability")
+    if found is None:
+        found = model.__dict__["_availability"] = Availability(model.prizes)
+    return found
 
 
 @dataclass
@@ -128,7 +176,7 @@ def choose(
 ) -> Choice:
     """The odds table of one draw (stock, daily release, issuer limits, person limits, chance
     kind, window and action boosts, guarantees) and the candidate `rand` picks from it."""
-    left = units_left(model.prizes, supply)
+    left = _availability(model).left(supply)
     table = model.table(
         now,
         person,

@@ -4,6 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import jwt
+import pytest
 from sqlalchemy import func, select
 
 from builder.demo import DEMO_CHANNEL, demo_links, load_demo
@@ -99,3 +100,20 @@ def test_every_printed_demo_link_can_be_played(db, client):
         played[slug] = answer.json
     draws = [a for a in played.values() if "draw_id" in a]
     assert len(draws) >= 2 and all(a["won"] for a in draws)
+
+
+@pytest.mark.parametrize("name", DEMO_TEMPLATES)
+def test_published_demo_campaigns_are_within_budget_as_the_studio_simulates_them(name):
+    """The studio's simulation (100,000 draws, seed 0, the demo's code pools) of every demo
+    campaign stays within its budget: the demo publishes nothing it shows over budget."""
+    from builder.demo_campaigns import DEMO_CODES_PER_POOL, demo_pools
+    from builder.views.campaign_page import SIMULATION_DRAWS
+    from rules import simulate
+
+    pools = {
+        k: min(stock or DEMO_CODES_PER_POOL, DEMO_CODES_PER_POOL)
+        for k, (_, stock) in demo_pools().items()
+    }
+    report = simulate(around_today(load_template(name)), draws=SIMULATION_DRAWS, pools=pools)
+    assert report.draws == SIMULATION_DRAWS
+    assert not report.over_budget, (report.expected_cost, report.budget)
