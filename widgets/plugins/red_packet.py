@@ -49,6 +49,8 @@ class RedPacket(Widget):
         bundle["chances"] = defaults.single_kind(
             initial=1, daily=0, key="grab", name="抢红包", name_en="Grab"
         )
+        # red packets are paid from the budget and only promised while it covers them
+        bundle["limits"]["budget"] = {"amount": 50000, "currency": "CNY"}
         bundle["prizes"] = [
             defaults.prize(
                 "big_packet",
@@ -80,8 +82,6 @@ class RedPacket(Widget):
             ),
         ]
         bundle["limits"]["shares_rewarded_per_day"] = config["shares_per_day"]
-        # red packets are paid from the budget and only promised while it covers them
-        bundle["limits"]["budget"] = {"amount": 50000, "currency": "CNY"}
         bundle["rules"] = [
             defaults.share_rule("grab", config["share_bonus"], config["shares_per_day"])
         ]
