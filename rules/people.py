@@ -108,6 +108,7 @@ COUNTERS = {
     "referrals_total": lambda p, day: p.referrals[""],
     "checkin_streak": lambda p, day: p.streak,
     "checkins_total": lambda p, day: p.checkins,
+    "checkins_this_month": lambda p, day: p.checkins_by_month[day[:7]],
     "votes_today": lambda p, day: p.votes[day],
     "chances_left": lambda p, day: sum(p.chances.values()),
     "points_balance": lambda p, day: p.points,
@@ -115,7 +116,7 @@ COUNTERS = {
 
 
 ACTIVITY_COUNTERS = {
-    "check_in": {"checkin_streak", "checkins_total"},
+    "check_in": {"checkin_streak", "checkins_total", "checkins_this_month"},
     "vote": {"votes_today"},
     "share": {"shares_today", "shares_total"},
     "referral": {"referrals_today", "referrals_total"},
@@ -196,6 +197,7 @@ class Person:
     referrals: Counter = field(default_factory=Counter)
     votes: Counter = field(default_factory=Counter)
     checkins: int = 0
+    checkins_by_month: Counter = field(default_factory=Counter)  # "YYYY-MM" -> check-ins
     streak: int = 0
     last_checkin: str | None = None
     points: int = 0
@@ -363,6 +365,7 @@ class Campaign:
             yesterday = (date.fromisoformat(day) - timedelta(days=1)).isoformat()
             person.streak = person.streak + 1 if person.last_checkin == yesterday else 1
             person.checkins += 1
+            person.checkins_by_month[day[:7]] += 1
             person.last_checkin = day
             self.run(person, "check_in", now, world, {}, day)
         elif action == "vote":
