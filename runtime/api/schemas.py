@@ -166,13 +166,22 @@ class MeState(Schema):
     chances = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
     draws = fields.Integer(required=True)
     draws_today = fields.Integer(required=True)
-    wins = fields.Integer(required=True)
+    wins = fields.Integer(
+        required=True, metadata={"description": "Prizes won that are not the consolation prize"}
+    )
     points = fields.Integer(required=True)
     streak = fields.Integer(required=True)
     checkins = fields.Integer(required=True)
     referral_code = fields.String(allow_none=True, required=True)
     share_link = fields.String(allow_none=True, required=True)
-    recent_draws = fields.List(fields.Dict(), required=True)
+    recent_draws = fields.List(
+        fields.Dict(),
+        required=True,
+        metadata={
+            "description": "Last 10 draws: {id, prize_key, won, consolation, at}; `won` and "
+            "`consolation` as the draw answered them"
+        },
+    )
     referrals = fields.Integer(
         required=True, metadata={"description": "Invitees who joined with my code"}
     )

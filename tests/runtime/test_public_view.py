@@ -58,3 +58,20 @@ def test_prizes_carry_their_reward_by_kind_and_unit(client):
     assert prizes["five"]["reward"] == {"kind": "red_packet", "amount": 5, "currency": "CNY"}
     assert prizes["coupon"]["reward"] == {"kind": "coupon_code"}  # never the pool
     assert prizes["badge"]["fallback"] is True and prizes["badge"]["reward"] == {"kind": "none"}
+
+
+def test_me_reports_a_consolation_prize_as_won_like_the_draw_answer(client, token):
+    from tests.runtime.conftest import auth
+
+    prizes = [
+        {"key": "gift", "name": "礼物", "weight": 0, "stock": 1, "reward": {"kind": "physical"}},
+        {"key": "badge", "name": "徽章", "weight": 1, "fallback": True, "reward": {"kind": "none"}},
+    ]
+    publish(base_bundle(prizes=prizes))
+    headers = auth(token("someone"))
+    client.post("/api/v1/campaigns/test-draw/join", headers=headers, json={})
+    drawn = client.post("/api/v1/campaigns/test-draw/draw", headers=headers, json={}).json
+    assert (drawn["won"], drawn["consolation"]) == (True, True)
+    me = client.get("/api/v1/campaigns/test-draw/me", headers=headers).json
+    assert me["wins"] == 0  # no prize other than the consolation prize
+    assert me["recent_draws"][0]["won"] is True and me["recent_draws"][0]["consolation"] is True
