@@ -198,16 +198,14 @@ def _apply_draw_rules(ctx: DrawContext, actions) -> list[str]:
     return effects.messages
 
 
-def _priced(live: LiveVersion, plan: DrawPlan, key: str) -> dict[str, Any]:
+def _priced(plan: DrawPlan, key: str) -> dict[str, Any]:
     """A prize's admission spec; a random red packet's amount is drawn here (CSPRNG), so the
     budget it takes is known when it is admitted."""
-    from rules.draws import reward_costs
-
     spec = plan.specs[key]
-    if key not in plan.varying:
+    price = plan.prices.get(key)
+    if price is None:
         return spec
-    costs = reward_costs(live.prizes[key]["reward"], _random.random())
-    return {**spec, "costs": [c.to_list() for c in costs]}
+    return {**spec, "costs": [c.to_list() for c in price.costs(_random.random())]}
 
 
 def _admission_spec(
@@ -224,12 +222,12 @@ def _admission_spec(
     if quota is not None:
         spec["branch_quota"] = quota
     if candidate is not None and candidate in plan.specs:
-        spec["candidate"] = _priced(live, plan, candidate)
+        spec["candidate"] = _priced(plan, candidate)
     if live.fallback is not None:
-        spec["fallback"] = _priced(live, plan, live.fallback)
+        spec["fallback"] = _priced(plan, live.fallback)
     if rand2 is not None:
         spec["alts"] = [
-            {**_priced(live, plan, key), "w": weight}
+            {**_priced(plan, key), "w": weight}
             for key, weight in choice.table.alternatives
             if key != candidate and weight > 0
         ]

@@ -7,10 +7,10 @@ on the cached LiveVersion (runtime.loader), not rebuilt on every draw.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from rules.draws import reward_costs
+from rules.draws import Price, reward_costs
 from runtime.actions import reward_payload
 from runtime.loader import LiveVersion
 from widgets.rewards import bundle_currency, public_reward
@@ -63,7 +63,7 @@ class DrawPlan:
     rewards: dict[str, tuple[str, dict[str, Any]]]  # prize key -> (reward kind, payload)
     limits: dict[str, Any]  # per-person draw/win limits for draw.lua (None values dropped)
     branch_quotas: dict[str, int]
-    varying: frozenset[str] = frozenset()  # prizes whose issuer-limit cost is drawn per win
+    prices: dict[str, Price] = field(default_factory=dict)  # prizes whose cost varies per win
 
     def spec(self, key: str | None) -> dict[str, Any] | None:
         return None if key is None else self.specs.get(key)
@@ -91,6 +91,8 @@ def draw_plan(live: LiveVersion) -> DrawPlan:
             },
             limits=_without_none(limits),
             branch_quotas=dict(live.bundle["limits"]["branch_quotas"]),
-            varying=frozenset(key for key, prize in live.prizes.items() if varies(prize)),
+            prices={
+                key: Price(prize["reward"]) for key, prize in live.prizes.items() if varies(prize)
+            },
         )
     return found
