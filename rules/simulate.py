@@ -19,8 +19,9 @@ from typing import Any
 from .audience import CHOOSABLE
 from .draws import BUDGET, Price, Supply, admit, choose, limit_counters, pool_counter
 from .odds import PersonState
-from .people import Behaviour, Campaign, Event, Person, Plan, plan_visits
+from .people import Behaviour, Plan, plan_visits
 from .validate import load_bundle
+from .visits import Campaign, Event, Person
 
 UNLIMITED_POOL = 1 << 40  # a coupon pool the caller did not size: assumed to cover its prizes
 
