@@ -6,12 +6,21 @@ import json
 from datetime import datetime
 from typing import Any
 
-from rules.audience import PROFILE_VARIABLES
 from runtime import hotstate
 from runtime.auth import Principal
 from runtime.loader import LiveVersion
 
-PROFILE = PROFILE_VARIABLES  # taken from the token's attrs
+PROFILE = (
+    "age",
+    "asset_level",
+    "branch",
+    "city",
+    "customer_segment",
+    "is_new_customer",
+    "card_bound",
+    "days_since_registration",
+    "days_since_last_login",
+)
 
 
 _DEFAULTS: dict[str, Any] = {}

@@ -66,3 +66,10 @@ def test_an_audience_nobody_can_be_chosen_for_gives_none():
         {"name": "age", "operator": "greater_than", "value": 60},
     ]
     assert example_participant({"conditions": {"all": clash}}) is None
+
+
+def test_the_attributes_chosen_are_the_ones_the_runtime_reads_from_tokens():
+    from rules.audience import PROFILE_VARIABLES
+    from runtime.variables import PROFILE
+
+    assert tuple(PROFILE_VARIABLES) == tuple(PROFILE)
