@@ -124,6 +124,11 @@ def prepare(env: dict[str, str], connections: int, reset: bool = False) -> list[
         db.session.commit()
         channel = create_channel("bench").channel
         db.session.commit()
+        from runtime.issuance.coupons import upload_codes
+
+        # the coupon prize's pool: its codes count as stock when a coupon is won
+        upload_codes(db.session, "bench", "\n".join(f"BENCH-{i:05d}" for i in range(6000)))
+        db.session.commit()
         publish_campaign(create_campaign(bundle()))
         tokens = [mint_token(channel, f"bench-{i}", ttl=3600) for i in range(connections)]
         db.session.commit()

@@ -51,3 +51,16 @@ def export_bundle(campaign: Campaign, draft: bool = False) -> dict[str, Any]:
 
 def dump_bundle(bundle: dict[str, Any]) -> str:
     return json.dumps(bundle, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def pool_sizes(bundle: dict) -> dict[str, int]:
+    """Codes left in each coupon pool the bundle's prizes draw on (for the simulation)."""
+    from runtime.issuance.coupons import pool_stats
+
+    sizes = {}
+    for prize in bundle.get("prizes") or []:
+        reward = prize.get("reward") or {}
+        if reward.get("kind") == "coupon_code" and reward.get("pool"):
+            stats = pool_stats(db.session, reward["pool"])
+            sizes[reward["pool"]] = stats["left"] if stats else 0
+    return sizes

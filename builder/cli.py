@@ -12,6 +12,7 @@ from builder.campaign_files import (
     dump_bundle,
     export_bundle,
     find_campaign,
+    pool_sizes,
     read_bundle,
 )
 from core.extensions import db
@@ -102,7 +103,8 @@ def campaign_export(slug: str, draft: bool):
     "--per-person",
     type=click.IntRange(1, 10_000),
     default=None,
-    help="Draws per simulated participant (default: their starting chances).",
+    help="Draws per simulated participant (default: the chances the campaign gives each "
+    "simulated person for what they do; see docs/rules.md).",
 )
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
@@ -114,11 +116,9 @@ def campaign_simulate(slug: str, draws: int, per_person: int | None, seed: int, 
     if found is None:
         raise click.UsageError(f"SLUG: no campaign {slug!r}")
     bundle = export_bundle(found)
-    if per_person is None:
-        per_person = max(1, sum(kind.get("initial", 0) for kind in bundle["chances"]["kinds"]))
-    participants = max(1, -(-draws // per_person))
+    behaviours = [{"draws": per_person}] if per_person else None
     report = simulate(
-        bundle, participants=participants, draws_per_participant=per_person, seed=seed
+        bundle, draws=draws, behaviours=behaviours, pools=pool_sizes(bundle), seed=seed
     )
     click.echo(
         json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
@@ -132,9 +132,13 @@ def format_report(report) -> str:
     for key, count in sorted(report.wins.items(), key=lambda item: -item[1]):
         stockout = report.stockouts.get(key)
         note = f"  stock runs out: {stockout}" if stockout else ""
-        lines.append(f"  {key:<20} {count:>9}  {report.share(key):>7.2%}{note}")
+        awarded = report.awarded.get(key)
+        given = f"  ({awarded} by rules)" if awarded else ""
+        lines.append(f"  {key:<20} {count:>9}  {report.share(key):>7.2%}{given}{note}")
     if report.no_prize:
         lines.append(f"  {'(no prize)':<20} {report.no_prize:>9}")
+    for counter, out in report.limit_outs.items():
+        lines.append(f"  {counter} runs out: {out}")
     budget = f" of budget {report.budget:.2f}" if report.budget else ""
     over = "  OVER BUDGET" if report.over_budget else ""
     lines.append(f"expected cost: {report.expected_cost:.2f} {report.currency}{budget}{over}")

@@ -121,8 +121,25 @@ def demo_loaded() -> bool:
     return db.session.scalar(select(User.id).where(User.username == DEMO_USERS[0][0])) is not None
 
 
+DEMO_PARTICIPANT = "demo-customer-001"
+DEMO_ATTRS = {"branch": "SH001", "city": "上海", "customer_segment": "new", "tags": ["demo"]}
+
+
+def demo_participant(audience: dict) -> tuple[str, dict]:
+    """Who a campaign's demo link plays as: the demo customer, with the attributes (and, with
+    a whitelist, the participant id) its audience asks for (rules.audience)."""
+    from rules.audience import example_participant
+
+    example = example_participant(audience, DEMO_ATTRS)
+    if example is None:
+        logger.warning("no demo participant satisfies this audience; the link may be refused")
+        return DEMO_PARTICIPANT, dict(DEMO_ATTRS)
+    return example.participant_id or DEMO_PARTICIPANT, example.attrs
+
+
 def demo_links(base_url: str) -> list[tuple[str, str]]:
-    """Participant links with a fresh demo token for each live campaign."""
+    """Participant links with a fresh demo token for each live campaign, each as someone the
+    campaign's audience lets in."""
     channel = db.session.scalar(select(Channel).where(Channel.name == DEMO_CHANNEL))
     if channel is None:
         return []
@@ -131,11 +148,8 @@ def demo_links(base_url: str) -> list[tuple[str, str]]:
         select(Campaign).where(Campaign.status == "live").order_by(Campaign.id)
     )
     for campaign in campaigns:
-        token = mint_token(
-            channel,
-            "demo-customer-001",
-            {"branch": "SH001", "city": "上海", "customer_segment": "new", "tags": ["demo"]},
-            ttl=86400,
-        )
+        snapshot = campaign.published_version.snapshot if campaign.published_version else {}
+        participant, attrs = demo_participant(snapshot.get("audience") or {})
+        token = mint_token(channel, participant, attrs, ttl=86400)
         links.append((campaign.name, f"{base_url}/c/{campaign.slug}#token={token}"))
     return links

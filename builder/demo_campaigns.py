@@ -81,6 +81,7 @@ def load_demo_pools() -> int:
     """Fill each demo pool that does not exist yet with generated codes (DEMO-<POOL>-00001...),
     so a demo win of a coupon is issued like a real one. Returns the pools created."""
     from runtime.issuance.coupons import pool_by_key, upload_codes
+    from runtime.issuer_limits import codes_added
 
     created = 0
     for key, (name, stock) in demo_pools().items():
@@ -89,6 +90,8 @@ def load_demo_pools() -> int:
         count = min(stock or DEMO_CODES_PER_POOL, DEMO_CODES_PER_POOL)
         stem = key.upper()
         codes = "\n".join(f"DEMO-{stem}-{i:05d}" for i in range(1, count + 1))
-        upload_codes(db.session, key, codes, name=f"{name} (demo)", valid_days=30)
+        report = upload_codes(db.session, key, codes, name=f"{name} (demo)", valid_days=30)
+        db.session.commit()  # codes first, then the campaigns may promise them
+        codes_added(db.session, key, report.added)
         created += 1
     return created

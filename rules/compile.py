@@ -16,9 +16,9 @@ from .conditions import Pred, compile_conditions, explain
 from .odds import OddsModel, OddsTable, PersonState
 from .validate import load_bundle
 from .windows import (
+    LocalClock,
     Transition,
     is_open,
-    local_time_variables,
     next_transitions,
     open_windows,
     zone,
@@ -72,6 +72,7 @@ class ScheduleView:
         self.schedule = schedule
         self.tz = zone(schedule["timezone"])
         self.by_id = {w["id"]: w for w in schedule["windows"]}
+        self.clock = LocalClock(schedule)
 
     def is_open(self, window_id: str, now: datetime) -> bool:
         return is_open(self.by_id[window_id], now, self.tz)
@@ -83,7 +84,7 @@ class ScheduleView:
         return next_transitions(self.schedule, after, until)
 
     def local_time_variables(self, now: datetime) -> dict[str, Any]:
-        return local_time_variables(self.schedule, now)
+        return self.clock.variables(now)
 
 
 class CompiledCampaign:

@@ -44,6 +44,9 @@ class OddsTable:
     entries: list[OddsEntry]
     fallback: str | None
     guaranteed: bool = False
+    # a guaranteed draw's real prizes and their weights before the guarantee: where the draw
+    # goes instead when its candidate is gone at admission (rules.draws.admit)
+    alternatives: list[tuple[str, float]] = field(default_factory=list)
     total: float = field(init=False)
 
     def __post_init__(self) -> None:
@@ -54,8 +57,11 @@ class OddsTable:
         return {e.prize: (e.weight / total if total else 0.0) for e in self.entries}
 
     def to_dict(self) -> dict[str, Any]:
-        return {"entries": [e.to_dict() for e in self.entries], "total": self.total,
+        data = {"entries": [e.to_dict() for e in self.entries], "total": self.total,
                 "fallback": self.fallback, "guaranteed": self.guaranteed}
+        if self.guaranteed:
+            data["alternatives"] = [list(pair) for pair in self.alternatives]
+        return data
 
 
 def pick(table: OddsTable, rand: float) -> str | None:
@@ -156,9 +162,15 @@ class OddsModel:
         if fallback_entry is not None and moved:
             fallback_entry.weight += moved
             fallback_entry.notes.append(f"+{moved:g} moved from unavailable prizes")
-        guaranteed = (guarantee is not None or person.draws_total < self.guaranteed_first) and \
-            self._apply_guarantee(entries, guarantee)
-        return OddsTable(entries, self.fallback, guaranteed)
+        table = OddsTable(entries, self.fallback)
+        if guarantee is not None or person.draws_total < self.guaranteed_first:
+            table.alternatives = [(e.prize, e.weight) for e in entries
+                                  if e.prize != self.fallback and e.weight > 0]
+            table.guaranteed = self._apply_guarantee(entries, guarantee)
+            table.total = sum(e.weight for e in entries)
+            if not table.guaranteed:
+                table.alternatives = []
+        return table
 
     def _apply_guarantee(self, entries: list[OddsEntry], guarantee: str | None) -> bool:
         winners = [e for e in entries if e.prize != self.fallback and e.weight > 0]

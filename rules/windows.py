@@ -80,15 +80,28 @@ def open_windows(schedule: dict[str, Any], now: datetime) -> list[str]:
     return [w["id"] for w in schedule.get("windows", []) if window_predicate(w, tz)(local)]
 
 
+class LocalClock:
+    """A schedule's zone, start and window tests, prepared once; `variables(now)` gives the
+    catalog's time variables (what `local_time_variables` gives, without re-reading the
+    schedule on every call)."""
+
+    def __init__(self, schedule: dict[str, Any]) -> None:
+        self.tz = zone(schedule.get("timezone", "Asia/Shanghai"))
+        self.start, _ = campaign_bounds(schedule)
+        self.windows = [(w["id"], window_predicate(w, self.tz)) for w in
+                        schedule.get("windows", [])]
+
+    def variables(self, now: datetime) -> dict[str, Any]:
+        local = now.astimezone(self.tz)
+        return {"hour": local.hour, "weekday": local.isoweekday(), "day_of_month": local.day,
+                "date": local.date().isoformat(),
+                "minutes_since_start": int((now - self.start).total_seconds() // 60),
+                "active_windows": [wid for wid, test in self.windows if test(local)]}
+
+
 def local_time_variables(schedule: dict[str, Any], now: datetime) -> dict[str, Any]:
     """The time variables of the catalog (hour, weekday 1-7, ...) for `now` in the campaign zone."""
-    tz = zone(schedule.get("timezone", "Asia/Shanghai"))
-    local = now.astimezone(tz)
-    start, _ = campaign_bounds(schedule)
-    return {"hour": local.hour, "weekday": local.isoweekday(), "day_of_month": local.day,
-            "date": local.date().isoformat(),
-            "minutes_since_start": int((now - start).total_seconds() // 60),
-            "active_windows": open_windows(schedule, now)}
+    return LocalClock(schedule).variables(now)
 
 
 @dataclass(frozen=True)

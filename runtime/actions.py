@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -41,7 +42,9 @@ class Effects:
     issued: list[str] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
     counters: dict[str, int] = field(default_factory=dict)
-    taken: list[tuple[str, str]] = field(default_factory=list)  # (prize, day) stock taken
+    # (prize, day, issuer limits) taken by issue_prize, given back if the transaction fails
+    taken: list[tuple[str, str, dict[str, int]]] = field(default_factory=list)
+    prizes: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     def after_commit(self) -> None:
         key = hotstate.person_key(self.campaign_id, self.participant_id)
@@ -65,9 +68,14 @@ class Effects:
     def undo(self) -> None:
         """Give back prize stock taken by issue_prize when the transaction failed."""
         conn = hotstate.client()
-        for prize, day in self.taken:
-            conn.hincrby(hotstate.stock_key(self.campaign_id), prize, 1)
-            conn.hincrby(hotstate.release_key(self.campaign_id, day), prize, -1)
+        for prize, day, limits in self.taken:
+            spec = self.prizes.get(prize) or {}
+            if spec.get("stock") is not None:
+                conn.hincrby(hotstate.stock_key(self.campaign_id), prize, 1)
+            if spec.get("daily_release") is not None:
+                conn.hincrby(hotstate.release_key(self.campaign_id, day), prize, -1)
+            for counter, units in limits.items():
+                conn.hincrby(hotstate.limits_key(self.campaign_id), counter, units)
         self.taken.clear()
 
     def to_dict(self) -> dict[str, Any]:
@@ -95,23 +103,36 @@ def reward_payload(live: LiveVersion, prize_key: str) -> dict[str, Any]:
 def _issue_prize(
     live: LiveVersion, effects: Effects, prize_key: str, source: str, now: datetime
 ) -> None:
+    from rules.draws import BUDGET, reward_costs
+
     prize = live.prizes.get(prize_key)
     if prize is None:
         return
     day = live.local_day(now)
+    costs = reward_costs(prize["reward"], secrets.SystemRandom().random())
     taken = hotstate.Scripts.get("take_stock")(
-        keys=[hotstate.stock_key(live.campaign_id), hotstate.release_key(live.campaign_id, day)],
+        keys=[
+            hotstate.stock_key(live.campaign_id),
+            hotstate.release_key(live.campaign_id, day),
+            hotstate.limits_key(live.campaign_id),
+        ],
         args=[
             prize_key,
             "1" if prize["stock"] is not None else "0",
             "" if prize["daily_release"] is None else str(prize["daily_release"]),
+            json.dumps([c.to_list() for c in costs]) if costs else "",
         ],
     )
     if not taken:
         effects.messages.append(f"{prize['name']}: out of stock")
         return
-    if prize["stock"] is not None or prize["daily_release"] is not None:
-        effects.taken.append((prize_key, day))
+    limits = json.loads(taken) if isinstance(taken, str | bytes) else {}
+    if prize["stock"] is not None or prize["daily_release"] is not None or limits:
+        effects.taken.append((prize_key, day, limits))
+        effects.prizes[prize_key] = prize
+    payload = reward_payload(live, prize_key)
+    if BUDGET in limits:
+        payload["amount_cents"] = limits[BUDGET]  # what the red packet issuer pays
     db.session.execute(
         update(Prize)
         .where(Prize.campaign_id == live.campaign_id, Prize.key == prize_key)
@@ -124,7 +145,7 @@ def _issue_prize(
             participant_id=effects.participant_id,
             prize_key=prize_key,
             kind=prize["reward"]["kind"],
-            payload=reward_payload(live, prize_key),
+            payload=payload,
         )
     )
     effects.issued.append(prize_key)

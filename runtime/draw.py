@@ -1,10 +1,13 @@
 """The draw: rules, odds, one atomic Redis admission, then one SQL transaction.
 
 1. Build variables and run the draw rules (deny refuses; other actions apply first).
-2. Read the person's counters, stock, today's releases, branch wins and boosts (one script
-   call), build the odds table and pick a candidate with a CSPRNG value.
-3. draw.lua takes the chance and admits the candidate, or its fallback when the candidate's
-   stock / daily release / person / branch limit is gone by now (decided atomically).
+2. Read the person's counters, stock, today's releases, branch wins, issuer limits (budget,
+   coupon codes) and boosts (one script call); rules.draws.choose builds the odds table and
+   picks a candidate with a CSPRNG value (the model the simulation shares).
+3. draw.lua takes the chance and admits the candidate with its issuer limits; when its stock /
+   daily release / issuer limit / person / branch limit is gone by now, a guaranteed draw
+   takes another real prize that is not, any other draw the fallback (decided atomically, as
+   rules.draws.admit describes).
 4. Draw + Reward + Prize.issued+1 commit in one transaction (runtime.draw_ledger) before the
    answer; if that fails, undo_draw.lua gives everything back. The Prize CHECK (issued <=
    stock_total) backs Redis up: a draw it refuses gets its chance back (not the unit of stock,
@@ -76,19 +79,24 @@ def person_state(person: dict[str, str], day: str):
     )
 
 
-def stock_left(
-    live: LiveVersion, stock: dict[str, str], release: dict[str, str]
-) -> dict[str, int | None]:
-    """What each prize may still give now: min(remaining stock, today's unreleased quota)."""
-    left: dict[str, int | None] = {}
-    for key, prize in live.prizes.items():
-        values = []
-        if prize["stock"] is not None:
-            values.append(int(stock.get(key) or 0))
-        if prize["daily_release"] is not None:
-            values.append(prize["daily_release"] - int(release.get(key) or 0))
-        left[key] = min(values) if values else None
-    return left
+def answer_flags(prize_public: dict[str, Any] | None) -> dict[str, bool]:
+    """`won` is true whenever the draw gives a prize, a consolation prize included;
+    `consolation` says it is the campaign's fallback prize (docs/api.md)."""
+    return {
+        "won": prize_public is not None,
+        "consolation": bool(prize_public and prize_public["fallback"]),
+    }
+
+
+def reward_answer(reward_id: int | None, kind: str | None, status: str, payload: dict | None):
+    """The reward part of a draw answer; a red packet carries the amount reserved for it."""
+    if reward_id is None:
+        return None
+    found: dict[str, Any] = {"id": reward_id, "kind": kind, "status": status}
+    cents = (payload or {}).get("amount_cents")
+    if kind == "red_packet" and cents is not None:
+        found["amount"] = cents / 100
+    return found
 
 
 def existing_answer(
@@ -105,20 +113,23 @@ def existing_answer(
         if row is None:
             return None
         reward = db.session.execute(
-            select(Reward.id, Reward.kind, Reward.status).where(Reward.draw_id == row.id)
+            select(Reward.id, Reward.kind, Reward.status, Reward.payload).where(
+                Reward.draw_id == row.id
+            )
         ).first()
     stored_hash = (row.evidence or {}).get("request_hash")
     if request_hash and stored_hash and stored_hash != request_hash:
         raise ApiProblem(
             409, "idempotency_conflict", "This Idempotency-Key was used for a different request."
         )
+    prize = row.evidence.get("prize_public")
     return {
         "draw_id": row.id,
-        "won": row.won,
-        "prize": row.evidence.get("prize_public"),
+        **answer_flags(prize),
+        "prize": prize,
         "reward": None
         if reward is None
-        else {"id": reward.id, "kind": reward.kind, "status": reward.status},
+        else reward_answer(reward.id, reward.kind, reward.status, reward.payload),
         "chances_left": None,
         "messages": [],
         "replayed": True,
@@ -192,10 +203,21 @@ def _apply_draw_rules(ctx: DrawContext, actions) -> list[str]:
     return effects.messages
 
 
+def _priced(plan: DrawPlan, key: str) -> dict[str, Any]:
+    """A prize's admission spec; a random red packet's amount is drawn here (CSPRNG), so the
+    budget it takes is known when it is admitted."""
+    spec = plan.specs[key]
+    price = plan.prices.get(key)
+    if price is None:
+        return spec
+    return {**spec, "costs": [c.to_list() for c in price.costs(_random.random())]}
+
+
 def _admission_spec(
-    ctx: DrawContext, plan: DrawPlan, candidate: str | None, quota: int | None
+    ctx: DrawContext, plan: DrawPlan, choice, quota: int | None, rand2: float | None
 ) -> dict[str, Any]:
     """draw.lua's argument; None values are left out (cjson would make them truthy)."""
+    live, candidate = ctx.live, choice.candidate
     spec: dict[str, Any] = {
         "kind": ctx.kind,
         "day": ctx.day,
@@ -205,14 +227,21 @@ def _admission_spec(
     if quota is not None:
         spec["branch_quota"] = quota
     if candidate is not None and candidate in plan.specs:
-        spec["candidate"] = plan.specs[candidate]
-    if ctx.live.fallback is not None:
-        spec["fallback"] = plan.specs[ctx.live.fallback]
+        spec["candidate"] = _priced(plan, candidate)
+    if live.fallback is not None:
+        spec["fallback"] = _priced(plan, live.fallback)
+    if rand2 is not None:
+        spec["alts"] = [
+            {**_priced(plan, key), "w": weight}
+            for key, weight in choice.table.alternatives
+            if key != candidate and weight > 0
+        ]
+        spec["rand2"] = rand2
     return spec
 
 
 def _draw(ctx: DrawContext, inputs: hotstate.DrawInputs, outcome) -> dict[str, Any]:
-    from rules import pick
+    from rules.draws import Supply, choose
 
     live, member, person = ctx.live, ctx.member, inputs.person
     plan = draw_plan(live)
@@ -220,21 +249,25 @@ def _draw(ctx: DrawContext, inputs: hotstate.DrawInputs, outcome) -> dict[str, A
     branch = member.branch_code or ""
     quota = plan.branch_quotas.get(branch) if branch else None
     quota_left = None if quota is None else quota - int(inputs.branches.get(branch) or 0)
-    left = stock_left(live, inputs.stock, inputs.release)
     guarantee = person.get("guarantee") or None
-    table = live.compiled.odds_table(
+    rand = _random.random()
+    choice = choose(
+        live.compiled.odds,
         ctx.now,
         state,
-        left,
+        Supply(inputs.stock, inputs.release, inputs.limits),
+        rand,
         inputs.boosts,
         chance_kind=ctx.kind,
         guarantee=guarantee,
         branch_quota_left=quota_left,
     )
-    rand = _random.random()
-    candidate = pick(table, rand)
+    table, candidate = choice.table, choice.candidate
+    rand2 = _random.random() if table.guaranteed else None
     admission = hotstate.admit_draw(
-        live.campaign_id, member.participant_id, _admission_spec(ctx, plan, candidate, quota)
+        live.campaign_id,
+        member.participant_id,
+        _admission_spec(ctx, plan, choice, quota, rand2),
     )
     if admission.status == "busy":
         raise flights.busy()
@@ -243,6 +276,7 @@ def _draw(ctx: DrawContext, inputs: hotstate.DrawInputs, outcome) -> dict[str, A
         raise ApiProblem(status, code, detail)
     evidence = {
         "version_id": live.version_id,
+        "version": live.version_number,
         "at": ctx.now.isoformat(),
         "day": ctx.day,
         "chance_kind": ctx.kind,
@@ -253,7 +287,7 @@ def _draw(ctx: DrawContext, inputs: hotstate.DrawInputs, outcome) -> dict[str, A
             "wins_by_prize": dict(state.wins_by_prize),
             "wins_today": state.wins_today,
         },
-        "stock_left": left,
+        "stock_left": choice.left,
         "boosts": inputs.boosts,
         "guarantee": guarantee,
         "branch_quota_left": quota_left,
@@ -263,6 +297,10 @@ def _draw(ctx: DrawContext, inputs: hotstate.DrawInputs, outcome) -> dict[str, A
         "refused_reason": admission.refused_reason,
         "prize_public": plan.public.get(admission.prize) if admission.prize else None,
     }
+    if rand2 is not None:
+        evidence["random2"] = rand2
+    if admission.taken:
+        evidence["taken"] = admission.taken
     if ctx.request_hash:
         evidence["request_hash"] = ctx.request_hash
     body = _commit_or_compensate(ctx, plan, admission, rand, evidence)
@@ -275,11 +313,20 @@ def _draw(ctx: DrawContext, inputs: hotstate.DrawInputs, outcome) -> dict[str, A
 
 
 def draw_row(
-    ctx: DrawContext, plan: DrawPlan, prize_key: str | None, rand: float, evidence: dict
+    ctx: DrawContext,
+    plan: DrawPlan,
+    prize_key: str | None,
+    rand: float,
+    evidence: dict,
+    taken: dict[str, int] | None = None,
 ) -> DrawRow:
+    from rules.draws import BUDGET
+
     live = ctx.live
     prize = live.prizes.get(prize_key) if prize_key else None
     reward_kind, payload = plan.rewards.get(prize_key, (None, None)) if prize else (None, None)
+    if taken and BUDGET in taken and payload is not None:
+        payload = {**payload, "amount_cents": taken[BUDGET]}  # what the issuer pays
     return DrawRow(
         campaign_id=live.campaign_id,
         version_id=live.version_id,
@@ -321,7 +368,7 @@ def _commit_or_compensate(
     evidence: dict,
 ):
     prize_key = admission.prize
-    row = draw_row(ctx, plan, prize_key, rand, evidence)
+    row = draw_row(ctx, plan, prize_key, rand, evidence, admission.taken)
     try:
         written = _write(row)
     except Exception as exc:
@@ -333,6 +380,7 @@ def _commit_or_compensate(
             "prize": plan.spec(prize_key),
             "flight": admission.flight,
             "keep_stock": sold_out,
+            "taken": admission.taken or None,
         }
         hotstate.undo_draw(ctx.live.campaign_id, ctx.member.participant_id, undo)
         if is_integrity_error(exc) and ctx.idempotency_key:
@@ -346,12 +394,10 @@ def _commit_or_compensate(
             ) from None
         raise
     flights.land(ctx.live.campaign_id, admission.flight)
-    reward = written.reward_id
+    prize = evidence["prize_public"]
     return {
         "draw_id": written.draw_id,
-        "won": row.won,
-        "prize": evidence["prize_public"],
-        "reward": None
-        if reward is None
-        else {"id": reward, "kind": row.reward_kind, "status": "pending"},
+        **answer_flags(prize),
+        "prize": prize,
+        "reward": reward_answer(written.reward_id, row.reward_kind, "pending", row.reward_payload),
     }

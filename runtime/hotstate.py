@@ -11,12 +11,16 @@ Person hash fields (`cs:{cid}:p:<participant_id>`): `ch:<kind>` chances left, `d
 `dg:<kind>:<day>` daily grant given.
 
 `cs:{cid}:fence` and `cs:{cid}:flights` belong to runtime.flights (reconcile while draws run).
+
+Issuer limits (`cs:{cid}:limits`): `budget` cents of limits.budget red packets may still take,
+`pool:<key>` codes of a coupon pool the campaign may still promise (rules.draws); draw.lua
+takes them with the stock, so a reward admitted is a reward its issuer can give.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +50,10 @@ def release_key(campaign_id: int, day: str) -> str:
 
 def branch_key(campaign_id: int) -> str:
     return f"{prefix(campaign_id)}:branch_wins"
+
+
+def limits_key(campaign_id: int) -> str:
+    return f"{prefix(campaign_id)}:limits"
 
 
 def votes_key(campaign_id: int) -> str:
@@ -97,6 +105,7 @@ class DrawAdmission:
     status: str
     prize: str | None
     refused_reason: str | None
+    taken: dict[str, int] = field(default_factory=dict)  # issuer limits taken: counter -> units
     flight: str = ""  # the admitted draw's flight (runtime.flights), landed after its commit
 
 
@@ -106,14 +115,16 @@ def draw_keys(campaign_id: int, participant_id: int, day: str) -> list[str]:
         stock_key(campaign_id),
         release_key(campaign_id, day),
         branch_key(campaign_id),
+        limits_key(campaign_id),
     ]
 
 
 def admit_draw(campaign_id: int, participant_id: int, spec: dict[str, Any]) -> DrawAdmission:
-    """Run draw.lua: take a chance and admit the candidate prize (or its fallback) atomically,
-    registering the draw as in flight (runtime.flights). While reconcile holds the campaign's
-    fence it waits (up to flights.FENCE_WAIT_SECONDS), then answers status "busy".
-    `spec` must hold no None values (see `compact`): it is sent as it is."""
+    """Run draw.lua: take a chance and admit the candidate prize (or another real prize for a
+    guaranteed draw, or the fallback) atomically, registering the draw as in flight
+    (runtime.flights). While reconcile holds the campaign's fence it waits (up to
+    flights.FENCE_WAIT_SECONDS), then answers status "busy". `spec` must hold no None values
+    (see `compact`): it is sent as it is."""
     from runtime import flights
 
     keys = draw_keys(campaign_id, participant_id, spec["day"])
@@ -122,15 +133,17 @@ def admit_draw(campaign_id: int, participant_id: int, spec: dict[str, Any]) -> D
     args = [json.dumps({**spec, "flight": token})]
     script = Scripts.get("draw")
     for _ in flights.fence_waits():
-        status, prize, reason = script(keys=keys, args=args)
+        status, prize, reason, taken = script(keys=keys, args=args)
         if status != "busy":
             break
-    return DrawAdmission(status, prize or None, reason or None, token)
+    return DrawAdmission(
+        status, prize or None, reason or None, json.loads(taken) if taken else {}, token
+    )
 
 
 def undo_draw(campaign_id: int, participant_id: int, spec: dict[str, Any]) -> None:
     """Give back what draw.lua took and land its flight; spec: {kind, day, branch, flight,
-    prize, keep_stock} (see lua/undo_draw.lua)."""
+    prize, keep_stock, taken} (see lua/undo_draw.lua)."""
     keys = draw_keys(campaign_id, participant_id, spec["day"]) + [flights_key(campaign_id)]
     Scripts.get("undo_draw")(keys=keys, args=[json.dumps(compact(spec))])
 
@@ -139,6 +152,12 @@ def prime_stock(campaign_id: int, items: list[dict[str, Any]]) -> None:
     """items: [{key, left, delta}] (see lua/prime_stock.lua)."""
     if items:
         Scripts.get("prime_stock")(keys=[stock_key(campaign_id)], args=[json.dumps(items)])
+
+
+def prime_limits(campaign_id: int, items: list[dict[str, Any]]) -> None:
+    """Issuer-limit counters, primed like stock: items [{key, left, delta}]."""
+    if items:
+        Scripts.get("prime_stock")(keys=[limits_key(campaign_id)], args=[json.dumps(items)])
 
 
 def person_state(campaign_id: int, participant_id: int) -> dict[str, str]:
@@ -151,6 +170,7 @@ class DrawInputs:
     stock: dict[str, str]
     release: dict[str, str]
     branches: dict[str, str]
+    limits: dict[str, str]
     boosts: list[dict[str, Any]]
 
 
@@ -159,15 +179,19 @@ def _as_dict(value: Any) -> dict[str, str]:
 
 
 def draw_inputs(campaign_id: int, participant_id: int, day: str) -> DrawInputs:
-    """One script call, one JSON reply: person hash, stock, today's releases, branch wins and
-    odds boosts (fewer commands to pack and replies to parse than a pipeline)."""
+    """One script call, one JSON reply: person hash, stock, today's releases, branch wins,
+    issuer limits and odds boosts (fewer commands to pack and replies to parse than a
+    pipeline)."""
     keys = draw_keys(campaign_id, participant_id, day) + [boosts_key(campaign_id, participant_id)]
-    person, stock, release, branches, boosts = json.loads(Scripts.get("draw_state")(keys=keys))
+    person, stock, release, branches, limits, boosts = json.loads(
+        Scripts.get("draw_state")(keys=keys)
+    )
     return DrawInputs(
         _as_dict(person),
         _as_dict(stock),
         _as_dict(release),
         _as_dict(branches),
+        _as_dict(limits),
         [json.loads(b) for b in boosts] if isinstance(boosts, list) else [],
     )
 

@@ -30,7 +30,8 @@ class LiveVersion:
 
     campaign_id: int
     slug: str
-    version_id: int
+    version_id: int  # the row id (evidence, replay); participants and staff see the number
+    version_number: int  # the campaign's version sequence number: 1, 2, ...
     bundle: dict[str, Any]
     compiled: Any
     prizes: dict[str, dict[str, Any]]
@@ -84,6 +85,7 @@ def compile_version(version: CampaignVersion, slug: str) -> LiveVersion:
         campaign_id=version.campaign_id,
         slug=slug,
         version_id=version.id,
+        version_number=version.number,
         bundle=bundle,
         compiled=compiled,
         prizes={p["key"]: p for p in bundle["prizes"]},

@@ -75,6 +75,7 @@ def _inviter_outcome(
     person = hotstate.person_state(live.campaign_id, inviter.participant_id)
     inviter_principal = P(invitee.channel_id, "", "", attrs or {})
     extra = {"invitee_is_new_customer": invitee.attrs.get("is_new_customer") is True}
+    extra.update(this_referral_counted(person, live.local_day(now)))
     variables = build_variables(live, inviter_principal, person, now, inviter.participant_id, extra)
     return live.compiled.run("referral", variables)
 
@@ -90,6 +91,15 @@ def _stage_inviter_bonus(
     day = live.local_day(now)
     effects.counters.update({"r": 1, f"r:{day}": 1})
     return effects
+
+
+def this_referral_counted(person: dict[str, str], day: str) -> dict[str, int]:
+    """The inviter's referral counters including the referral being made (docs/rules.md):
+    "referrals_total equal_to 5" fires on the fifth friend."""
+    return {
+        "referrals_total": hotstate.as_int(person, "r") + 1,
+        "referrals_today": hotstate.as_int(person, f"r:{day}") + 1,
+    }
 
 
 def join(

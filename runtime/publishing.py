@@ -18,7 +18,7 @@ from core import audit
 from core.errors import ApiProblem
 from core.extensions import db
 from core.models import Approval, Branch, Campaign, CampaignVersion, Prize, User
-from runtime import flights, hotstate
+from runtime import flights, hotstate, issuer_limits
 
 logger = logging.getLogger(__name__)
 
@@ -240,6 +240,7 @@ def publish_campaign(
     ) + 1
     before = _summary(campaign)
     updates = _sync_prizes(campaign, bundle)
+    budget_delta = _sync_budget(campaign, bundle)
     version = CampaignVersion(
         campaign_id=campaign.id,
         number=number,
@@ -263,14 +264,23 @@ def publish_campaign(
         **_actor(user),
     )
     campaign_id, slug = campaign.id, campaign.slug
-    # the new stock reaches Redis as one write that reconcile waits for
+    # the new stock and issuer limits reach Redis as one write that reconcile waits for
     with flights.flight(campaign_id, best_effort=True):
         db.session.commit()
         try:
             hotstate.prime_stock(campaign_id, updates)
+            issuer_limits.prime(db.session, campaign_id, bundle, budget_delta)
         except Exception:  # Redis down: the ledger is committed; `studio reconcile` repairs
             logger.exception("publish %s: stock priming failed; run `studio reconcile`", slug)
     return version
+
+
+def _sync_budget(campaign: Campaign, bundle: dict[str, Any]) -> int:
+    """The red packet budget follows limits.budget (runtime.issuer_limits)."""
+    try:
+        return issuer_limits.sync_budget(db.session, campaign.id, bundle)
+    except ValueError as exc:
+        raise CampaignError([{"path": "limits.budget.amount", "message": str(exc)}]) from None
 
 
 def _set_status(

@@ -1,6 +1,7 @@
 """Rebuild a campaign's Redis hot state from the SQL ledger (SQL is the source of truth).
 
-stock = stock_total - issued per limited prize; chances left per kind = the grants in
+stock = stock_total - issued per limited prize; issuer limits (red packet budget, coupon codes)
+from runtime.issuer_limits; chances left per kind = the grants in
 ChanceEntry minus the draws of that kind (a Draw row is the record of its spent chance; the
 ChanceEntry(-1, reason "draw") rows older draws also wrote are ignored, so nothing is counted
 twice); draw/win counters from Draw rows; share, referral, check-in and vote counters from their
@@ -42,6 +43,7 @@ from core.models import (
     utcnow,
 )
 from runtime import flights, hotstate
+from runtime.issuer_limits import counters_from_ledger
 from runtime.loader import LiveVersion, compile_version
 
 logger = logging.getLogger(__name__)
@@ -145,6 +147,7 @@ def _ledger_state(session: Session, campaign_id: int, live: LiveVersion) -> dict
         "branches": branches,
         "votes": votes,
         "people": _person_fields(session, campaign_id, live.tz),
+        "limits": counters_from_ledger(session, campaign_id, live.bundle),
     }
 
 
@@ -169,6 +172,7 @@ def _rewrite(conn, campaign_id: int, state: dict[str, Any], fence: str) -> None:
             hotstate.stock_key(campaign_id),
             hotstate.branch_key(campaign_id),
             hotstate.votes_key(campaign_id),
+            hotstate.limits_key(campaign_id),
             *release_keys,
         )
         for key, mapping in (
@@ -176,6 +180,7 @@ def _rewrite(conn, campaign_id: int, state: dict[str, Any], fence: str) -> None:
             (hotstate.release_key(campaign_id, state["today"]), state["release"]),
             (hotstate.branch_key(campaign_id), state["branches"]),
             (hotstate.votes_key(campaign_id), state["votes"]),
+            (hotstate.limits_key(campaign_id), state["limits"]),
         ):
             if mapping:
                 pipe.hset(key, mapping=dict(mapping))
@@ -208,7 +213,13 @@ def reconcile_campaign(campaign_id: int, slug: str, version_id: int) -> dict[str
     drift = {k: (before.get(k), v) for k, v in stock.items() if str(v) != before.get(k)}
     people = len(state["people"])
     logger.info("reconciled %s: %d people, stock drift %s", slug, people, drift)
-    return {"slug": slug, "people": people, "stock": stock, "stock_drift": drift}
+    return {
+        "slug": slug,
+        "people": people,
+        "stock": stock,
+        "stock_drift": drift,
+        "issuer_limits": state["limits"],
+    }
 
 
 def reconcile(slug: str | None = None) -> list[dict[str, Any]]:

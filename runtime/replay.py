@@ -1,7 +1,8 @@
 """Replaying a stored draw from its evidence: recompute the odds table from the version's
 snapshot and the recorded inputs, check it matches the stored table, and pick with the stored
 random value. A candidate refused by the atomic Redis step (recorded as `refused_reason`)
-becomes the fallback prize, as draw.lua decided."""
+became, as draw.lua decided, another of a guaranteed table's `alternatives` or the fallback
+prize (rules.draws.admit)."""
 
 from __future__ import annotations
 
@@ -38,5 +39,8 @@ def replay_draw(draw: Draw) -> Replay:
     picked = pick(table, evidence["random"])
     prize = picked
     if evidence["refused_reason"]:
-        prize = draw.prize_key if draw.prize_key == compiled.odds.fallback else None
+        allowed = {compiled.odds.fallback}
+        if table.guaranteed:
+            allowed |= {key for key, _ in table.alternatives if key != picked}
+        prize = draw.prize_key if draw.prize_key in allowed else None
     return Replay(prize, picked, table.to_dict() == evidence["odds"])

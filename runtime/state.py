@@ -57,7 +57,7 @@ def campaign_state(live: LiveVersion, principal: Principal) -> dict[str, Any]:
     day = utcnow_day(live)
     with reading():
         draws = db.session.execute(
-            select(Draw.id, Draw.prize_key, Draw.won, Draw.created_at)
+            select(Draw.id, Draw.prize_key, Draw.created_at)
             .where(
                 Draw.campaign_id == live.campaign_id, Draw.participant_id == member.participant_id
             )
@@ -79,8 +79,16 @@ def campaign_state(live: LiveVersion, principal: Principal) -> dict[str, Any]:
         "checkins": hotstate.as_int(person, "ci"),
         "referral_code": member.referral_code,
         "share_link": f"/c/{live.slug}?ref={member.referral_code}",
+        # `won` and `consolation` as the draw answered them (docs/api.md); `wins` above counts
+        # prizes that are not the consolation prize
         "recent_draws": [
-            {"id": d.id, "prize_key": d.prize_key, "won": d.won, "at": d.created_at.isoformat()}
+            {
+                "id": d.id,
+                "prize_key": d.prize_key,
+                "won": d.prize_key is not None,
+                "consolation": d.prize_key is not None and d.prize_key == live.fallback,
+                "at": d.created_at.isoformat(),
+            }
             for d in draws
         ],
     }
@@ -94,6 +102,7 @@ PUBLIC_PAYLOAD_KEYS = frozenset(
         "prize_key",
         "prize_name",
         "amount",
+        "amount_cents",
         "mode",
         "min",
         "max",

@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError
 
 from . import defaults, display, forms, i18n, managed
 from .render import render_template
+from .rewards import bundle_currency
 
 # The runtime endpoints a widget may use (CONTRACTS.md participant API).
 RUNTIME_ACTIONS = ("draw", "share", "referral", "check_in", "vote", "lead")
@@ -137,7 +138,10 @@ class Widget:
             "type": self.type,
             "config": self.dump_config(config),
             "actions": list(self.actions),
-            "prizes": [defaults.display_prize(p) for p in bundle.get("prizes") or []],
+            "prizes": [
+                defaults.display_prize(p, bundle_currency(bundle))
+                for p in bundle.get("prizes") or []
+            ],
             "chance_kinds": [
                 {
                     "key": k["key"],

@@ -6,6 +6,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .rewards import DEFAULT_CURRENCY, public_reward
+
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 DEFAULT_DAYS = 30
 
@@ -145,8 +147,9 @@ def share_rule(kind: str, count: int = 1, per_day: int = 3) -> dict[str, Any]:
     }
 
 
-def display_prize(p: dict[str, Any]) -> dict[str, Any]:
-    """What a participant may see of a prize: names, picture, kind; no weight, stock or odds."""
+def display_prize(p: dict[str, Any], currency: str = DEFAULT_CURRENCY) -> dict[str, Any]:
+    """What a participant may see of a prize: names, picture, its reward by kind and unit
+    (widgets.rewards); no weight, stock or odds."""
     reward = p.get("reward") or {}
     return {
         "key": p["key"],
@@ -156,5 +159,5 @@ def display_prize(p: dict[str, Any]) -> dict[str, Any]:
         "image": p.get("image") or "",
         "kind": reward.get("kind", "none"),
         "fallback": bool(p.get("fallback")),
-        "amount": reward.get("amount") if reward.get("mode", "fixed") == "fixed" else None,
+        "reward": public_reward(reward, currency),
     }

@@ -222,16 +222,15 @@ class CampaignPageView(SecureViewMixin, BaseView):
     @expose("/<int:campaign_id>/simulation", methods=("POST",))
     def simulation(self, campaign_id: int):
         """Run 100,000 simulated draws of the draft and show the result on the campaign page."""
+        from builder.campaign_files import pool_sizes
         from rules import simulate
 
         check_csrf()
         campaign = campaign_or_404(campaign_id)
-        kinds = campaign.draft["chances"]["kinds"]
-        per_person = max(1, sum(kind.get("initial", 0) for kind in kinds))
         report = simulate(
             campaign.draft,
-            participants=max(1, SIMULATION_DRAWS // per_person),
-            draws_per_participant=per_person,
+            draws=SIMULATION_DRAWS,
+            pools=pool_sizes(campaign.draft),
             seed=0,
         )
         return self.render("admin/campaign_page.html", simulation=report, **page_context(campaign))

@@ -179,6 +179,9 @@ class RewardOpsView(SecureViewMixin, BaseView):
                 after=report.to_dict(),
             )
             db.session.commit()
+            from runtime.issuer_limits import codes_added  # the live campaigns may promise them
+
+            codes_added(db.session, report.pool_key, report.added)
             return report.to_dict()
         except UnicodeDecodeError:
             flash(translate("The file is not UTF-8 text."), "error")

@@ -34,7 +34,7 @@ def public_view(slug: str) -> dict:
         "name_en": bundle.get("name_en"),
         "description": bundle["description"],
         "status": ref.status,
-        "version": live.version_id,
+        "version": live.version_number,
         "widget": bundle["widget"],
         "schedule": bundle["schedule"],
         "chance_kinds": [

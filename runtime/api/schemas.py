@@ -25,13 +25,29 @@ class ProblemSchema(Schema):
     limit = fields.String(metadata={"description": "the limit that was reached (429)"})
 
 
+class RewardPublic(Schema):
+    kind = fields.String(required=True)
+    amount = fields.Float(
+        allow_none=True, metadata={"description": "points: points; fixed red_packet: money"}
+    )
+    min = fields.Float(allow_none=True, metadata={"description": "random red_packet: lowest"})
+    max = fields.Float(allow_none=True, metadata={"description": "random red_packet: highest"})
+    currency = fields.String(metadata={"description": "red_packet: ISO currency, e.g. CNY"})
+
+
 class PrizePublic(Schema):
     key = fields.String(required=True)
     name = fields.String(required=True)
     name_en = fields.String(allow_none=True)
     image = fields.String(allow_none=True)
     reward_kind = fields.String(required=True)
-    fallback = fields.Boolean(required=True)
+    reward = fields.Nested(
+        RewardPublic,
+        metadata={"description": "The reward by kind and unit (100 points, ¥1.88, a coupon)"},
+    )
+    fallback = fields.Boolean(
+        required=True, metadata={"description": "The consolation prize (a prize, not a loss)"}
+    )
 
 
 class CampaignPublic(Schema):
@@ -77,11 +93,27 @@ class RewardRef(Schema):
     id = fields.Integer(required=True)
     kind = fields.String(required=True)
     status = fields.String(required=True)
+    amount = fields.Float(
+        metadata={"description": "red_packet: the amount reserved for this win (currency units)"}
+    )
 
 
 class DrawResult(Schema):
     draw_id = fields.Integer(required=True)
-    won = fields.Boolean(required=True)
+    won = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "True whenever the draw gives a prize, a consolation prize included; "
+            "false only when nothing at all could be given (prize null)"
+        },
+    )
+    consolation = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "True when the prize is the campaign's consolation prize (its "
+            "fallback): show it as a prize, not as a loss"
+        },
+    )
     prize = fields.Nested(PrizePublic, allow_none=True, required=True)
     reward = fields.Nested(RewardRef, allow_none=True, required=True)
     chances_left = fields.Dict(keys=fields.String(), values=fields.Integer(), allow_none=True)
@@ -134,13 +166,22 @@ class MeState(Schema):
     chances = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
     draws = fields.Integer(required=True)
     draws_today = fields.Integer(required=True)
-    wins = fields.Integer(required=True)
+    wins = fields.Integer(
+        required=True, metadata={"description": "Prizes won that are not the consolation prize"}
+    )
     points = fields.Integer(required=True)
     streak = fields.Integer(required=True)
     checkins = fields.Integer(required=True)
     referral_code = fields.String(allow_none=True, required=True)
     share_link = fields.String(allow_none=True, required=True)
-    recent_draws = fields.List(fields.Dict(), required=True)
+    recent_draws = fields.List(
+        fields.Dict(),
+        required=True,
+        metadata={
+            "description": "Last 10 draws: {id, prize_key, won, consolation, at}; `won` and "
+            "`consolation` as the draw answered them"
+        },
+    )
     referrals = fields.Integer(
         required=True, metadata={"description": "Invitees who joined with my code"}
     )

@@ -197,6 +197,7 @@ def coupons():
 def upload_command(pool, csv_file, name, valid_days, message, redemption_limit):
     from core.audit import record
     from runtime.issuance.coupons import CouponError, upload_codes
+    from runtime.issuer_limits import codes_added
 
     try:
         report = upload_codes(
@@ -213,6 +214,7 @@ def upload_command(pool, csv_file, name, valid_days, message, redemption_limit):
         raise click.ClickException(str(exc)) from None
     record("coupons.upload", "coupon_pool", pool, actor_label="cli", after=report.to_dict())
     db.session.commit()
+    codes_added(db.session, pool, report.added)
     click.echo(f"pool {pool}: {report.added} added, {report.duplicates} duplicates skipped")
 
 

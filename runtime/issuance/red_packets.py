@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.models import Campaign, CampaignVersion, RedPacketBudget, utcnow
+from rules.draws import to_cents  # one rounding rule for admission and payment
 from runtime.issuance.dialect import insert_ignore
-
-
-def to_cents(amount: float | int | str) -> int:
-    return int((Decimal(str(amount)) * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
 def set_budget(session: Session, campaign_id: int, amount: float, currency: str = "CNY") -> None:

@@ -1,11 +1,12 @@
 -- Give back what draw.lua took when the SQL write of that draw failed.
--- KEYS: 1-4 as draw.lua, 5 the campaign's flights.
+-- KEYS: 1-5 as draw.lua (5 issuer limits), 6 the campaign's flights.
 -- ARGV[1]: JSON {kind, day, branch, flight, prize: {key, limited, daily, win} or null,
---               keep_stock}; keep_stock: the unit of stock is not given back (the database's
---               stock CHECK refused it: Redis counted a unit the ledger does not have).
-local person, stock, release, branch = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+--               keep_stock, taken: {counter: units} (issuer limits draw.lua took)};
+--               keep_stock: the unit of stock is not given back (the database's stock CHECK
+--               refused it: Redis counted a unit the ledger does not have).
+local person, stock, release, branch, limits = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local s = cjson.decode(ARGV[1])
-redis.call('ZREM', KEYS[5], s.flight)
+redis.call('ZREM', KEYS[6], s.flight)
 redis.call('HINCRBY', person, 'ch:' .. s.kind, 1)
 redis.call('HINCRBY', person, 'd', -1)
 redis.call('HINCRBY', person, 'd:' .. s.day, -1)
@@ -19,5 +20,8 @@ if p then
     redis.call('HINCRBY', person, 'wp:' .. p.key, -1)
     if s.branch ~= '' then redis.call('HINCRBY', branch, s.branch, -1) end
   end
+end
+if s.taken then
+  for counter, n in pairs(s.taken) do redis.call('HINCRBY', limits, counter, n) end
 end
 return 1

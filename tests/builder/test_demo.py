@@ -4,6 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import jwt
+import pytest
 from sqlalchemy import func, select
 
 from builder.demo import DEMO_CHANNEL, demo_links, load_demo
@@ -60,3 +61,59 @@ def test_around_today_makes_the_campaign_live_now_and_keeps_one_off_windows_insi
     for window in bundle["schedule"]["windows"]:
         if "dates" in window:
             assert start <= datetime.fromisoformat(window["dates"]["from"]) < end
+
+
+def play_once(client, slug: str, headers: dict):
+    """The page's first action: a draw when there is a chance, else the widget's own action."""
+    import widgets
+
+    view = client.get(f"/api/v1/campaigns/{slug}").json
+    actions = widgets.get(view["widget"]["type"]).actions
+    me = client.get(f"/api/v1/campaigns/{slug}/me", headers=headers).json
+    if "draw" in actions and sum(me["chances"].values()) > 0:
+        return client.post(f"/api/v1/campaigns/{slug}/draw", headers=headers, json={})
+    if "check_in" in actions:
+        return client.post(f"/api/v1/campaigns/{slug}/check-in", headers=headers, json={})
+    if "vote" in actions:
+        candidate = view["widget"]["config"]["candidates"][0]["id"]
+        body = {"candidate": candidate}
+        return client.post(f"/api/v1/campaigns/{slug}/votes", headers=headers, json=body)
+    body = {"share_channel": "wechat_friend"}
+    return client.post(f"/api/v1/campaigns/{slug}/share", headers=headers, json=body)
+
+
+def test_every_printed_demo_link_can_be_played(db, client):
+    """Each link `studio up` prints joins its own campaign (its audience lets the demo token's
+    participant in) and takes one action there."""
+    load_demo()
+    links = demo_links("http://127.0.0.1:5000")
+    assert len(links) == len(DEMO_TEMPLATES)
+    played = {}
+    for name, url in links:
+        path, token = url.split("#token=")
+        slug = path.rsplit("/c/", 1)[1]
+        headers = {"Authorization": f"Bearer {token}"}
+        joined = client.post(f"/api/v1/campaigns/{slug}/join", headers=headers, json={})
+        assert joined.status_code == 200, (name, joined.json)
+        answer = play_once(client, slug, headers)
+        assert answer.status_code in (200, 201), (name, answer.json)
+        played[slug] = answer.json
+    draws = [a for a in played.values() if "draw_id" in a]
+    assert len(draws) >= 2 and all(a["won"] for a in draws)
+
+
+@pytest.mark.parametrize("name", DEMO_TEMPLATES)
+def test_published_demo_campaigns_are_within_budget_as_the_studio_simulates_them(name):
+    """The studio's simulation (100,000 draws, seed 0, the demo's code pools) of every demo
+    campaign stays within its budget: the demo publishes nothing it shows over budget."""
+    from builder.demo_campaigns import DEMO_CODES_PER_POOL, demo_pools
+    from builder.views.campaign_page import SIMULATION_DRAWS
+    from rules import simulate
+
+    pools = {
+        k: min(stock or DEMO_CODES_PER_POOL, DEMO_CODES_PER_POOL)
+        for k, (_, stock) in demo_pools().items()
+    }
+    report = simulate(around_today(load_template(name)), draws=SIMULATION_DRAWS, pools=pools)
+    assert report.draws == SIMULATION_DRAWS
+    assert not report.over_budget, (report.expected_cost, report.budget)

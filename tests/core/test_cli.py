@@ -182,3 +182,15 @@ def test_db_upgrade_on_a_fresh_database(tmp_path, redis_url, app_config):
     assert again.returncode == 0
     demo = run_studio("demo", env_overrides=env)
     assert demo.returncode == 0 and "demo loaded" in demo.stdout
+
+
+def test_campaign_simulate_reports_exactly_the_draws_asked_for(studio, demo_loaded):
+    """Seed 001's dig: 1,000 draws reported as 1,000 (not people x starting chances), and the
+    consolation badge appears because simulated people dig past their three guaranteed digs."""
+    result = studio("campaign", "simulate", "icbc-treasure-dig", "--draws", "1000")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0].startswith("draws: 1000 ")
+    badge = next(line for line in result.output.splitlines() if "epay_badge" in line)
+    assert int(badge.split()[1]) > 0
+    unknown = studio("campaign", "simulate", "no-such-campaign")
+    assert unknown.exit_code != 0 and "no campaign" in unknown.output

@@ -134,6 +134,30 @@ def test_inviter_bonus_on_join_with_code(client, token):
     assert bad.status_code == 422 and bad.json["errors"][0]["path"] == "referral_code"
 
 
+def test_referral_rules_count_the_referral_being_made(client, token):
+    """docs/rules.md: "referrals_total equal_to 5" fires on the fifth friend (seed 004's
+    gift box for five invitations), not on the sixth."""
+    rules = [
+        {
+            "id": "fifth-friend",
+            "trigger": "referral",
+            "conditions": {
+                "all": [{"name": "referrals_total", "operator": "equal_to", "value": 2}]
+            },
+            "actions": [{"name": "grant_chances", "params": {"kind": "gold", "count": 10}}],
+        }
+    ]
+    publish(base_bundle(rules=rules))
+    alice = token("alice")
+    code = join(client, alice).json["referral_code"]
+    chances = []
+    for name in ("bob", "carol", "dave"):
+        assert join(client, token(name), referral_code=code).status_code == 200
+        me = client.get("/api/v1/campaigns/test-draw/me", headers=auth(alice)).json
+        chances.append(me["chances"]["gold"])
+    assert chances == [3, 13, 13]
+
+
 def _event(
     client,
     channel_key: str,

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from core.models import Draw, Prize, Reward
+from core.models import Draw, Prize, RedPacketBudget, Reward
 from runtime import hotstate
 from tests.runtime.conftest import auth, base_bundle, publish
 from tests.runtime.loadclient import run_calls
@@ -124,3 +124,138 @@ def test_same_idempotency_key_100_times_concurrently_draws_once(live_server, db,
     assert len({body["draw_id"] for _, body in results}) == 1
     db.session.expire_all()
     assert db.session.scalar(select(func.count(Draw.id))) == 1
+
+
+def first_draw_per_person(base: str, slug: str, tokens: list[str]) -> list[tuple[int, dict]]:
+    return run_calls(draw_calls(base, slug, tokens, 1), processes=2, threads=len(tokens) // 2)
+
+
+RACE_ROUNDS = 5
+
+
+def test_60_first_draws_while_the_rarest_prize_sells_out_never_fall_back(live_server, db, token):
+    """First-N guarantee: a candidate that sold out meanwhile is replaced by another real prize
+    in draw.lua, never by the consolation prize. Nearly every first draw picks the car (stock
+    1), so the draws in flight when it goes lose it; rounds repeat (each on a new campaign)
+    until that race has happened, and every round must keep the promise."""
+    prizes = [
+        {"key": "car", "name": "汽车", "weight": 1000, "stock": 1, "reward": {"kind": "physical"}},
+        {"key": "cup", "name": "水杯", "weight": 10, "stock": 1000, "reward": {"kind": "physical"}},
+        {
+            "key": "badge",
+            "name": "徽章",
+            "weight": 300,
+            "fallback": True,
+            "reward": {"kind": "none"},
+        },
+    ]
+    odds = {"exhausted": "fallback", "guaranteed_first": 3, "boosts": []}
+    base = None
+    raced = 0
+    for round_no in range(RACE_ROUNDS):
+        slug = f"race-{round_no}"
+        campaign = publish(base_bundle(slug, prizes=prizes, odds=odds))
+        tokens = [token(f"g{round_no}-{i}") for i in range(60)]
+        base = base or live_server(workers=2, threads=30)  # many draws in flight at once
+        join_all(base, slug, tokens)
+        results = first_draw_per_person(base, slug, tokens)
+        assert Counter(status for status, _ in results) == {200: 60}
+        got = Counter(body["prize"]["key"] for _, body in results)
+        assert got["badge"] == 0 and got["car"] == 1 and got["cup"] == 59, got
+        assert all(body["won"] and not body["consolation"] for _, body in results)
+        db.session.expire_all()
+        draws = db.session.scalars(select(Draw).where(Draw.campaign_id == campaign.id))
+        raced += [d.evidence["refused_reason"] for d in draws].count("stock")
+        db.session.commit()
+        if raced:
+            break
+    assert raced >= 1, "no draw lost the car to a concurrent one: the race was not produced"
+
+
+def issue_everything(app, db) -> None:
+    from runtime.issuance.loop import IssuanceLoop
+
+    db.session.commit()
+    IssuanceLoop(app).run(burst=True)
+    db.session.expire_all()
+
+
+def paid_draw_ids(db, kind: str) -> set[int]:
+    rows = db.session.execute(select(Reward.draw_id, Reward.status).where(Reward.kind == kind))
+    statuses = dict(rows.all())
+    assert set(statuses.values()) <= {"issued"}, Counter(statuses.values())
+    return set(statuses)
+
+
+def test_200_red_packet_grabs_against_a_budget_win_only_what_is_paid(
+    app, live_server, db, redis, token
+):
+    prizes = [
+        {
+            "key": "packet",
+            "name": "红包",
+            "weight": 1,
+            "reward": {"kind": "red_packet", "mode": "random", "min": 0.5, "max": 1.5},
+        },
+        {
+            "key": "thanks",
+            "name": "好运徽章",
+            "weight": 0,
+            "fallback": True,
+            "reward": {"kind": "none"},
+        },
+    ]
+    limits = {"per_person": {}, "branch_quotas": {}, "budget": {"amount": 100}}
+    campaign = publish(base_bundle(prizes=prizes, limits=limits))
+    tokens = [token(f"r{i}") for i in range(200)]
+    base = live_server(workers=3, threads=8)
+    join_all(base, "test-draw", tokens)
+    results = first_draw_per_person(base, "test-draw", tokens)
+    assert Counter(status for status, _ in results) == {200: 200}
+    won = {b["draw_id"]: b for _, b in results if b["won"] and not b["consolation"]}
+    rest = [b for _, b in results if b["draw_id"] not in won]
+    assert 60 <= len(won) < 200 and all(b["prize"]["key"] == "thanks" for b in rest)
+    promised = sum(round(b["reward"]["amount"] * 100) for b in won.values())
+    assert promised <= 10_000
+    assert int(redis.hget(hotstate.limits_key(campaign.id), "budget")) == 10_000 - promised
+
+    issue_everything(app, db)
+    assert paid_draw_ids(db, "red_packet") == set(won)
+    spent = db.session.scalar(select(RedPacketBudget.spent_cents))
+    assert spent == promised
+
+
+def test_200_draws_on_a_coupon_pool_smaller_than_the_stock_win_only_its_codes(
+    app, live_server, db, token
+):
+    from runtime.issuance import coupons
+
+    coupons.upload_codes(db.session, "tight-pool", "\n".join(f"T-{i}" for i in range(40)))
+    db.session.commit()
+    prizes = [
+        {
+            "key": "coupon",
+            "name": "话费券",
+            "weight": 1,
+            "stock": 100,
+            "reward": {"kind": "coupon_code", "pool": "tight-pool"},
+        },
+        {
+            "key": "thanks",
+            "name": "好运徽章",
+            "weight": 0,
+            "fallback": True,
+            "reward": {"kind": "none"},
+        },
+    ]
+    publish(base_bundle(prizes=prizes))
+    tokens = [token(f"k{i}") for i in range(200)]
+    base = live_server(workers=3, threads=8)
+    join_all(base, "test-draw", tokens)
+    results = first_draw_per_person(base, "test-draw", tokens)
+    assert Counter(status for status, _ in results) == {200: 200}
+    won = {b["draw_id"] for _, b in results if b["prize"]["key"] == "coupon"}
+    assert len(won) == 40
+    assert all(b["consolation"] for _, b in results if b["draw_id"] not in won)
+    issue_everything(app, db)
+    assert paid_draw_ids(db, "coupon_code") == won

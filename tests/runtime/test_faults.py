@@ -190,7 +190,11 @@ def web_workers(up: StudioUp) -> list[psutil.Process]:
 
 def wins_issued_once(db, finals: list[tuple[int, dict]]) -> int:
     """Every acknowledged win is a committed won Draw whose reward was issued exactly once."""
-    won = {body["draw_id"] for status, body in finals if status == 200 and body["won"]}
+    won = {
+        body["draw_id"]
+        for status, body in finals
+        if status == 200 and body["won"] and not body["consolation"]
+    }
     db.session.expire_all()
     rows = dict(
         db.session.execute(

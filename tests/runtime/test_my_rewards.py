@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from runtime.issuance import coupons
 from runtime.issuance.loop import IssuanceLoop
+from runtime.issuer_limits import codes_added
 from tests.runtime.conftest import auth, base_bundle, publish
 
 
@@ -33,6 +34,7 @@ def test_a_won_coupon_shows_pending_then_its_code(app, client, db, token):
     publish(coupon_bundle())
     coupons.upload_codes(db.session, "phone-credit", "CODE-1\n", name="Phone credit")
     db.session.commit()
+    codes_added(db.session, "phone-credit", 1)  # the live campaign may promise the new code
     headers, other_headers = auth(token("winner")), auth(token("someone-else"))
     joined = client.post("/api/v1/campaigns/my-rewards/join", headers=headers, json={})
     assert joined.status_code == 200

@@ -112,3 +112,104 @@ def test_draw_widget_plays_until_no_chances(
     assert {r[0] for r in rewards} <= set(shown)
     assert phone.locator("#my-prizes li.reward").count() == len(rewards)
     check_phone_layout(phone, widget_type)
+
+
+def points_then_consolation(bundle: dict) -> None:
+    """Two chances: the first draw is guaranteed the 100-points prize (one per person), the
+    second can only give the consolation badge."""
+    two_chances(bundle)
+    bundle["prizes"] = [
+        {
+            "key": "pts",
+            "name": "积分大礼",
+            "name_en": "Points gift",
+            "weight": 1,
+            "stock": None,
+            "per_person_limit": 1,
+            "value": 1.0,
+            "reward": {"kind": "points", "amount": 100},
+        },
+        {
+            "key": "badge",
+            "name": "好运徽章",
+            "name_en": "Lucky badge",
+            "weight": 1,
+            "stock": None,
+            "fallback": True,
+            "value": 0.0,
+            "reward": {"kind": "none"},
+        },
+    ]
+    bundle["odds"] = {"exhausted": "fallback", "guaranteed_first": 1, "boosts": []}
+    bundle["rules"] = [r for r in bundle["rules"] if r["trigger"] not in ("share", "draw")]
+
+
+@pytest.mark.parametrize("widget_type", list(DRAW_WIDGETS))
+def test_points_are_named_as_points_and_a_consolation_prize_is_a_prize(
+    widget_type, publish_for_server, widget_server, phone
+):
+    config, play = DRAW_WIDGETS[widget_type]
+
+    def tweak(bundle):
+        points_then_consolation(bundle)
+        bundle["widget"]["config"].update(config)
+
+    channel, _ = make_channel()
+    token = make_token(channel, f"units-{widget_type}")
+    campaign = publish_for_server(widget_bundle(widget_type, tweak=tweak))
+    open_page(phone, f"{widget_server()}/c/{campaign.slug}#token={token}")
+
+    play(phone)
+    title = wait_modal(phone)
+    body = phone.inner_text("#modal-body")
+    assert phone.get_attribute("body", "data-last-outcome") == "prize"
+    assert "恭喜您获得" in title and "积分大礼" in title
+    assert "100 积分" in body and "¥" not in body + title  # not "¥100" for 100 points
+    if widget_type == "red_packet":
+        assert phone.inner_text("#packet-amount") == "100 积分"
+    close_modal(phone)
+    settle(phone)
+
+    play(phone)
+    title = wait_modal(phone)
+    assert phone.get_attribute("body", "data-last-outcome") == "consolation"
+    assert title == "您获得 好运徽章" and "参与奖" in phone.inner_text("#modal-body")
+    assert "谢谢" not in title and "再接再厉" not in title
+    close_modal(phone)
+
+
+def test_a_red_packet_shows_the_amount_the_server_reserved(
+    publish_for_server, widget_server, phone, db
+):
+    def tweak(bundle):
+        two_chances(bundle)
+        bundle["prizes"] = [
+            {
+                "key": "packet",
+                "name": "现金红包",
+                "weight": 1,
+                "stock": None,
+                "value": 1.88,
+                "reward": {"kind": "red_packet", "mode": "fixed", "amount": 1.88},
+            },
+            {
+                "key": "badge",
+                "name": "好运徽章",
+                "weight": 0,
+                "fallback": True,
+                "reward": {"kind": "none"},
+            },
+        ]
+        bundle["limits"]["budget"] = {"amount": 10, "currency": "CNY"}
+
+    channel, _ = make_channel()
+    token = make_token(channel, "packet-amount")
+    campaign = publish_for_server(widget_bundle("red_packet", tweak=tweak))
+    open_page(phone, f"{widget_server()}/c/{campaign.slug}#token={token}")
+    open_packet(phone)
+    wait_modal(phone)
+    assert phone.inner_text("#packet-amount") == "¥1.88"
+    assert "¥1.88" in phone.inner_text("#modal-body")
+    close_modal(phone)
+    settle(phone)
+    assert "¥1.88" in phone.inner_text("#my-prizes")

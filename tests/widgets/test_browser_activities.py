@@ -152,8 +152,12 @@ def test_invite_link_referral_progress_draw_and_lead(
     phone.wait_for_selector("body[data-state=ready]")
     settle(phone)
     phone.click("#invite-draw")
-    wait_modal(phone)
+    title = wait_modal(phone)
     key = phone.get_attribute("body", "data-last-prize")
+    prize = next(p for p in campaign.bundle["prizes"] if p["key"] == key)
+    outcome = phone.get_attribute("body", "data-last-outcome")
+    assert outcome == ("consolation" if prize.get("fallback") else "prize")
+    assert title.endswith(prize["name"])  # a consolation prize is shown as a prize too
     close_modal(phone)
     settle(phone)
     assert phone.is_hidden("#invite-draw")

@@ -64,6 +64,8 @@ class RedPacket(Widget):
         bundle["chances"] = defaults.single_kind(
             initial=1, daily=0, key="grab", name="抢红包", name_en="Grab"
         )
+        # red packets are paid from the budget and only promised while it covers them
+        bundle["limits"]["budget"] = {"amount": 50000, "currency": "CNY"}
         bundle["prizes"] = [
             defaults.prize(
                 "big_packet",

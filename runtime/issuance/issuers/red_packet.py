@@ -14,8 +14,17 @@ from runtime.issuance.issuers.base import ClaimedReward, InternalIssuer, IssueEr
 
 
 def pick_amount(payload: dict[str, Any]) -> tuple[int, int]:
-    """(amount, minimum acceptable) in cents for this payload; raises IssueError if invalid."""
+    """(amount, minimum acceptable) in cents for this payload; raises IssueError if invalid.
+    A reward admitted by a draw carries `amount_cents`, the amount the draw reserved from the
+    budget (rules.draws): exactly that is paid."""
     mode = payload.get("mode", "fixed")
+    reserved = payload.get("amount_cents")
+    if reserved is not None:
+        if not isinstance(reserved, int) or isinstance(reserved, bool) or reserved <= 0:
+            raise IssueError(
+                "payload.amount_cents: expected a positive whole number", permanent=True
+            )
+        return reserved, reserved
     try:
         if mode == "fixed":
             cents = red_packets.to_cents(payload["amount"])

@@ -125,6 +125,29 @@
     return data.lang === "en" && p.name_en ? p.name_en : p.name;
   }
 
+  function money(value, currency) {
+    var text = Number(value).toFixed(2);
+    return !currency || currency === "CNY" ? "¥" + text : text + " " + currency;
+  }
+
+  /* A reward named by its kind and unit, from the public campaign view (prize.reward) and,
+   * when known, the amount this win got (a red packet's, from the draw answer or the reward):
+   * "100 积分" / "100 points", "¥1.88" (or "¥0.50–¥8.88" before it is drawn), a coupon's
+   * name. One place for every page, so no page calls points "¥". */
+  function rewardLabel(key, amount) {
+    var p = prize(key);
+    var r = (p && p.reward) || {};
+    var got = amount !== undefined && amount !== null ? amount : r.amount;
+    if (r.kind === "points") return got ? got + " " + T.points_unit : "";
+    if (r.kind === "red_packet") {
+      if (got !== undefined && got !== null) return money(got, r.currency);
+      return r.min !== undefined && r.min !== null
+        ? money(r.min, r.currency) + "–" + money(r.max, r.currency) : "";
+    }
+    if (r.kind === "coupon_code") return prizeName(key);
+    return "";
+  }
+
   function normalizeMe(raw) {
     var chances = {}, total = 0;
     var source = raw.chances || {};
@@ -159,6 +182,19 @@
     bar.hidden = false;
   }
 
+  /* The label of one of my rewards: a campaign prize by rewardLabel; points a rule awarded
+   * (no prize) by their amount. */
+  function rewardItemLabel(r, result, payload) {
+    var amount = r.kind === "red_packet"
+      ? (result.amount !== undefined ? result.amount
+        : (payload.amount_cents !== undefined ? payload.amount_cents / 100 : null))
+      : (result.points || payload.amount);
+    if (prize(r.prize_key)) return rewardLabel(r.prize_key, amount);
+    if (r.kind === "points" && amount) return "+" + amount + " " + T.points_unit;
+    if (r.kind === "red_packet" && amount !== null && amount !== undefined) return money(amount);
+    return "";
+  }
+
   var STATUS_CLASS = {pending: "wait", issuing: "wait", issued: "ok", failed: "bad", cancelled: "bad"};
 
   function renderRewards(list) {
@@ -168,7 +204,8 @@
     list.forEach(function (r) {
       var li = el("li", "reward");
       li.setAttribute("data-reward", r.id === undefined ? "" : String(r.id));
-      var name = prizeName(r.prize_key, (r.payload && r.payload.prize_name) ||
+      var payload = r.payload || {};
+      var name = prizeName(r.prize_key, payload.prize_name ||
         (r.kind === "points" ? T.points : r.kind));
       li.appendChild(el("span", "reward-name", name));
       var status = el("span", "badge badge-" + (STATUS_CLASS[r.status] || "wait"),
@@ -177,9 +214,8 @@
       var result = r.result || r.redemption || {};
       var code = result.code || result.coupon_code;
       if (code) li.appendChild(el("span", "reward-detail", T.redeem_code + ": " + code));
-      var amount = result.amount || (r.payload && r.payload.amount);
-      if (amount && r.kind === "red_packet") li.appendChild(el("span", "reward-detail", "¥" + amount));
-      if (amount && r.kind === "points") li.appendChild(el("span", "reward-detail", "+" + amount + " " + T.points));
+      var label = rewardItemLabel(r, result, payload);
+      if (label && label !== name) li.appendChild(el("span", "reward-detail", label));
       ul.appendChild(li);
     });
   }
@@ -296,14 +332,18 @@
     });
   }
 
+  /* A draw answer as the pages use it: `won` is true for every prize, the consolation prize
+   * included (docs/api.md); `consolation` marks that one; `label` names the reward. */
   function normalizeDraw(raw) {
     var p = raw.prize || {};
     var key = raw.prize_key || p.key || null;
     var reward = raw.reward || {};
-    var amount = raw.amount || reward.amount || (prize(key) && prize(key).amount) || null;
-    return {raw: raw, prizeKey: key, won: raw.won !== undefined ? !!raw.won : !!key,
+    var amount = reward.amount !== undefined ? reward.amount : null;
+    var consolation = raw.consolation !== undefined ? !!raw.consolation
+      : !!(prize(key) && prize(key).fallback);
+    return {raw: raw, prizeKey: key, won: !!key, consolation: consolation,
             name: prizeName(key, raw.prize_name || p.name), amount: amount,
-            fallback: !!(prize(key) && prize(key).fallback)};
+            label: key ? rewardLabel(key, amount) : ""};
   }
 
   function draw(kind) {
@@ -312,12 +352,18 @@
     return write(base + "/draw", body).then(normalizeDraw);
   }
 
+  /* Every prize is shown as a prize: a consolation prize too ("您获得 …", its reward),
+   * never as "thanks for participating"; only an answer with no prize at all is a miss. */
   function showResult(result) {
-    var body = result.amount ? "¥" + result.amount : "";
-    modal({icon: result.won && !result.fallback ? "🎉" : "🍀",
-           title: (result.won ? T.congrats + " " : "") + result.name, body: body,
-           tone: result.won ? "win" : "plain"});
+    var outcome = !result.won ? "nothing" : (result.consolation ? "consolation" : "prize");
+    var body = result.label && result.label !== result.name ? result.label : "";
+    if (outcome === "consolation") body = body ? T.consolation + " · " + body : T.consolation;
+    modal({icon: outcome === "prize" ? "🎉" : "🍀",
+           title: outcome === "nothing" ? T.nothing_won
+             : (outcome === "prize" ? T.congrats : T.you_got) + " " + result.name,
+           body: body, tone: outcome === "nothing" ? "plain" : "win"});
     document.body.setAttribute("data-last-prize", result.prizeKey || "");
+    document.body.setAttribute("data-last-outcome", outcome);
   }
 
   function after() {
@@ -354,5 +400,6 @@
                write: write, request: request, showError: showError, showResult: showResult,
                modal: modal, toast: toast, notice: notice, message: message, copy: copy,
                shareUrl: shareUrl, prize: prize, prizeName: prizeName, kindName: kindName,
+               rewardLabel: rewardLabel,
                el: el, Problem: Problem};
 })();

@@ -29,9 +29,13 @@ window.CSPreview = function (data) {
     var prizes = data.prizes.filter(function (p) { return p.kind !== "physical" || draws === 0; });
     var p = prizes[draws % prizes.length];
     draws += 1;
-    rewards.unshift({id: draws, prize_key: p.key, kind: p.kind, status: "pending"});
-    return ok({prize: {key: p.key, name: p.name, fallback: p.fallback}, won: !p.fallback,
-               preview: true, amount: p.kind === "red_packet" ? (p.amount || 6.66) : null});
+    var reward = p.reward || {};
+    var amount = p.kind === "red_packet" ? (reward.amount || 6.66) : null;
+    rewards.unshift({id: draws, prize_key: p.key, kind: p.kind, status: "pending",
+                     payload: amount ? {amount_cents: Math.round(amount * 100)} : {}});
+    return ok({prize: {key: p.key, name: p.name, fallback: p.fallback}, won: true,
+               consolation: !!p.fallback, preview: true,
+               reward: amount ? {id: draws, kind: p.kind, status: "pending", amount: amount} : null});
   }
   var routes = {
     "POST /join": function () { return ok({joined: true}); },

@@ -1,4 +1,5 @@
-/* Red packet: tap 開; the amount shown is the one the server drew. Share to grab another. */
+/* Red packet: tap 開; the amount shown is the one the server drew (named by CS.rewardLabel,
+ * so a points prize reads "88 积分", not "¥88"). Share to grab another. */
 (function () {
   "use strict";
   var CS = window.CS, T = CS.T;
@@ -15,7 +16,7 @@
     CS.draw(null).then(function (r) {
       return turn.then(function () {
         open.classList.remove("spinning");
-        amount.textContent = r.amount ? "¥" + r.amount : "";
+        amount.textContent = r.label && r.label !== r.name ? r.label : "";
         name.textContent = r.name;
         packet.setAttribute("data-prize", r.prizeKey || "");
         packet.classList.add("opened");

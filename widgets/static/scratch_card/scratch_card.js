@@ -51,7 +51,7 @@
       current = r;
       result.textContent = "";
       result.appendChild(document.createTextNode(r.name));
-      if (r.amount) result.appendChild(CS.el("small", "", "¥" + r.amount));
+      if (r.label && r.label !== r.name) result.appendChild(CS.el("small", "", r.label));
       result.setAttribute("data-prize", r.prizeKey || "");
       state = "scratching";
       button.textContent = T.reveal_all; button.disabled = false;
