@@ -45,6 +45,9 @@ class SimulationReport:
     denied_draws: int = 0  # draws a draw rule denied (not counted in `draws`)
     limits_left: dict[str, int] = field(default_factory=dict)  # issuer limits at the end
     limit_outs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # one entry per local day of the campaign: draws, prizes given, cost (that day and so far)
+    # and the stock left at the end of the day, for the studio's charts and the CSV
+    days: list[dict[str, Any]] = field(default_factory=list)
 
     def share(self, prize: str) -> float:
         """The prize's share of draws (prizes given by rules are not draws)."""
@@ -90,6 +93,13 @@ class _World:
         self.stockouts: dict[str, dict[str, Any]] = {}
         self.limit_outs: dict[str, dict[str, Any]] = {}
         self.draws = 0
+        self.by_day: dict[str, dict[str, Any]] = {}  # local day -> draws, cost, wins by prize
+
+    def on_day(self, day: str) -> dict[str, Any]:
+        found = self.by_day.get(day)
+        if found is None:
+            found = self.by_day[day] = {"draws": 0, "cost": 0.0, "wins": Counter()}
+        return found
 
     def released_on(self, day: str) -> Counter[str]:
         found = self.released.get(day)
@@ -147,6 +157,9 @@ class _World:
                 )
         self.cost += value
         self.wins[key] += 1
+        today = self.on_day(day)
+        today["cost"] += value
+        today["wins"][key] += 1
 
     def issue_prize(self, person: Person, key: str, now: datetime) -> None:
         """The issue_prize action: the prize if its stock, release and limits allow."""
@@ -192,6 +205,7 @@ def _draw(world: _World, person: Person, event: Event, rng: random.Random, repor
     person.draws[""] += 1
     person.draws[day] += 1
     world.draws += 1
+    world.on_day(day)["draws"] += 1
     if admitted is None:
         report["no_prize"] += 1
         return
@@ -299,4 +313,36 @@ def _report(
         denied_draws=counts["denied"],
         limits_left={k: v for k, v in world.counters.items() if v < UNLIMITED_POOL // 2},
         limit_outs=world.limit_outs,
+        days=_days(b, world),
     )
+
+
+def _days(b: dict[str, Any], world: _World) -> list[dict[str, Any]]:
+    """Every local day from the campaign's start to its end, with what happened that day."""
+    from datetime import timedelta
+
+    from .windows import campaign_bounds, zone
+
+    tz = zone(b["schedule"]["timezone"])
+    start, end = campaign_bounds(b["schedule"])
+    first, last = start.astimezone(tz).date(), (end - timedelta(seconds=1)).astimezone(tz).date()
+    stock = {p["key"]: p["stock"] for p in b["prizes"] if p["stock"] is not None}
+    days, total, day = [], 0.0, first
+    while day <= last:
+        key = day.isoformat()
+        seen = world.by_day.get(key) or {"draws": 0, "cost": 0.0, "wins": Counter()}
+        total += seen["cost"]
+        for prize in stock:
+            stock[prize] -= seen["wins"][prize]
+        days.append(
+            {
+                "date": key,
+                "draws": seen["draws"],
+                "wins": dict(seen["wins"]),
+                "cost": round(seen["cost"], 2),
+                "cumulative_cost": round(total, 2),
+                "stock": dict(stock),
+            }
+        )
+        day += timedelta(days=1)
+    return days

@@ -29,8 +29,6 @@ from core.extensions import db
 from core.models import Campaign, CampaignVersion, Prize
 from core.roles import has_permission
 
-SIMULATION_DRAWS = 100_000
-
 
 def campaign_or_404(campaign_id: int) -> Campaign:
     campaign = db.session.get(Campaign, campaign_id)
@@ -218,19 +216,3 @@ class CampaignPageView(SecureViewMixin, BaseView):
     def require(self, permission: str) -> None:
         if not has_permission(current_user.role, permission):
             raise ReviewError("role", f"Your role may not {permission}.")
-
-    @expose("/<int:campaign_id>/simulation", methods=("POST",))
-    def simulation(self, campaign_id: int):
-        """Run 100,000 simulated draws of the draft and show the result on the campaign page."""
-        from builder.campaign_files import pool_sizes
-        from rules import simulate
-
-        check_csrf()
-        campaign = campaign_or_404(campaign_id)
-        report = simulate(
-            campaign.draft,
-            draws=SIMULATION_DRAWS,
-            pools=pool_sizes(campaign.draft),
-            seed=0,
-        )
-        return self.render("admin/campaign_page.html", simulation=report, **page_context(campaign))

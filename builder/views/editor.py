@@ -153,6 +153,45 @@ class EditorView(SecureViewMixin, BaseView):
             words=Words(ctx.lang, bundle),
         )
 
+    @expose("/<int:campaign_id>/simulate")
+    def simulate(self, campaign_id: int):
+        """Simulate the draft: people and behaviour from the form; charts, tables and a CSV."""
+        from flask import session
+
+        from builder.campaign_files import pool_sizes
+        from builder.describe import bundle_names
+        from builder.editor import simulation
+
+        campaign = campaign_or_404(campaign_id)
+        ctx = edit_context(campaign)
+        form = simulation.simulation_form(ctx)(request.args if request.args else None)
+        report = rows = None
+        if request.args and form.validate():
+            report = simulation.run(campaign.draft, form, pool_sizes(campaign.draft))
+            names = bundle_names(campaign.draft, ctx.lang)
+            rows = simulation.prize_rows(campaign.draft, report, names)
+            if request.args.get("format") == "csv":
+                body = "\ufeff" + simulation.csv_text(report, rows, names)  # BOM: Excel reads UTF-8
+                return Response(
+                    body,
+                    mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={campaign.slug}.csv"},
+                )
+            session[f"simulation:{campaign.id}"] = {
+                "draft_hash": campaign.draft_hash,
+                "over_budget": report.over_budget,
+                "cost": report.expected_cost,
+            }
+        return self.render(
+            "admin/editor/simulation.html",
+            campaign=campaign,
+            form=form,
+            report=report,
+            rows=rows,
+            charts=simulation.chart_data(report, rows, ctx.lang) if report else None,
+            csv_url=request.full_path.replace("?", "?format=csv&", 1) if report else None,
+        )
+
     @expose("/<int:campaign_id>/preview")
     def preview(self, campaign_id: int):
         campaign = campaign_or_404(campaign_id)

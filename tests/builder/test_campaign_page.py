@@ -89,14 +89,23 @@ def test_json_editor_lists_problems_and_saves_nothing(client, db, setup):
     assert db.session.get(Campaign, campaign.id).draft_hash == before
 
 
-def test_simulation_shows_prize_shares(client, setup):
+def test_simulation_page_shows_shares_charts_and_a_csv(client, setup):
     campaign = setup["campaign"]
     sign_in(client, setup["marketer"])
-    url = f"/studio/campaign/{campaign.id}"
-    page = client.post(f"{url}/simulation", data={"csrf_token": csrf(client, url)}).get_data(
-        as_text=True
-    )
-    assert 'id="simulation"' in page and "%" in page
+    url = f"/studio/campaign/{campaign.id}/simulate"
+    form = client.get(url).get_data(as_text=True)
+    assert 'id="simulation-form"' in form and "data-simulation-title" not in form
+    query = "?participants=2000&mix=default"
+    page = client.get(url + query).get_data(as_text=True)
+    assert "data-simulation-title" in page and 'id="simulation-data"' in page
+    assert "echarts.min.js" in page and "%" in page
+    answer = client.get(url + query + "&format=csv")
+    assert answer.status_code == 200 and answer.mimetype == "text/csv"
+    lines = answer.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert len(lines) > len(campaign.draft["prizes"]) + 3
+    days = [line for line in lines if re.match(r"^\d{4}-\d{2}-\d{2},", line)]
+    assert days and sum(int(line.split(",")[1]) for line in days) > 0
+    assert client.get(url + "?participants=0&mix=default").status_code == 200  # refused, shown
 
 
 def test_new_campaign_from_a_widget_default(client, db, setup):
