@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from .limits import MAX_MONEY, MAX_REWARD_INTEGER
 from .problems import join_path
 
 # kind -> {field: (type, required)}; types: int (>= 1), number (> 0), text
@@ -26,14 +27,16 @@ def _type_ok(kind: str, value: Any) -> bool:
     if isinstance(value, bool):
         return False
     if kind == "int":
-        return isinstance(value, int) and value >= 1
+        return isinstance(value, int) and 1 <= value <= MAX_REWARD_INTEGER
     if kind == "number":
-        return isinstance(value, int | float) and value > 0
+        return isinstance(value, int | float) and 0 < value <= MAX_MONEY  # False for nan
     return isinstance(value, str) and bool(value.strip())
 
 
-_TYPE_TEXT = {"int": ("a whole number of at least 1", "不小于 1 的整数"),
-              "number": ("a number above 0", "大于 0 的数字"),
+_TYPE_TEXT = {"int": (f"a whole number from 1 to {MAX_REWARD_INTEGER:,}",
+                      f"1 到 {MAX_REWARD_INTEGER} 之间的整数"),
+              "number": (f"a number above 0 and at most {MAX_MONEY:,}",
+                         f"大于 0 且不超过 {MAX_MONEY} 的数字"),
               "text": ("non-empty text", "非空文本")}
 
 

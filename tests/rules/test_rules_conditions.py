@@ -102,6 +102,9 @@ def test_regex_input_is_bounded():
 
 NUMS = st.one_of(st.integers(-5, 5), st.sampled_from([0.5, 1.5, 2.0000001, 1.9999999, -0.25,
                                                       3.0, 10**20, 10**20 + 1]))
+# Constants in rules stay within rules.limits.MAX_NUMBER (10**15); values may be larger.
+CONSTANTS = st.one_of(NUMS.filter(lambda n: abs(n) <= 10**15),
+                      st.sampled_from([10**15, 10**15 - 1, -(10**15)]))
 TEXT = st.text(alphabet="aAbB青", max_size=4)
 PATTERNS = st.sampled_from(["^a", "b$", "A+", "a.b", "^(ab|B)", "青"])
 SEGMENTS = st.sampled_from(["new", "NEW", "existing", "Dormant", "precision"])
@@ -113,7 +116,8 @@ def leaf_for(kind: str) -> st.SearchStrategy[dict[str, Any]]:
         return st.builds(lambda n, op, v: {"name": n, "operator": op, "value": v},
                          st.sampled_from(["age", "points_balance"]),
                          st.sampled_from(["equal_to", "greater_than", "greater_than_or_equal_to",
-                                          "less_than", "less_than_or_equal_to"]), NUMS)
+                                          "less_than", "less_than_or_equal_to"]),
+                         CONSTANTS)
     if kind == "string":
         ops = st.sampled_from(["equal_to", "equal_to_case_insensitive", "starts_with",
                                "ends_with", "contains", "non_empty"])
