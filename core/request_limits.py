@@ -8,7 +8,9 @@ problem+json under /api, the usual error page in the studio.
 
 Bodies: `API_MAX_CONTENT_LENGTH` under /api (small JSON documents), `MAX_CONTENT_LENGTH`
 elsewhere (studio forms and uploads). A declared Content-Length over the limit is refused
-before a byte is read; a chunked body is cut off by Werkzeug at the same limit (413).
+before a byte is read. A chunked body (no Content-Length) is read here, at most one byte past
+the limit, and refused when it is longer: Werkzeug alone stops reading AT the limit and hands
+the view a silently truncated body.
 """
 
 from __future__ import annotations
@@ -60,8 +62,17 @@ def check_request_limits() -> None:
         request.max_content_length = current_app.config["API_MAX_CONTENT_LENGTH"]
     limit = request.max_content_length
     declared = request.content_length
-    if limit is not None and declared is not None and declared > limit:
-        raise RequestEntityTooLarge(f"The body is larger than {limit} bytes.")
+    if limit is None:
+        return
+    too_large = RequestEntityTooLarge(f"The body is larger than {limit} bytes.")
+    if declared is not None:
+        if declared > limit:
+            raise too_large
+    elif "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+        request.max_content_length = limit + 1
+        if len(request.get_data(cache=True)) > limit:  # views read the cached body
+            raise too_large
+        request.max_content_length = limit
 
 
 def init_request_limits(app: Flask) -> None:

@@ -18,7 +18,11 @@ MAX_TEXT_LENGTH = 10_000  # characters in any text
 MAX_LIST_ITEMS = 1_000  # items in any list (the whitelist has its own bound)
 MAX_OBJECT_KEYS = 1_000  # keys in any object (widget.config, limits.branch_quotas, ...)
 
-# Names and messages
+# Keys, names and messages
+MAX_KEY_LENGTH = 64  # prize keys, rule ids, window ids, the widget type (and the slug)
+MAX_CHANCE_KIND_LENGTH = 32  # chance kind keys (stored with every draw and grant)
+MAX_CODE_LENGTH = 32  # branch codes: `branch`, the keys of limits.branch_quotas
+MAX_CURRENCY_LENGTH = 8  # limits.budget.currency
 MAX_NAME_LENGTH = 100  # name, name_en of the campaign, prizes, chance kinds and windows
 MAX_MESSAGE_LENGTH = 500  # audience.message and the text parameters of actions
 MAX_PARTICIPANT_ID_LENGTH = 128  # a whitelist entry (a token's `sub`)

@@ -16,7 +16,8 @@ from .problems import Problem, join_path
 
 FORMAT = "campaign-bundle/1"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-ID_RE = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+ID_RE = rf"^[a-z0-9][a-z0-9_-]{{0,{lim.MAX_KEY_LENGTH - 1}}}$"
+KIND_RE = rf"^[a-z0-9][a-z0-9_-]{{0,{lim.MAX_CHANCE_KIND_LENGTH - 1}}}$"
 SLUG_RE = r"^[a-z0-9][a-z0-9-]{2,63}$"
 HHMM_RE = r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$"
 REWARD_KINDS = ("points", "coupon_code", "red_packet", "webhook", "physical", "none")
@@ -190,6 +191,10 @@ def _day(v: int) -> None:
 
 
 _ID = _regex(ID_RE, "Must use lowercase letters, digits, '-' or '_'.")
+_KIND = _regex(KIND_RE, f"Must be 1-{lim.MAX_CHANCE_KIND_LENGTH} lowercase letters, digits, "
+                        "'-' or '_'.")
+MESSAGES[f"Must be 1-{lim.MAX_CHANCE_KIND_LENGTH} lowercase letters, digits, '-' or '_'."] = (
+    "format", f"须为 1-{lim.MAX_CHANCE_KIND_LENGTH} 位小写字母、数字、- 或 _。")
 _HHMM = _regex(HHMM_RE, "Must be a time like 20:00 (00:00 to 24:00).")
 
 
@@ -260,7 +265,7 @@ class AudienceSchema(Base):
 
 
 class ChanceKindSchema(Base):
-    key = StrictStr(required=True, validate=_ID)
+    key = StrictStr(required=True, validate=_KIND)
     name = StrictStr(required=True, validate=_name())
     name_en = _opt(StrictStr(validate=_name()))
     initial = StrictInt(load_default=0, validate=_count(_nonneg, lim.MAX_CHANCES))
@@ -316,12 +321,12 @@ class PerPersonSchema(Base):
 
 class BudgetSchema(Base):
     amount = StrictNumber(required=True, validate=_count(_nonneg, lim.MAX_BUDGET))
-    currency = StrictStr(load_default="CNY", validate=_name())
+    currency = StrictStr(load_default="CNY", validate=_name(lim.MAX_CURRENCY_LENGTH))
 
 
 class LimitsSchema(Base):
     per_person = _nested(PerPersonSchema, load_default=lambda: PerPersonSchema().load({}))
-    branch_quotas = fields.Dict(keys=StrictStr(validate=_name()),
+    branch_quotas = fields.Dict(keys=StrictStr(validate=_name(lim.MAX_CODE_LENGTH)),
                                 values=StrictInt(validate=_count(_nonneg, lim.MAX_STOCK)),
                                 load_default=dict,
                                 error_messages={"invalid": "Must be an object."})
@@ -355,7 +360,7 @@ class BundleSchema(Base):
         SLUG_RE, "Must be 3-64 lowercase letters, digits or '-'."))
     name = StrictStr(required=True, validate=[_nonempty, *_name()])
     name_en = _opt(StrictStr(validate=_name()))
-    branch = StrictStr(required=True, validate=[_nonempty, *_name()])
+    branch = StrictStr(required=True, validate=[_nonempty, *_name(lim.MAX_CODE_LENGTH)])
     description = StrictStr(load_default="", validate=_max_length(lim.MAX_TEXT_LENGTH))
     widget = _nested(WidgetSchema, required=True)
     schedule = _nested(ScheduleSchema, required=True)

@@ -31,10 +31,12 @@ def _section(data: dict, key: str) -> dict:
 
 def validate_bundle(data: Any) -> list[Problem]:
     """Every problem in `data` (structure, types, references, contradictions); [] when valid."""
-    problems = sweep(data)
-    if any(p.code in BLOCKING_CODES for p in problems):
-        return problems  # too deep or not JSON: the checks below must not walk it
-    problems += load_structure(data)[1]
+    swept = sweep(data)
+    if any(p.code in BLOCKING_CODES for p in swept):
+        return swept  # too deep or not JSON: the checks below must not walk it
+    structural = load_structure(data)[1]
+    said = {(p.path, p.code) for p in structural}  # the schema's tighter bound says it better
+    problems = [p for p in swept if (p.path, f"schema.{p.code}") not in said] + structural
     if isinstance(data, dict):
         ctx = Ctx(trigger="join", refs=_refs(data, problems), problems=problems)
         _check_prizes(data, ctx)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from rules_factory import make_bundle
 
 from rules import compile_bundle, load_bundle
-from rules.conditions import compile_leaf
+from rules.conditions import UnknownOperator, compile_leaf
 from rules.engine_adapter import reference_run
 from rules.regex_guard import MAX_INPUT_LENGTH
 from rules.values import VariableTypeError
@@ -178,3 +178,13 @@ def test_compiled_equals_business_rules(rule_list, variable_sets):
         per_rule = [(r["id"], reference_run([r], variables)) for r in loaded["rules"]]
         assert outcome.actions == [a for _, fired in per_rule for a in fired]
         assert outcome.fired == [rid for rid, fired in per_rule if fired]
+
+
+@pytest.mark.parametrize("name, operator", [
+    ("city", "is_palindrome"), ("card_bound", "is_maybe"), ("age", "between"),
+    ("customer_segment", "contains_all"), ("tags", "contains"), ("city", "is_true")])
+def test_unknown_operators_raise_instead_of_meaning_another(name, operator):
+    # Before: a string leaf with an unknown operator compiled to non_empty, a boolean one to
+    # is_false, a select_multiple one to shares_exactly_one_element_with.
+    with pytest.raises(UnknownOperator):
+        compile_leaf({"name": name, "operator": operator, "value": "x"})
