@@ -99,7 +99,7 @@ def _check_lifetime(claims: dict[str, Any]) -> None:
 def verify_token(token: str) -> Principal:
     try:
         unverified = jwt.decode(token, options={"verify_signature": False})
-    except (jwt.PyJWTError, RecursionError):
+    except jwt.PyJWTError:
         raise invalid() from None
     issuer = unverified.get("iss")
     if not isinstance(issuer, str):

@@ -4,8 +4,6 @@ Every refusal is a 4xx application/problem+json with a stable `code` (docs/api.m
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import time
 
@@ -92,6 +90,7 @@ def test_a_draw_body_that_is_not_json_is_refused_and_draws_nothing(client, joine
         ("[" * 30_000 + "]" * 30_000, ""),  # was a RecursionError: 500
         ('{"chance_kind": "go', ""),
     ],
+    ids=["duplicate-key", "nan", "infinity", "1e999", "depth-41", "depth-30000", "truncated"],
 )
 def test_unacceptable_json_is_400_bad_request(client, joined, body, path):
     response = client.post(
@@ -135,7 +134,11 @@ def signed(client, channel, raw: bytes, content_type: str = "application/json"):
     return client.post("/api/v1/events", data=raw, headers=headers)
 
 
-@pytest.mark.parametrize("raw", [b"{}", b'{"event_id": 5}', b"not json", b"[" * 5000])
+@pytest.mark.parametrize(
+    "raw",
+    [b"{}", b'{"event_id": 5}', b"not json", b"[" * 5000],
+    ids=["empty", "bad-field", "not-json", "deep"],
+)
 def test_an_unsigned_event_is_401_whatever_its_body(client, channel, raw):
     headers = {"X-Studio-Channel": channel.key, "Content-Type": "application/json"}
     found = problem(client.post("/api/v1/events", data=raw, headers=headers), 401, "invalid_token")
@@ -179,17 +182,6 @@ def test_tokens_with_unbounded_or_non_finite_claims_are_401(client, channel, cla
     publish(base_bundle())
     response = client.post(f"{SLUG}/join", headers=auth(forged(channel, **claims)), json={})
     problem(response, 401, "invalid_token")
-
-
-def test_a_token_nested_past_the_recursion_limit_is_401_not_500(client, channel):
-    secret = secret_for(channel).encode()
-    header = jwt.utils.base64url_encode(b'{"alg":"HS256","typ":"JWT"}')
-    payload = jwt.utils.base64url_encode(b'{"x": ' + b"[" * 1500 + b"]" * 1500 + b"}")
-    signing = header + b"." + payload
-    signature = jwt.utils.base64url_encode(hmac.new(secret, signing, hashlib.sha256).digest())
-    token = (signing + b"." + signature).decode()
-    publish(base_bundle())
-    problem(client.post(f"{SLUG}/join", headers=auth(token), json={}), 401, "invalid_token")
 
 
 def test_the_longest_lifetime_is_configured_and_minting_respects_it(client, app, channel):
