@@ -45,24 +45,17 @@ def assert_problem(status, headers, body, expected_status, code):
     assert body["status"] == expected_status and body["code"] == code
 
 
-@pytest.fixture
-def server(live_server):
-    return live_server(workers=1, threads=4)
-
-
-def test_a_10_kb_token_and_150_headers_are_problems(server):
+def test_header_and_url_limits(live_server):
+    """The app's documented limits (414/431 from core/request_limits.py), then what exceeds
+    gunicorn's own limits (its answers, rewritten as problem+json by core/gunicorn_conf.py)."""
+    server = live_server(workers=1, threads=4)
     big = requests.get(server + PATH, headers={"Authorization": "Bearer " + "a" * 10_000})
     assert_problem(big.status_code, big.headers, big.json(), 431, "headers_too_large")
     many = requests.get(server + PATH, headers={f"X-Filler-{i}": "1" for i in range(150)})
     assert_problem(many.status_code, many.headers, many.json(), 431, "headers_too_large")
-
-
-def test_a_long_request_line_is_a_problem(server):
     long = requests.get(server + PATH + "?q=" + "x" * 5000)
     assert_problem(long.status_code, long.headers, long.json(), 414, "uri_too_long")
 
-
-def test_what_gunicorn_refuses_itself_is_problem_json_too(server):
     line = b"GET " + PATH.encode() + b"?q=" + b"x" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n"
     assert_problem(*raw_request(server, line), 400, "bad_request")
     fields = b"".join(b"X-Filler-%d: 1\r\n" % i for i in range(600))
@@ -72,33 +65,7 @@ def test_what_gunicorn_refuses_itself_is_problem_json_too(server):
     assert_problem(*raw_request(server, field + b"\r\n\r\n"), 431, "headers_too_large")
 
 
-def test_a_100_mb_body_is_refused_before_it_is_sent(server):
-    """Only the headers and 1 KB are sent: the answer comes without waiting for the body."""
-    head = (
-        b"POST /api/v1/campaigns/x/draw HTTP/1.1\r\nHost: x\r\n"
-        b"Content-Type: application/json\r\nContent-Length: 104857600\r\n\r\n"
-    )
-    assert_problem(*raw_request(server, head, b"[" * 1024), 413, "payload_too_large")
-
-
-def test_a_chunked_body_is_cut_off_at_the_limit(live_server):
-    """No Content-Length to refuse up front: the signature check reads the body, and Werkzeug
-    stops at API_MAX_CONTENT_LENGTH."""
-    from tests.factories import make_channel
-
-    channel, _ = make_channel("bank-app")
-    server = live_server(workers=1, threads=4)
-    head = (
-        b"POST /api/v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-        b"Transfer-Encoding: chunked\r\nX-Studio-Channel: %s\r\n"
-        b"X-Studio-Timestamp: %d\r\n\r\n" % (channel.key.encode(), int(time.time()))
-    )
-    chunk = b"x" * 1024
-    body = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(70)) + b"0\r\n\r\n"
-    assert_problem(*raw_request(server, head, body), 413, "payload_too_large")
-
-
-def test_deep_json_bodies_are_4xx_not_500(live_server):
+def test_body_limits_and_deep_json(live_server):
     from core.accounts import secret_for
     from runtime.auth import sign_event
     from tests.factories import make_channel
@@ -106,6 +73,24 @@ def test_deep_json_bodies_are_4xx_not_500(live_server):
     channel, _ = make_channel("bank-app")
     key, secret = channel.key, secret_for(channel)
     server = live_server(workers=1, threads=4)
+
+    # 100 MB declared, only the headers and 1 KB sent: answered without waiting for the body.
+    head = (
+        b"POST /api/v1/campaigns/x/draw HTTP/1.1\r\nHost: x\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 104857600\r\n\r\n"
+    )
+    assert_problem(*raw_request(server, head, b"[" * 1024), 413, "payload_too_large")
+
+    # Chunked, no Content-Length to refuse up front: refused once it passes the limit.
+    head = (
+        b"POST /api/v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\nX-Studio-Channel: %s\r\n"
+        b"X-Studio-Timestamp: %d\r\n\r\n" % (key.encode(), int(time.time()))
+    )
+    chunk = b"x" * 1024
+    body = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(70)) + b"0\r\n\r\n"
+    assert_problem(*raw_request(server, head, body), 413, "payload_too_large")
+
     headers = {"Content-Type": "application/json", "Authorization": "Bearer x"}
     deep = "[" * 100_000 + "]" * 100_000
     too_big = requests.post(server + "/api/v1/campaigns/x/draw", data=deep, headers=headers)
