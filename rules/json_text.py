@@ -72,8 +72,10 @@ def loads(text: str | bytes, max_depth: int = MAX_JSON_DEPTH) -> Any:
     if duplicates:
         container, key = duplicates[0]
         raise JSONTextError(f"The key '{key[:100]}' appears twice.", _path_of(data, container))
-    opening = text.count(b"{") + text.count(b"[") if isinstance(text, bytes) else (
-        text.count("{") + text.count("[")
+    opening = (
+        text.count(b"{") + text.count(b"[")
+        if isinstance(text, bytes)
+        else (text.count("{") + text.count("["))
     )
     if opening > max_depth:  # cheap test first: fewer brackets cannot nest deeper
         _check_depth(data, max_depth)

@@ -1,11 +1,11 @@
 """Bounds on every number, count, length and depth of a campaign bundle, defined once.
 
-The marshmallow schemas (rules/schema.py), the semantic checks (rules/validate_rules.py,
-rules/rewards.py), the whole-document sweep (rules/bounds.py) and the JSON reader
-(rules/json_text.py) use these names; docs/bundle.md lists them in one table, and a test checks
-that table against this module. The bounds keep every value inside what the database columns
-hold (32-bit integers on PostgreSQL), what a float represents exactly, and what one request can
-afford to evaluate.
+The marshmallow schemas (rules/schema.py, through rules/schema_bounds.py), the semantic checks
+(rules/validate_rules.py, rules/rewards.py), the whole-document sweep (rules/bounds.py) and the
+JSON reader (rules/json_text.py) use these names; docs/bundle.md lists them in one table, and a
+test checks that table against this module. The bounds keep every value inside what the
+database columns hold (32-bit integers on PostgreSQL), what a float represents exactly, and
+what one request can afford to evaluate.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from . import limits as lim
-from .bounds import describe_character, forbidden_character
+from . import schema_bounds as sb
 from .problems import Problem, join_path
 
 FORMAT = "campaign-bundle/1"
@@ -139,52 +139,6 @@ def _nonempty(v: Any) -> None:
         raise ValidationError("Must not be empty.")
 
 
-def _at_most(limit: int) -> Any:
-    """A validator refusing values above `limit` (a bound from rules.limits)."""
-    message = f"Must be at most {limit:,}."
-    MESSAGES[message] = ("range", f"不能超过 {limit}。")
-
-    def check(v: float) -> None:
-        if v > limit:
-            raise ValidationError(message)
-    return check
-
-
-def _max_items(limit: int) -> Any:
-    message = f"At most {limit:,} items."
-    MESSAGES[message] = ("too_many_items", f"最多 {limit} 项。")
-
-    def check(v: list) -> None:
-        if len(v) > limit:
-            raise ValidationError(message)
-    return check
-
-
-def _max_length(limit: int) -> Any:
-    message = f"At most {limit:,} characters."
-    MESSAGES[message] = ("too_long", f"最多 {limit} 个字符。")
-
-    def check(v: str) -> None:
-        if len(v) > limit:
-            raise ValidationError(message)
-    return check
-
-
-def _one_line(v: str) -> None:
-    """Names are one line of visible text: no control, layout or bidi-override characters."""
-    bad = forbidden_character(v, allow_layout=False)
-    if bad is not None:
-        raise ValidationError(f"Must not contain {describe_character(bad)}.")
-
-
-def _name(limit: int = lim.MAX_NAME_LENGTH) -> list[Any]:
-    return [_max_length(limit), _one_line]
-
-
-def _count(lowest: Any, limit: int) -> list[Any]:
-    return [lowest, _at_most(limit)]
-
-
 def _day(v: int) -> None:
     if not 1 <= v <= 31:
         raise ValidationError("Must be a day of the month from 1 to 31.")
@@ -237,7 +191,7 @@ class DatesSchema(Base):
 
 class WindowSchema(Base):
     id = StrictStr(required=True, validate=_ID)
-    name = StrictStr(load_default="", validate=_name())
+    name = StrictStr(load_default="", validate=sb.name())
     weekly = _opt(_nested(WeeklySchema))
     monthly = _opt(_nested(MonthlySchema))
     dates = _opt(_nested(DatesSchema))
@@ -252,64 +206,65 @@ class ScheduleSchema(Base):
     timezone = StrictStr(load_default="Asia/Shanghai", validate=_timezone)
     starts_at = StrictStr(required=True, validate=_datetime)
     ends_at = StrictStr(required=True, validate=_datetime)
-    windows = _list(_nested(WindowSchema), load_default=list, validate=_max_items(lim.MAX_WINDOWS))
+    windows = _list(_nested(WindowSchema), load_default=list,
+                    validate=sb.max_items(lim.MAX_WINDOWS))
 
 
 class AudienceSchema(Base):
     conditions = _opt(fields.Raw())
-    whitelist = _opt(_list(StrictStr(validate=[_nonempty, *_name(lim.MAX_PARTICIPANT_ID_LENGTH)]),
-                           validate=_max_items(lim.MAX_WHITELIST)))
-    whitelist_channel = _opt(StrictStr(validate=[_nonempty, *_name()]))
+    whitelist = _opt(_list(StrictStr(validate=[_nonempty, *sb.name(lim.MAX_PARTICIPANT_ID_LENGTH)]),
+                           validate=sb.max_items(lim.MAX_WHITELIST)))
+    whitelist_channel = _opt(StrictStr(validate=[_nonempty, *sb.name()]))
     message = StrictStr(load_default="很抱歉,您暂不符合本活动的参与条件",
-                        validate=_max_length(lim.MAX_MESSAGE_LENGTH))
+                        validate=sb.max_length(lim.MAX_MESSAGE_LENGTH))
 
 
 class ChanceKindSchema(Base):
     key = StrictStr(required=True, validate=_KIND)
-    name = StrictStr(required=True, validate=_name())
-    name_en = _opt(StrictStr(validate=_name()))
-    initial = StrictInt(load_default=0, validate=_count(_nonneg, lim.MAX_CHANCES))
-    daily = StrictInt(load_default=0, validate=_count(_nonneg, lim.MAX_CHANCES))
+    name = StrictStr(required=True, validate=sb.name())
+    name_en = _opt(StrictStr(validate=sb.name()))
+    initial = StrictInt(load_default=0, validate=sb.count(_nonneg, lim.MAX_CHANCES))
+    daily = StrictInt(load_default=0, validate=sb.count(_nonneg, lim.MAX_CHANCES))
 
 
 class ChancesSchema(Base):
     kinds = _list(_nested(ChanceKindSchema), load_default=list,
-                  validate=_max_items(lim.MAX_CHANCE_KINDS))
-    default_kind = _opt(StrictStr(validate=_name()))
+                  validate=sb.max_items(lim.MAX_CHANCE_KINDS))
+    default_kind = _opt(StrictStr(validate=sb.name()))
 
 
 class PrizeSchema(Base):
     key = StrictStr(required=True, validate=_ID)
-    name = StrictStr(required=True, validate=_name())
-    name_en = _opt(StrictStr(validate=_name()))
+    name = StrictStr(required=True, validate=sb.name())
+    name_en = _opt(StrictStr(validate=sb.name()))
     description = _opt(StrictStr())
     image = _opt(StrictStr())
-    weight = StrictNumber(required=True, validate=_count(_nonneg, lim.MAX_WEIGHT))
-    stock = _opt(StrictInt(validate=_count(_nonneg, lim.MAX_STOCK)))
-    daily_release = _opt(StrictInt(validate=_count(_at_least_one, lim.MAX_STOCK)))
-    per_person_limit = _opt(StrictInt(validate=_count(_at_least_one, lim.MAX_STOCK)))
+    weight = StrictNumber(required=True, validate=sb.count(_nonneg, lim.MAX_WEIGHT))
+    stock = _opt(StrictInt(validate=sb.count(_nonneg, lim.MAX_STOCK)))
+    daily_release = _opt(StrictInt(validate=sb.count(_at_least_one, lim.MAX_STOCK)))
+    per_person_limit = _opt(StrictInt(validate=sb.count(_at_least_one, lim.MAX_STOCK)))
     fallback = StrictBool(load_default=False)
     chance_kinds = _opt(_list(StrictStr(), validate=[_nonempty,
-                                                     _max_items(lim.MAX_CHANCE_KINDS)]))
-    value = StrictNumber(load_default=0.0, validate=_count(_nonneg, lim.MAX_MONEY))
+                                                     sb.max_items(lim.MAX_CHANCE_KINDS)]))
+    value = StrictNumber(load_default=0.0, validate=sb.count(_nonneg, lim.MAX_MONEY))
     reward = StrictDict(required=True)
 
 
 class BoostSchema(Base):
     window = StrictStr(required=True)
     prizes = _list(StrictStr(), required=True,
-                   validate=[_nonempty, _max_items(lim.MAX_PRIZES)])
-    factor = StrictNumber(required=True, validate=_count(_positive, lim.MAX_BOOST_FACTOR))
+                   validate=[_nonempty, sb.max_items(lim.MAX_PRIZES)])
+    factor = StrictNumber(required=True, validate=sb.count(_positive, lim.MAX_BOOST_FACTOR))
 
 
 class OddsSchema(Base):
     exhausted = StrictStr(load_default="remove", validate=validate.OneOf(("remove", "fallback")))
-    guaranteed_first = StrictInt(load_default=0, validate=_count(_nonneg, lim.MAX_STOCK))
-    boosts = _list(_nested(BoostSchema), load_default=list, validate=_max_items(lim.MAX_BOOSTS))
+    guaranteed_first = StrictInt(load_default=0, validate=sb.count(_nonneg, lim.MAX_STOCK))
+    boosts = _list(_nested(BoostSchema), load_default=list, validate=sb.max_items(lim.MAX_BOOSTS))
 
 
 def _per_person() -> StrictInt:
-    return _opt(StrictInt(validate=_count(_at_least_one, lim.MAX_STOCK)))
+    return _opt(StrictInt(validate=sb.count(_at_least_one, lim.MAX_STOCK)))
 
 
 class PerPersonSchema(Base):
@@ -320,32 +275,32 @@ class PerPersonSchema(Base):
 
 
 class BudgetSchema(Base):
-    amount = StrictNumber(required=True, validate=_count(_nonneg, lim.MAX_BUDGET))
-    currency = StrictStr(load_default="CNY", validate=_name(lim.MAX_CURRENCY_LENGTH))
+    amount = StrictNumber(required=True, validate=sb.count(_nonneg, lim.MAX_BUDGET))
+    currency = StrictStr(load_default="CNY", validate=sb.name(lim.MAX_CURRENCY_LENGTH))
 
 
 class LimitsSchema(Base):
     per_person = _nested(PerPersonSchema, load_default=lambda: PerPersonSchema().load({}))
-    branch_quotas = fields.Dict(keys=StrictStr(validate=_name(lim.MAX_CODE_LENGTH)),
-                                values=StrictInt(validate=_count(_nonneg, lim.MAX_STOCK)),
+    branch_quotas = fields.Dict(keys=StrictStr(validate=sb.name(lim.MAX_CODE_LENGTH)),
+                                values=StrictInt(validate=sb.count(_nonneg, lim.MAX_STOCK)),
                                 load_default=dict,
                                 error_messages={"invalid": "Must be an object."})
     budget = _opt(_nested(BudgetSchema))
-    shares_rewarded_per_day = _opt(StrictInt(validate=_count(_nonneg, lim.MAX_STOCK)))
+    shares_rewarded_per_day = _opt(StrictInt(validate=sb.count(_nonneg, lim.MAX_STOCK)))
 
 
 class ActionSchema(Base):
-    name = StrictStr(required=True, validate=_name())
+    name = StrictStr(required=True, validate=sb.name())
     params = StrictDict(load_default=dict)
 
 
 class RuleSchema(Base):
     id = StrictStr(required=True, validate=_ID)
-    trigger = StrictStr(required=True, validate=_name())
+    trigger = StrictStr(required=True, validate=sb.name())
     description = _opt(StrictStr())
     conditions = _opt(fields.Raw())
     actions = _list(_nested(ActionSchema), required=True,
-                    validate=[_nonempty, _max_items(lim.MAX_ACTIONS_PER_RULE)])
+                    validate=[_nonempty, sb.max_items(lim.MAX_ACTIONS_PER_RULE)])
 
 
 class WidgetSchema(Base):
@@ -358,18 +313,18 @@ class BundleSchema(Base):
         FORMAT, error="Must be \"campaign-bundle/1\"."))
     slug = StrictStr(required=True, validate=_regex(
         SLUG_RE, "Must be 3-64 lowercase letters, digits or '-'."))
-    name = StrictStr(required=True, validate=[_nonempty, *_name()])
-    name_en = _opt(StrictStr(validate=_name()))
-    branch = StrictStr(required=True, validate=[_nonempty, *_name(lim.MAX_CODE_LENGTH)])
-    description = StrictStr(load_default="", validate=_max_length(lim.MAX_TEXT_LENGTH))
+    name = StrictStr(required=True, validate=[_nonempty, *sb.name()])
+    name_en = _opt(StrictStr(validate=sb.name()))
+    branch = StrictStr(required=True, validate=[_nonempty, *sb.name(lim.MAX_CODE_LENGTH)])
+    description = StrictStr(load_default="", validate=sb.max_length(lim.MAX_TEXT_LENGTH))
     widget = _nested(WidgetSchema, required=True)
     schedule = _nested(ScheduleSchema, required=True)
     audience = _nested(AudienceSchema)
     chances = _nested(ChancesSchema)
-    prizes = _list(_nested(PrizeSchema), load_default=list, validate=_max_items(lim.MAX_PRIZES))
+    prizes = _list(_nested(PrizeSchema), load_default=list, validate=sb.max_items(lim.MAX_PRIZES))
     odds = _nested(OddsSchema)
     limits = _nested(LimitsSchema)
-    rules = _list(_nested(RuleSchema), load_default=list, validate=_max_items(lim.MAX_RULES))
+    rules = _list(_nested(RuleSchema), load_default=list, validate=sb.max_items(lim.MAX_RULES))
 
 
 _SECTIONS = ("audience", "chances", "odds", "limits")
@@ -387,10 +342,7 @@ def load_structure(data: Any) -> tuple[dict[str, Any] | None, list[Problem]]:
 
 
 def _problem(path: str, message: str) -> Problem:
-    if message.startswith("Must not contain U+"):
-        code, zh = "forbidden_character", "包含不允许的字符(控制字符或文字方向控制符)。"
-    else:
-        code, zh = MESSAGES.get(message, ("invalid", message))
+    code, zh = sb.describe(message) or MESSAGES.get(message, ("invalid", message))
     return Problem(path=path, message=message, code=f"schema.{code}", message_zh=zh)
 
 
