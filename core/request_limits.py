@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, request
 from werkzeug.exceptions import (
+    BadRequest,
     RequestEntityTooLarge,
     RequestHeaderFieldsTooLarge,
     RequestURITooLarge,
@@ -49,6 +50,8 @@ def check_request_limits() -> None:
     environ = request.environ
     if len(_target(environ)) > MAX_URL_BYTES:
         raise RequestURITooLarge(f"The URL is longer than {MAX_URL_BYTES} bytes.")
+    if "\x00" in environ.get("PATH_INFO", "") or "%00" in environ.get("QUERY_STRING", ""):
+        raise BadRequest("The URL contains a NUL character.")  # no database stores one
     fields = _header_fields(environ)
     if len(fields) > MAX_HEADER_FIELDS:
         raise RequestHeaderFieldsTooLarge(f"More than {MAX_HEADER_FIELDS} header fields.")

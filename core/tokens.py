@@ -24,13 +24,20 @@ def max_lifetime() -> int:
     return current_app.config["TOKEN_MAX_LIFETIME_SECONDS"]
 
 
-def finite_json(value: Any, max_depth: int) -> bool:
-    """True when `value` holds no NaN or infinity and nests at most `max_depth` deep
-    (Python's json reads `Infinity` in a token's attributes as a float)."""
+def storable_json(value: Any, max_depth: int) -> bool:
+    """True when `value` holds no NaN or infinity (Python's json reads `Infinity` in a token's
+    attributes as a float), no text with NUL or a lone surrogate (PostgreSQL cannot store
+    either), and nests at most `max_depth` deep."""
+    from rules.json_text import UNSTORABLE
+
     stack = [(value, 1)]
     while stack:
         item, level = stack.pop()
         if isinstance(item, float) and not math.isfinite(item):
+            return False
+        if isinstance(item, str) and UNSTORABLE.search(item):
+            return False
+        if isinstance(item, dict) and any(UNSTORABLE.search(str(key)) for key in item):
             return False
         if isinstance(item, dict | list):
             if level > max_depth:
@@ -50,8 +57,10 @@ def mint_token(
     longest = max_lifetime()
     if not 1 <= ttl <= longest:
         raise ValueError(f"ttl: between 1 and {longest} seconds")
-    if attrs and not finite_json(attrs, MAX_JSON_DEPTH):
-        raise ValueError("attrs: numbers must be finite (no NaN or Infinity)")
+    if not storable_json([participant_id, attrs], MAX_JSON_DEPTH):
+        raise ValueError(
+            "attrs: numbers must be finite (no NaN or Infinity), text free of NUL characters"
+        )
     now = int(time.time())
     claims: dict[str, Any] = {
         "iss": channel.key,

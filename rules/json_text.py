@@ -3,18 +3,22 @@
 Python's json module accepts `NaN` and `Infinity` (non-JSON; a token attribute or a weight would
 become `inf`), turns `1e400` into `inf`, keeps the last of two equal keys silently (a bundle that
 says `"stock": 10, ..., "stock": 1000000` means the second), and raises RecursionError (a
-traceback, a 500) on a document nested 100,000 deep. `loads` refuses each of these with a
-`JSONTextError` that says what and, where it can, the JSON path.
+traceback, a 500) on a document nested 100,000 deep. It also reads `\u0000` and lone
+surrogates (`\ud800`) into text that PostgreSQL cannot store (a 500 on the first write). `loads`
+refuses each of these with a `JSONTextError` that says what and, where it can, the JSON path.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 from .limits import MAX_JSON_DEPTH
 from .problems import join_path
+
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates
 
 
 class JSONTextError(ValueError):
@@ -79,7 +83,30 @@ def loads(text: str | bytes, max_depth: int = MAX_JSON_DEPTH) -> Any:
     )
     if opening > max_depth:  # cheap test first: fewer brackets cannot nest deeper
         _check_depth(data, max_depth)
+    escaped = b"\\u" in text if isinstance(text, bytes) else "\\u" in text
+    if escaped or (isinstance(text, str) and UNSTORABLE.search(text)):
+        _check_text(data)  # only an escape (or a str built in Python) can hold them
     return data
+
+
+def _check_text(data: Any) -> None:
+    stack = [(data, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            found = UNSTORABLE.search(value)
+            if found:
+                raise JSONTextError(
+                    f"Text may not contain U+{ord(found.group()):04X} (NUL or a lone surrogate).",
+                    path,
+                )
+        elif isinstance(value, dict):
+            for key in value:
+                if UNSTORABLE.search(key):
+                    raise JSONTextError("A key may not contain NUL or a lone surrogate.", path)
+            stack.extend(_children(value, path))
+        elif isinstance(value, list):
+            stack.extend(_children(value, path))
 
 
 def _children(value: Any, path: str) -> list[tuple[Any, str]]:

@@ -2,7 +2,8 @@
 
 Tokens: JWT HS256 signed with the channel secret, `iss` = channel key, `sub`, `exp` required:
 a whole number of Unix seconds at most TOKEN_MAX_LIFETIME_SECONDS ahead (a token valid until
-the year 9999 is a password that never expires); `attrs` must be finite JSON (no `Infinity`).
+the year 9999 is a password that never expires); `sub` and `attrs` must be storable JSON (no
+`Infinity`, no NUL or lone surrogate).
 Server events: `X-Studio-Channel: <key>`, `X-Studio-Timestamp: <unix seconds>` and
 `X-Studio-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>`; the timestamp
 must be within EVENT_SIGNATURE_WINDOW seconds of the server clock. Channel secrets are cached
@@ -26,7 +27,7 @@ from core.accounts import AccountError, secret_for
 from core.errors import ApiProblem
 from core.extensions import db
 from core.models import Channel
-from core.tokens import finite_json, max_lifetime
+from core.tokens import max_lifetime, storable_json
 from rules.limits import MAX_JSON_DEPTH
 from runtime.loader import cache
 from runtime.reads import reading
@@ -122,8 +123,11 @@ def verify_token(token: str) -> Principal:
     sub, attrs = claims.get("sub"), claims.get("attrs") or {}
     if not isinstance(sub, str) or not 1 <= len(sub) <= 128 or not isinstance(attrs, dict):
         raise invalid("The token's subject or attributes are malformed.")
-    if not finite_json(attrs, MAX_JSON_DEPTH):
-        raise invalid("The token's attributes hold a non-finite number or nest too deep.")
+    if not storable_json([sub, attrs], MAX_JSON_DEPTH):
+        raise invalid(
+            "The token's subject or attributes hold a non-finite number, a NUL character or "
+            "a lone surrogate, or nest too deep."
+        )
     return Principal(entry.channel_id, entry.key, sub, attrs, entry.name)
 
 

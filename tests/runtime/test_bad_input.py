@@ -227,3 +227,38 @@ def test_docs_list_every_error_code_the_api_answers_with():
     text = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text("utf-8")
     for code in GENERIC_CODES.values():
         assert f"`{code}`" in text, code
+
+
+# ---- text no database can store -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", ["\\u0000", "\\ud800"], ids=["nul", "lone-surrogate"])
+def test_nul_and_lone_surrogates_are_400_not_a_database_error(client, joined, channel, bad):
+    """PostgreSQL refuses NUL in text and jsonb, and UTF-8 has no lone surrogates: each of these
+    was a 500 on the first write (leads, events, referral lookups, slugs)."""
+    lead = '{"name": "a' + bad + 'b", "phone": "13800000000", "consent_contact": true}'
+    found = problem(
+        client.post(
+            f"{SLUG}/leads", data=lead, headers=auth(joined), content_type="application/json"
+        ),
+        400,
+        "bad_request",
+    )
+    assert found["errors"][0]["path"] == "name"
+    referral = '{"code": "' + bad + '"}'
+    response = client.post(
+        f"{SLUG}/referrals", data=referral, headers=auth(joined), content_type="application/json"
+    )
+    problem(response, 400, "bad_request")
+    event = '{"event_id": "e' + bad + '", "type": "transaction", "participant": "alice"}'
+    problem(signed(client, channel, event.encode()), 400, "bad_request")
+    problem(client.get("/api/v1/campaigns/test%00draw"), 400, "bad_request")
+
+
+def test_tokens_with_nul_in_sub_or_attrs_are_401(client, channel):
+    publish(base_bundle())
+    for claims in ({"sub": "ali\x00ce"}, {"attrs": {"city": "上海\x00"}}, {"attrs": {"k\x00": 1}}):
+        response = client.post(f"{SLUG}/join", headers=auth(forged(channel, **claims)), json={})
+        problem(response, 401, "invalid_token")
+    with pytest.raises(ValueError, match="NUL"):
+        make_token(channel, "bob", {"city": "\x00"})
