@@ -51,9 +51,14 @@ def test_a_body_over_the_api_limit_is_refused_before_it_is_read(client, app, joi
     assert chances(client, joined) == 3
 
 
-def test_the_studio_takes_larger_bodies_than_the_api(app):
+def test_the_studio_takes_larger_bodies_than_the_api(client, app):
     assert app.config["MAX_CONTENT_LENGTH"] > 5 * 1024 * 1024  # coupon CSV uploads (5 MB)
     assert app.config["API_MAX_CONTENT_LENGTH"] <= 64 * 1024
+    body = b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
+    refused = client.post("/studio/login", data=body, content_type="text/plain")
+    assert refused.status_code == 413 and refused.mimetype == "text/html"  # the studio's page
+    fits = b"x" * (app.config["API_MAX_CONTENT_LENGTH"] * 2)
+    assert client.post("/studio/login", data=fits, content_type="text/plain").status_code != 413
 
 
 def test_long_urls_many_headers_and_huge_headers_are_problems(client, joined):
