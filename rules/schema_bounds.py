@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from marshmallow import ValidationError
+from marshmallow import ValidationError, validate
 
 from .bounds import describe_character, forbidden_character
 from .limits import MAX_NAME_LENGTH
@@ -36,30 +36,25 @@ def describe(message: str) -> tuple[str, str] | None:
     return None
 
 
-def at_most(limit: int) -> Validator:
-    """Refuse values above `limit`."""
-
-    def check(value: float) -> None:
-        if value > limit:
-            raise ValidationError(f"Must be at most {limit:,}.")
-
-    return check
+def at_most(limit: int) -> validate.Range:
+    """Refuse values above `limit` (marshmallow's own validators, so the JSON Schema generator
+    translates them to maximum / maxItems / maxLength)."""
+    return validate.Range(max=limit, error=f"Must be at most {limit:,}.")
 
 
-def max_items(limit: int) -> Validator:
-    def check(value: list) -> None:
-        if len(value) > limit:
-            raise ValidationError(f"At most {limit:,} items.")
-
-    return check
+def max_items(limit: int) -> validate.Length:
+    return validate.Length(max=limit, error=f"At most {limit:,} items.")
 
 
-def max_length(limit: int) -> Validator:
-    def check(value: str) -> None:
-        if len(value) > limit:
-            raise ValidationError(f"At most {limit:,} characters.")
+def max_length(limit: int) -> validate.Length:
+    return validate.Length(max=limit, error=f"At most {limit:,} characters.")
 
-    return check
+
+# What `one_line` refuses, as a JSON Schema pattern: control characters (category Cc), lone
+# surrogates (Cs) and the invisible direction controls of rules.bounds.
+ONE_LINE_RE = (
+    "^[^\\x00-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\\ud800-\\udfff]*$"
+)
 
 
 def one_line(value: str) -> None:
@@ -67,6 +62,9 @@ def one_line(value: str) -> None:
     bad = forbidden_character(value, allow_layout=False)
     if bad is not None:
         raise ValidationError(f"Must not contain {describe_character(bad)}.")
+
+
+one_line.pattern = ONE_LINE_RE  # type: ignore[attr-defined]  # for the JSON Schema generator
 
 
 def name(limit: int = MAX_NAME_LENGTH) -> list[Validator]:

@@ -214,3 +214,17 @@ def test_docs_table_lists_every_limit_with_its_value():
         row = re.search(rf"^\| `{name}` \| ([0-9,]+) \|", text, re.MULTILINE)
         assert row, f"docs/bundle.md has no row for {name}"
         assert row.group(1) == value, f"{name}: docs say {row.group(1)}, code says {value}"
+
+
+def test_the_json_schema_pattern_for_names_refuses_what_validation_refuses():
+    """rules.schema_bounds.ONE_LINE_RE (for the generated JSON Schema) and
+    rules.bounds.forbidden_character (what validation runs) are one fact in two forms."""
+    from rules.bounds import forbidden_character
+    from rules.schema_bounds import ONE_LINE_RE
+
+    one_line = re.compile(ONE_LINE_RE[1:-1])  # ^...$: Python's $ also matches before a "\n"
+    points = [*range(0x300), *range(0x2000, 0x2100), 0x61C, 0xD800, 0xDFFF, 0xE000, 0x1F600]
+    for point in points:
+        char = chr(point)
+        refused = forbidden_character(char, allow_layout=False) is not None
+        assert (one_line.fullmatch(char) is None) == refused, hex(point)
