@@ -10,12 +10,20 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import Campaign, CampaignVersion
-
-MAX_BUNDLE_BYTES = 2 * 1024 * 1024
+from rules.json_text import JSONTextError, loads
+from rules.limits import MAX_BUNDLE_BYTES
 
 
 class BundleFileError(ValueError):
     """The file cannot be read as a bundle; the message names the file and the problem."""
+
+
+def parse_bundle_text(text: str) -> Any:
+    """Bundle JSON text -> data; raises JSONTextError (NaN/Infinity, duplicate keys, too deep,
+    too large, or not JSON)."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BUNDLE_BYTES:
+        raise JSONTextError(f"Larger than {MAX_BUNDLE_BYTES // 1024} KiB.")
+    return loads(text)
 
 
 def read_bundle(path: str) -> dict[str, Any]:
@@ -25,13 +33,11 @@ def read_bundle(path: str) -> dict[str, Any]:
     if file.stat().st_size > MAX_BUNDLE_BYTES:
         raise BundleFileError(f"{path}: larger than {MAX_BUNDLE_BYTES // 1024} KiB")
     try:
-        data = json.loads(file.read_text("utf-8"))
+        data = parse_bundle_text(file.read_text("utf-8"))
     except UnicodeDecodeError:
         raise BundleFileError(f"{path}: not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise BundleFileError(
-            f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
-        ) from None
+    except JSONTextError as exc:
+        raise BundleFileError(f"{path}: {exc}") from None
     if not isinstance(data, dict):
         raise BundleFileError(f"{path}: a bundle is a JSON object, got {type(data).__name__}")
     return data

@@ -1,4 +1,9 @@
-"""Studio commands for the `studio` CLI: demo data and campaign import/export/validate/simulate."""
+"""Studio commands for the `studio` CLI: demo data and campaign import/export/validate/simulate.
+
+Bad input never prints a traceback: a file that cannot be read or parsed, or a bundle that is
+refused, prints one line naming the file and the first problem and exits with status 1
+(`campaign validate` then lists every problem with its path, at most MAX_LISTED of them).
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,8 @@ from builder.campaign_files import (
     read_bundle,
 )
 from core.extensions import db
+
+MAX_LISTED = 50
 
 
 @click.command(help="Load the demo branches, staff, channel and campaigns (idempotent).")
@@ -39,14 +46,23 @@ def campaign():
 
 
 def problems_text(problems) -> str:
-    return "\n".join(f"  {p['path'] or '(bundle)'}: {p['message']}" for p in problems)
+    lines = [f"  {p['path'] or '(bundle)'}: {p['message']}" for p in problems[:MAX_LISTED]]
+    if len(problems) > MAX_LISTED:
+        lines.append(f"  ... and {len(problems) - MAX_LISTED} more")
+    return "\n".join(lines)
+
+
+def fail(message: str) -> None:
+    """One line on stderr, exit status 1."""
+    click.echo(message.replace("\n", " "), err=True)
+    raise SystemExit(1)
 
 
 def read_or_fail(file: str) -> dict:
     try:
         return read_bundle(file)
     except BundleFileError as exc:
-        raise click.UsageError(str(exc)) from None
+        fail(f"error: {exc}")
 
 
 @campaign.command("validate", help="Check a bundle file; lists every problem with its JSON path.")
@@ -56,7 +72,12 @@ def campaign_validate(file: str):
 
     problems = bundle_problems(read_or_fail(file))
     if problems:
-        click.echo(f"{file}: {len(problems)} problem(s)", err=True)
+        first = problems[0]
+        click.echo(
+            f"{file}: {len(problems)} problem(s); first: {first['path'] or '(bundle)'}: "
+            f"{first['message']}",
+            err=True,
+        )
         click.echo(problems_text(problems), err=True)
         raise SystemExit(1)
     click.echo(f"{file}: valid")
@@ -67,19 +88,29 @@ def campaign_validate(file: str):
 @click.option("--publish", is_flag=True, help="Publish it as version 1 right away.")
 @with_appcontext
 def campaign_import(file: str, publish: bool):
-    from runtime.publishing import CampaignError, create_campaign, publish_campaign
+    """All or nothing: a refused or failed publication leaves no draft (import_campaign)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from runtime.publishing import CampaignError, import_campaign
 
     bundle = read_or_fail(file)
     try:
-        created = create_campaign(bundle)
-        if publish:
-            version = publish_campaign(created, note=f"imported from {file}")
+        created, version = import_campaign(bundle, publish, note=f"imported from {file}")
     except CampaignError as exc:
-        db.session.rollback()
-        click.echo(f"{file}: refused: {len(exc.errors)} problem(s)", err=True)
-        click.echo(problems_text(exc.errors), err=True)
-        raise SystemExit(1) from None
-    state = f"published as version {version.number}" if publish else "saved as a draft"
+        more = (
+            f" (and {len(exc.errors) - 1} more; see `studio campaign validate`)"
+            if len(exc.errors) > 1
+            else ""
+        )
+        first = exc.errors[0] if exc.errors else {"path": "", "message": exc.detail}
+        fail(
+            f"{file}: refused, nothing saved: {first['path'] or '(bundle)'}: "
+            f"{first['message']}{more}"
+        )
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
+        fail(f"{file}: the database refused the import, nothing saved: {reason}")
+    state = f"published as version {version.number}" if version else "saved as a draft"
     click.echo(f"campaign {created.slug} {state}")
 
 

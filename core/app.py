@@ -14,7 +14,9 @@ from core.config import REPO_ROOT, load_config
 from core.db import install_sqlite_behaviour, sqlite_engine_options
 from core.errors import init_errors
 from core.extensions import babel, db, limiter, limiter_storage_uri, migrate, redis_store
+from core.json_provider import StrictJSONProvider
 from core.logging import configure_logging, init_request_ids
+from core.request_limits import init_request_limits
 from core.sessions import StudioSessionInterface
 
 logger = logging.getLogger(__name__)
@@ -42,12 +44,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure_logging(settings.get("STUDIO_LOG_FORMAT", "text"))
 
     app = Flask(__name__, instance_path=settings["INSTANCE_PATH"], instance_relative_config=False)
+    app.json = StrictJSONProvider(app)
     app.config.update(settings)
     app.config.setdefault(
         "SQLALCHEMY_ENGINE_OPTIONS", sqlite_engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
     )
     app.config.setdefault("JSON_SORT_KEYS", False)
-    app.json.ensure_ascii = False
     app.session_interface = StudioSessionInterface()
     trust_proxies(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -62,6 +64,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     init_request_ids(app)
+    init_request_limits(app)
     init_errors(app)
 
     from core.health import bp as health_bp

@@ -177,6 +177,20 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "RUNTIME_RATE_LIMIT_IP": parse_rate_limit(
             "RUNTIME_RATE_LIMIT_IP", env.get("RUNTIME_RATE_LIMIT_IP", "1200/minute")
         ),
+        "TOKEN_MAX_LIFETIME_SECONDS": parse_int(
+            "TOKEN_MAX_LIFETIME_SECONDS",
+            env.get("TOKEN_MAX_LIFETIME_SECONDS", str(30 * 86400)),
+            60,
+            366 * 86400,
+        ),
+        # Request bodies: the participant API's are small JSON documents; the studio takes
+        # form posts, bundle JSON and coupon CSV uploads (5 MB). See core/request_limits.py.
+        "API_MAX_CONTENT_LENGTH": parse_int(
+            "API_MAX_CONTENT_LENGTH", env.get("API_MAX_CONTENT_LENGTH", str(64 * 1024)), 1024
+        ),
+        "MAX_CONTENT_LENGTH": parse_int(
+            "MAX_CONTENT_LENGTH", env.get("MAX_CONTENT_LENGTH", str(8 * 1024 * 1024)), 1024
+        ),
         "DRAW_GROUP_COMMIT": parse_boolean(
             "DRAW_GROUP_COMMIT", env.get("DRAW_GROUP_COMMIT", "true")
         ),

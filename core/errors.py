@@ -20,10 +20,13 @@ GENERIC_CODES = {
     405: "method_not_allowed",
     409: "conflict",
     413: "payload_too_large",
+    414: "uri_too_long",
     415: "unsupported_media_type",
     422: "validation_error",
     429: "rate_limited",
+    431: "headers_too_large",
     500: "internal_error",
+    501: "not_implemented",
     503: "unavailable",
 }
 REDIS_RETRY_AFTER_SECONDS = 2  # the supervisor restarts a dead Redis within about this long
@@ -47,8 +50,11 @@ class ApiProblem(Exception):
         self.extra = extra
 
 
-def problem_response(status: int, code: str, detail: str, title: str | None = None, **extra: Any):
-    body = {
+def problem_document(
+    status: int, code: str, detail: str, title: str | None = None, **extra: Any
+) -> dict[str, Any]:
+    """The RFC 9457 body (also written by gunicorn's error path, core/gunicorn_conf.py)."""
+    return {
         "type": PROBLEM_TYPE_BASE + code,
         "title": title or code.replace("_", " ").capitalize(),
         "status": status,
@@ -56,6 +62,10 @@ def problem_response(status: int, code: str, detail: str, title: str | None = No
         "code": code,
         **extra,
     }
+
+
+def problem_response(status: int, code: str, detail: str, title: str | None = None, **extra: Any):
+    body = problem_document(status, code, detail, title, **extra)
     if g.get("request_id"):
         body["request_id"] = g.request_id
     response = jsonify(body)

@@ -105,6 +105,7 @@ class CompiledCampaign:
         self._audience = compile_conditions(self._audience_cond) if self._audience_cond else None
         wl = audience["whitelist"]
         self._whitelist = frozenset(wl) if wl is not None else None
+        self._whitelist_channel = audience.get("whitelist_channel")
         self._refusal = audience["message"]
         self.odds = OddsModel(bundle)
         self.windows = ScheduleView(bundle["schedule"])
@@ -121,10 +122,15 @@ class CompiledCampaign:
                     actions.append((name, params.copy()))
         return Outcome(trigger, actions, fired, rules, variables)
 
-    def audience_allows(self, variables: Mapping[str, Any], participant_id: str
-                        ) -> tuple[bool, str | None]:
-        """Whitelist, then audience conditions; (False, marketer's message) when refused."""
-        if self._whitelist is not None and participant_id not in self._whitelist:
+    def audience_allows(self, variables: Mapping[str, Any], participant_id: str,
+                        channel: str | None) -> tuple[bool, str | None]:
+        """Whitelist, then audience conditions; (False, marketer's message) when refused.
+
+        Participant ids are per channel (the token's `sub` under its issuer), so a whitelist
+        admits its ids only from `audience.whitelist_channel` (the name of the channel)."""
+        if self._whitelist is not None and (
+                channel is None or channel != self._whitelist_channel
+                or participant_id not in self._whitelist):
             return False, self._refusal
         if self._audience is not None and not self._audience(variables):
             return False, self._refusal

@@ -199,10 +199,17 @@ def _select_multiple(name: str, op: str, others: list[Any]) -> Pred:
     return exactly_one
 
 
+class UnknownOperator(ValueError):
+    """An operator the variable's type does not have: business-rules would fail on it, and the
+    branches below would quietly read it as their last case (non_empty, is_false, ...)."""
+
+
 def compile_leaf(cond: dict[str, Any]) -> Pred:
     """One validated condition {name, operator, value} as a closure over the variables dict."""
     name, op, value = cond["name"], cond["operator"], cond.get("value")
     vtype = catalog.VARIABLES[name].type
+    if op not in catalog.OPERATORS[vtype]:
+        raise UnknownOperator(f"{op!r} is not an operator of {vtype} variable {name!r}")
     if vtype == catalog.NUMERIC:
         return _numeric(name, op, value)
     if vtype == catalog.STRING:

@@ -10,12 +10,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .limits import MAX_MONEY, MAX_REWARD_INTEGER
 from .problems import join_path
 
 # Field type -> the JSON Schema of a valid value (the checks in `_type_ok` below, as data).
 FIELD_JSON_SCHEMA: dict[str, dict[str, Any]] = {
-    "int": {"type": "integer", "minimum": 1},
-    "number": {"type": "number", "exclusiveMinimum": 0},
+    "int": {"type": "integer", "minimum": 1, "maximum": MAX_REWARD_INTEGER},
+    "number": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_MONEY},
     "text": {"type": "string", "pattern": "\\S"},
 }
 
@@ -217,15 +218,21 @@ def _type_ok(kind: str, value: Any) -> bool:
         return False
     if kind == "int":
         whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
-        return whole and value >= 1
+        return whole and 1 <= value <= MAX_REWARD_INTEGER
     if kind == "number":
-        return isinstance(value, int | float) and value > 0
+        return isinstance(value, int | float) and 0 < value <= MAX_MONEY  # False for nan
     return isinstance(value, str) and bool(value.strip())
 
 
 _TYPE_TEXT = {
-    "int": ("a whole number of at least 1", "不小于 1 的整数"),
-    "number": ("a number above 0", "大于 0 的数字"),
+    "int": (
+        f"a whole number from 1 to {MAX_REWARD_INTEGER:,}",
+        f"1 到 {MAX_REWARD_INTEGER} 之间的整数",
+    ),
+    "number": (
+        f"a number above 0 and at most {MAX_MONEY:,}",
+        f"大于 0 且不超过 {MAX_MONEY} 的数字",
+    ),
     "text": ("non-empty text", "非空文本"),
 }
 

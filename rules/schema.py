@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from . import limits as lim
+from . import schema_bounds as sb
 from .problems import Problem, join_path
 from .timezones import time_zones
 
 FORMAT = "campaign-bundle/1"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-ID_RE = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+ID_RE = rf"^[a-z0-9][a-z0-9_-]{{0,{lim.MAX_KEY_LENGTH - 1}}}$"
+KIND_RE = rf"^[a-z0-9][a-z0-9_-]{{0,{lim.MAX_CHANCE_KIND_LENGTH - 1}}}$"
 SLUG_RE = r"^[a-z0-9][a-z0-9-]{2,63}$"
 HHMM_RE = r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$"
 # ISO 8601 as bundles write it: a date, optionally a time and an offset. The pattern is also
@@ -55,6 +59,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "Give exactly one of weekly, monthly or dates.": (
         "window_shape", "每个时段只能设置 weekly、monthly、dates 其中之一。"),
     "Must be \"campaign-bundle/1\".": ("format", "format 必须为 \"campaign-bundle/1\"。"),
+    "Must be a finite number.": ("not_finite", "必须是有限的数字。"),
 }
 
 
@@ -69,8 +74,10 @@ class StrictInt(fields.Field):
 
 class StrictNumber(fields.Field):
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> float | int:
-        if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        if isinstance(value, bool) or not isinstance(value, int | float):
             raise ValidationError("Must be a number.")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValidationError("Must be a finite number.")
         return value
 
 
@@ -148,6 +155,10 @@ def _day(v: int) -> None:
 
 
 _ID = _regex(ID_RE, "Must use lowercase letters, digits, '-' or '_'.")
+_KIND = _regex(KIND_RE, f"Must be 1-{lim.MAX_CHANCE_KIND_LENGTH} lowercase letters, digits, "
+                        "'-' or '_'.")
+MESSAGES[f"Must be 1-{lim.MAX_CHANCE_KIND_LENGTH} lowercase letters, digits, '-' or '_'."] = (
+    "format", f"须为 1-{lim.MAX_CHANCE_KIND_LENGTH} 位小写字母、数字、- 或 _。")
 _HHMM = _regex(HHMM_RE, "Must be a time like 20:00 (00:00 to 24:00).")
 
 
@@ -190,7 +201,7 @@ class DatesSchema(Base):
 
 class WindowSchema(Base):
     id = StrictStr(required=True, validate=_ID)
-    name = StrictStr(load_default="")
+    name = StrictStr(load_default="", validate=sb.name())
     weekly = _opt(_nested(WeeklySchema))
     monthly = _opt(_nested(MonthlySchema))
     dates = _opt(_nested(DatesSchema))
@@ -205,88 +216,101 @@ class ScheduleSchema(Base):
     timezone = StrictStr(load_default="Asia/Shanghai", validate=_timezone)
     starts_at = StrictStr(required=True, validate=_datetime)
     ends_at = StrictStr(required=True, validate=_datetime)
-    windows = _list(_nested(WindowSchema), load_default=list)
+    windows = _list(_nested(WindowSchema), load_default=list,
+                    validate=sb.max_items(lim.MAX_WINDOWS))
 
 
 class AudienceSchema(Base):
     conditions = _opt(fields.Raw())
-    whitelist = _opt(_list(StrictStr()))
-    message = StrictStr(load_default="很抱歉,您暂不符合本活动的参与条件")
+    whitelist = _opt(_list(StrictStr(validate=[_nonempty, *sb.name(lim.MAX_PARTICIPANT_ID_LENGTH)]),
+                           validate=sb.max_items(lim.MAX_WHITELIST)))
+    whitelist_channel = _opt(StrictStr(validate=[_nonempty, *sb.name()]))
+    message = StrictStr(load_default="很抱歉,您暂不符合本活动的参与条件",
+                        validate=sb.max_length(lim.MAX_MESSAGE_LENGTH))
 
 
 class ChanceKindSchema(Base):
-    key = StrictStr(required=True, validate=_ID)
-    name = StrictStr(required=True)
-    name_en = _opt(StrictStr())
-    initial = StrictInt(load_default=0, validate=_nonneg)
-    daily = StrictInt(load_default=0, validate=_nonneg)
+    key = StrictStr(required=True, validate=_KIND)
+    name = StrictStr(required=True, validate=sb.name())
+    name_en = _opt(StrictStr(validate=sb.name()))
+    initial = StrictInt(load_default=0, validate=sb.count(_nonneg, lim.MAX_CHANCES))
+    daily = StrictInt(load_default=0, validate=sb.count(_nonneg, lim.MAX_CHANCES))
 
 
 class ChancesSchema(Base):
-    kinds = _list(_nested(ChanceKindSchema), load_default=list)
-    default_kind = _opt(StrictStr())
+    kinds = _list(_nested(ChanceKindSchema), load_default=list,
+                  validate=sb.max_items(lim.MAX_CHANCE_KINDS))
+    default_kind = _opt(StrictStr(validate=sb.name()))
 
 
 class PrizeSchema(Base):
     key = StrictStr(required=True, validate=_ID)
-    name = StrictStr(required=True)
-    name_en = _opt(StrictStr())
+    name = StrictStr(required=True, validate=sb.name())
+    name_en = _opt(StrictStr(validate=sb.name()))
     description = _opt(StrictStr())
     image = _opt(StrictStr())
-    weight = StrictNumber(required=True, validate=_nonneg)
-    stock = _opt(StrictInt(validate=_nonneg))
-    daily_release = _opt(StrictInt(validate=_at_least_one))
-    per_person_limit = _opt(StrictInt(validate=_at_least_one))
+    weight = StrictNumber(required=True, validate=sb.count(_nonneg, lim.MAX_WEIGHT))
+    stock = _opt(StrictInt(validate=sb.count(_nonneg, lim.MAX_STOCK)))
+    daily_release = _opt(StrictInt(validate=sb.count(_at_least_one, lim.MAX_STOCK)))
+    per_person_limit = _opt(StrictInt(validate=sb.count(_at_least_one, lim.MAX_STOCK)))
     fallback = StrictBool(load_default=False)
-    chance_kinds = _opt(_list(StrictStr(), validate=_nonempty))
-    value = StrictNumber(load_default=0.0, validate=_nonneg)
+    chance_kinds = _opt(_list(StrictStr(), validate=[_nonempty,
+                                                     sb.max_items(lim.MAX_CHANCE_KINDS)]))
+    value = StrictNumber(load_default=0.0, validate=sb.count(_nonneg, lim.MAX_MONEY))
     reward = StrictDict(required=True)
 
 
 class BoostSchema(Base):
     window = StrictStr(required=True)
-    prizes = _list(StrictStr(), required=True, validate=_nonempty)
-    factor = StrictNumber(required=True, validate=_positive)
+    prizes = _list(StrictStr(), required=True,
+                   validate=[_nonempty, sb.max_items(lim.MAX_PRIZES)])
+    factor = StrictNumber(required=True, validate=sb.count(_positive, lim.MAX_BOOST_FACTOR))
 
 
 class OddsSchema(Base):
     exhausted = StrictStr(load_default="remove", validate=validate.OneOf(("remove", "fallback")))
-    guaranteed_first = StrictInt(load_default=0, validate=_nonneg)
-    boosts = _list(_nested(BoostSchema), load_default=list)
+    guaranteed_first = StrictInt(load_default=0, validate=sb.count(_nonneg, lim.MAX_STOCK))
+    boosts = _list(_nested(BoostSchema), load_default=list, validate=sb.max_items(lim.MAX_BOOSTS))
+
+
+def _per_person() -> StrictInt:
+    return _opt(StrictInt(validate=sb.count(_at_least_one, lim.MAX_STOCK)))
 
 
 class PerPersonSchema(Base):
-    draws_per_day = _opt(StrictInt(validate=_at_least_one))
-    draws_total = _opt(StrictInt(validate=_at_least_one))
-    wins_per_day = _opt(StrictInt(validate=_at_least_one))
-    wins_total = _opt(StrictInt(validate=_at_least_one))
+    draws_per_day = _per_person()
+    draws_total = _per_person()
+    wins_per_day = _per_person()
+    wins_total = _per_person()
 
 
 class BudgetSchema(Base):
-    amount = StrictNumber(required=True, validate=_nonneg)
-    currency = StrictStr(load_default="CNY")
+    amount = StrictNumber(required=True, validate=sb.count(_nonneg, lim.MAX_BUDGET))
+    currency = StrictStr(load_default="CNY", validate=sb.name(lim.MAX_CURRENCY_LENGTH))
 
 
 class LimitsSchema(Base):
     per_person = _nested(PerPersonSchema, load_default=lambda: PerPersonSchema().load({}))
-    branch_quotas = fields.Dict(keys=StrictStr(), values=StrictInt(validate=_nonneg),
+    branch_quotas = fields.Dict(keys=StrictStr(validate=sb.name(lim.MAX_CODE_LENGTH)),
+                                values=StrictInt(validate=sb.count(_nonneg, lim.MAX_STOCK)),
                                 load_default=dict,
                                 error_messages={"invalid": "Must be an object."})
     budget = _opt(_nested(BudgetSchema))
-    shares_rewarded_per_day = _opt(StrictInt(validate=_nonneg))
+    shares_rewarded_per_day = _opt(StrictInt(validate=sb.count(_nonneg, lim.MAX_STOCK)))
 
 
 class ActionSchema(Base):
-    name = StrictStr(required=True)
+    name = StrictStr(required=True, validate=sb.name())
     params = StrictDict(load_default=dict)
 
 
 class RuleSchema(Base):
     id = StrictStr(required=True, validate=_ID)
-    trigger = StrictStr(required=True)
+    trigger = StrictStr(required=True, validate=sb.name())
     description = _opt(StrictStr())
     conditions = _opt(fields.Raw())
-    actions = _list(_nested(ActionSchema), required=True, validate=_nonempty)
+    actions = _list(_nested(ActionSchema), required=True,
+                    validate=[_nonempty, sb.max_items(lim.MAX_ACTIONS_PER_RULE)])
 
 
 class WidgetSchema(Base):
@@ -299,18 +323,18 @@ class BundleSchema(Base):
         FORMAT, error="Must be \"campaign-bundle/1\"."))
     slug = StrictStr(required=True, validate=_regex(
         SLUG_RE, "Must be 3-64 lowercase letters, digits or '-'."))
-    name = StrictStr(required=True, validate=_nonempty)
-    name_en = _opt(StrictStr())
-    branch = StrictStr(required=True, validate=_nonempty)
-    description = StrictStr(load_default="")
+    name = StrictStr(required=True, validate=[_nonempty, *sb.name()])
+    name_en = _opt(StrictStr(validate=sb.name()))
+    branch = StrictStr(required=True, validate=[_nonempty, *sb.name(lim.MAX_CODE_LENGTH)])
+    description = StrictStr(load_default="", validate=sb.max_length(lim.MAX_TEXT_LENGTH))
     widget = _nested(WidgetSchema, required=True)
     schedule = _nested(ScheduleSchema, required=True)
     audience = _nested(AudienceSchema)
     chances = _nested(ChancesSchema)
-    prizes = _list(_nested(PrizeSchema), load_default=list)
+    prizes = _list(_nested(PrizeSchema), load_default=list, validate=sb.max_items(lim.MAX_PRIZES))
     odds = _nested(OddsSchema)
     limits = _nested(LimitsSchema)
-    rules = _list(_nested(RuleSchema), load_default=list)
+    rules = _list(_nested(RuleSchema), load_default=list, validate=sb.max_items(lim.MAX_RULES))
 
 
 _SECTIONS = ("audience", "chances", "odds", "limits")
@@ -328,7 +352,7 @@ def load_structure(data: Any) -> tuple[dict[str, Any] | None, list[Problem]]:
 
 
 def _problem(path: str, message: str) -> Problem:
-    code, zh = MESSAGES.get(message, ("invalid", message))
+    code, zh = sb.describe(message) or MESSAGES.get(message, ("invalid", message))
     return Problem(path=path, message=message, code=f"schema.{code}", message_zh=zh)
 
 

@@ -84,7 +84,9 @@ def run_trigger(
             }
         )
     outcome = compiled.run(trigger, variables)
-    allowed, message = compiled.audience_allows(variables, sample.participant_id)
+    # the sample comes from the whitelist's channel (participant ids are per channel)
+    channel = b["audience"].get("whitelist_channel")
+    allowed, message = compiled.audience_allows(variables, sample.participant_id, channel)
     result: dict[str, Any] = {
         "trigger": trigger,
         "at": at.isoformat(),

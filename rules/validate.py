@@ -7,6 +7,8 @@ import math
 from typing import Any
 
 from . import catalog
+from .bounds import BLOCKING_CODES, sweep
+from .limits import MAX_CONDITIONS_TOTAL, MAX_RULES
 from .problems import BundleError, Problem, join_path
 from .rewards import check_reward, normalise_reward
 from .schema import load_structure
@@ -29,7 +31,12 @@ def _section(data: dict, key: str) -> dict:
 
 def validate_bundle(data: Any) -> list[Problem]:
     """Every problem in `data` (structure, types, references, contradictions); [] when valid."""
-    _, problems = load_structure(data)
+    swept = sweep(data)
+    if any(p.code in BLOCKING_CODES for p in swept):
+        return swept  # too deep or not JSON: the checks below must not walk it
+    structural = load_structure(data)[1]
+    said = {(p.path, p.code) for p in structural}  # the schema's tighter bound says it better
+    problems = [p for p in swept if (p.path, f"schema.{p.code}") not in said] + structural
     if isinstance(data, dict):
         ctx = Ctx(trigger="join", refs=_refs(data, problems), problems=problems)
         _check_prizes(data, ctx)
@@ -190,11 +197,19 @@ def _check_audience(data: dict, ctx: Ctx) -> None:
         ctx.add("audience.whitelist", "empty_whitelist",
                 "An empty whitelist lets nobody join; use null for no whitelist.",
                 "白名单为空将无人可参加;不限制请设为 null。")
+    if isinstance(audience.get("whitelist"), list) and not audience.get("whitelist_channel"):
+        ctx.add("audience.whitelist_channel", "whitelist_channel_required",
+                "Name the channel whose participant ids the whitelist lists (ids are per "
+                "channel: the same id in another channel is another person).",
+                "请填写白名单所属的渠道(参与者编号按渠道区分)。")
 
 
 def _check_rules(data: dict, ctx: Ctx) -> None:
     rules = _dicts(data.get("rules"))
+    if len(rules) > MAX_RULES:
+        return  # refused by the schema; checking each of thousands of rules helps nobody
     _duplicates(rules, "id", "rules", ctx, "rule", "规则")
+    total = ctx.leaves  # the audience's conditions, checked first
     for i, rule in rules:
         path = join_path("rules", i)
         trigger = rule.get("trigger")
@@ -207,3 +222,9 @@ def _check_rules(data: dict, ctx: Ctx) -> None:
         if rule.get("conditions") is not None:
             check_conditions(rule["conditions"], join_path(path, "conditions"), rctx)
         check_actions(rule.get("actions"), join_path(path, "actions"), rctx)
+        total += rctx.leaves
+    if total > MAX_CONDITIONS_TOTAL:
+        ctx.add("rules", "too_many_conditions",
+                f"The rules and the audience may have at most {MAX_CONDITIONS_TOTAL:,} "
+                f"conditions together (they have {total:,}).",
+                f"所有规则与参与条件合计最多 {MAX_CONDITIONS_TOTAL} 个条件。")

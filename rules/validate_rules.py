@@ -8,11 +8,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import catalog
+from .limits import (
+    MAX_ACTION_INTEGER,
+    MAX_BOOST_FACTOR,
+    MAX_CONDITION_DEPTH,
+    MAX_CONDITIONS_PER_RULE,
+    MAX_MESSAGE_LENGTH,
+)
 from .problems import Problem, join_path
 from .regex_guard import UnsafeRegex, check_pattern
 
-MAX_DEPTH = 8
-MAX_LEAVES = 100
+MAX_DEPTH = MAX_CONDITION_DEPTH
+MAX_LEAVES = MAX_CONDITIONS_PER_RULE
 _SCALAR = (str, int, float, bool)
 
 
@@ -203,17 +210,23 @@ def _bad_param(param: catalog.Param, path: str, ctx: Ctx, en: str, zh: str) -> N
 def _check_param(param: catalog.Param, value: Any, path: str, ctx: Ctx) -> None:
     kind = param.type
     if kind == "integer":
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            _bad_param(param, path, ctx, "must be a whole number of at least 1.",
-                       "必须是不小于 1 的整数。")
+        if isinstance(value, bool) or not isinstance(value, int) or not (
+                1 <= value <= MAX_ACTION_INTEGER):
+            _bad_param(param, path, ctx,
+                       f"must be a whole number from 1 to {MAX_ACTION_INTEGER:,}.",
+                       f"必须是 1 到 {MAX_ACTION_INTEGER} 之间的整数。")
     elif kind == "number":
         if isinstance(value, bool) or not isinstance(value, int | float) or not (
-                math.isfinite(value) and value > 0):
-            _bad_param(param, path, ctx, "must be a number greater than 0.",
-                       "必须是大于 0 的数字。")
+                math.isfinite(value) and 0 < value <= MAX_BOOST_FACTOR):
+            _bad_param(param, path, ctx,
+                       f"must be a number above 0 and at most {MAX_BOOST_FACTOR:,}.",
+                       f"必须是大于 0 且不超过 {MAX_BOOST_FACTOR} 的数字。")
     elif kind == "text":
         if not isinstance(value, str) or (param.required and not value.strip()):
             _bad_param(param, path, ctx, "must be non-empty text.", "必须是非空文本。")
+        elif len(value) > MAX_MESSAGE_LENGTH:
+            _bad_param(param, path, ctx, f"must be at most {MAX_MESSAGE_LENGTH} characters.",
+                       f"最多 {MAX_MESSAGE_LENGTH} 个字符。")
     elif kind == "prizes":
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
             _bad_param(param, path, ctx, "must be a list of prize keys.", "必须是奖品列表。")

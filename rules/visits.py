@@ -262,7 +262,7 @@ class Campaign:
         allowed = self.memo.get(key)
         if allowed is None:
             allowed = self.memo[key] = self.compiled.audience_allows(
-                variables, self.participant_id
+                variables, self.participant_id, self.bundle["audience"].get("whitelist_channel")
             )[0]
         if not allowed:
             return False

@@ -1,6 +1,9 @@
 """Participant bearer tokens and channel-signed server events.
 
-Tokens: JWT HS256 signed with the channel secret, `iss` = channel key, `sub`, `exp` required.
+Tokens: JWT HS256 signed with the channel secret, `iss` = channel key, `sub`, `exp` required:
+a whole number of Unix seconds at most TOKEN_MAX_LIFETIME_SECONDS ahead (a token valid until
+the year 9999 is a password that never expires); `sub` and `attrs` must be storable JSON (no
+`Infinity`, no NUL or lone surrogate).
 Server events: `X-Studio-Channel: <key>`, `X-Studio-Timestamp: <unix seconds>` and
 `X-Studio-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>`; the timestamp
 must be within EVENT_SIGNATURE_WINDOW seconds of the server clock. Channel secrets are cached
@@ -24,6 +27,8 @@ from core.accounts import AccountError, secret_for
 from core.errors import ApiProblem
 from core.extensions import db
 from core.models import Channel
+from core.tokens import max_lifetime, storable_json
+from rules.limits import MAX_JSON_DEPTH
 from runtime.loader import cache
 from runtime.reads import reading
 
@@ -39,6 +44,7 @@ class ChannelSecret:
     key: str
     secret: str
     expires: float
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,7 @@ class Principal:
     channel_key: str
     sub: str
     attrs: dict[str, Any] = field(default_factory=dict)
+    channel_name: str = ""
 
 
 def invalid(detail: str = "The bearer token is missing, expired or not valid.") -> ApiProblem:
@@ -71,9 +78,23 @@ def channel_secret(key: str) -> ChannelSecret | None:
         except AccountError:
             logger.error("channel %s: secret cannot be derived (SECRET_KEY changed?)", key)
             return None
-        entry = ChannelSecret(channel.id, channel.key, secret, now + CHANNEL_CACHE_SECONDS)
+        entry = ChannelSecret(
+            channel.id, channel.key, secret, now + CHANNEL_CACHE_SECONDS, channel.name
+        )
     store[key] = entry
     return entry
+
+
+def _check_lifetime(claims: dict[str, Any]) -> None:
+    """`exp` a whole number (PyJWT also takes "9999999999" as text) within the longest lifetime
+    a channel may give a token."""
+    exp = claims.get("exp")
+    if isinstance(exp, bool) or not isinstance(exp, int):
+        raise invalid("The token's exp must be a whole number of Unix seconds.")
+    longest = max_lifetime()
+    leeway = current_app.config.get("TOKEN_LEEWAY_SECONDS", 5)
+    if exp - time.time() > longest + leeway:
+        raise invalid(f"The token lives longer than {longest} seconds; mint a shorter one.")
 
 
 def verify_token(token: str) -> Principal:
@@ -98,10 +119,16 @@ def verify_token(token: str) -> Principal:
         )
     except jwt.PyJWTError:
         raise invalid() from None
+    _check_lifetime(claims)
     sub, attrs = claims.get("sub"), claims.get("attrs") or {}
     if not isinstance(sub, str) or not 1 <= len(sub) <= 128 or not isinstance(attrs, dict):
         raise invalid("The token's subject or attributes are malformed.")
-    return Principal(entry.channel_id, entry.key, sub, attrs)
+    if not storable_json([sub, attrs], MAX_JSON_DEPTH):
+        raise invalid(
+            "The token's subject or attributes hold a non-finite number, a NUL character or "
+            "a lone surrogate, or nest too deep."
+        )
+    return Principal(entry.channel_id, entry.key, sub, attrs, entry.name)
 
 
 def bearer_principal() -> Principal:

@@ -87,7 +87,11 @@ def accept_event(channel: ChannelSecret, body: dict[str, Any]) -> dict[str, Any]
     outcomes: list[tuple[LiveVersion, Any]] = []
     if participant is not None:
         principal = Principal(
-            channel.channel_id, channel.key, participant.external_id, participant.attrs or {}
+            channel.channel_id,
+            channel.key,
+            participant.external_id,
+            participant.attrs or {},
+            channel.name,
         )
         for slug in _campaigns(participant.id, body.get("campaign")):
             ref, live = loader.load(slug)

@@ -123,7 +123,9 @@ def join(
         }
     person = hotstate.person_state(live.campaign_id, pid)
     variables = build_variables(live, principal, person, now, pid)
-    allowed, message = live.compiled.audience_allows(variables, principal.sub)
+    allowed, message = live.compiled.audience_allows(
+        variables, principal.sub, principal.channel_name
+    )
     if not allowed:
         raise ApiProblem(403, "not_eligible", message or "Not eligible.")
     outcome = live.compiled.run("join", variables)

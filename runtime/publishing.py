@@ -108,6 +108,29 @@ def _actor(user: User | None) -> dict[str, Any]:
 
 def create_campaign(bundle: dict[str, Any], user: User | None = None) -> Campaign:
     """Validate `bundle` and store it as a new draft campaign (status draft)."""
+    campaign = _stage_campaign(bundle, user)
+    db.session.commit()
+    return campaign
+
+
+def import_campaign(
+    bundle: dict[str, Any], publish: bool = False, user: User | None = None, note: str | None = None
+) -> tuple[Campaign, CampaignVersion | None]:
+    """Create the draft and, with `publish`, version 1, in ONE transaction: an import whose
+    publication is refused or fails leaves no draft behind (all or nothing)."""
+    try:
+        campaign = _stage_campaign(bundle, user)
+        if not publish:
+            db.session.commit()
+            return campaign, None
+        return campaign, publish_campaign(campaign, user, note)
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def _stage_campaign(bundle: dict[str, Any], user: User | None) -> Campaign:
+    """The new draft campaign and its audit row, added to the session (not committed)."""
     from rules import content_hash
 
     data = _load(bundle)
@@ -136,7 +159,6 @@ def create_campaign(bundle: dict[str, Any], user: User | None = None) -> Campaig
     audit.record(
         "campaign.create", "campaign", campaign.id, after=_summary(campaign), **_actor(user)
     )
-    db.session.commit()
     return campaign
 
 

@@ -186,6 +186,8 @@ def live_server(app, app_config, db):
             [
                 gunicorn,
                 "wsgi:app",
+                "--config",  # the production settings `studio up` serves with
+                "python:core.gunicorn_conf",
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from wtforms import StringField, TextAreaField, validators
+from wtforms import SelectField, StringField, TextAreaField, validators
 
 from builder.editor.base import EditContext, EditorForm, Section
 from builder.editor.fields import JSONModelField, lines_to_list
@@ -26,6 +26,11 @@ class AudienceSection(Section):
     trigger = "join"
 
     def form_class(self, ctx: EditContext):
+        channels = list(ctx.channels)
+        current = (ctx.bundle.get("audience") or {}).get("whitelist_channel")
+        if current and current not in channels:
+            channels.append(current)
+
         class AudienceForm(EditorForm):
             conditions = JSONModelField(lazy("Who may join"))
             whitelist = TextAreaField(
@@ -35,6 +40,14 @@ class AudienceSection(Section):
                     "everyone who meets the conditions join."
                 ),
                 render_kw={"rows": 4},
+            )
+            whitelist_channel = SelectField(
+                lazy("The ids are customers of"),
+                choices=[("", "—"), *[(c, c) for c in channels]],
+                description=lazy(
+                    "The channel (the bank's app, a WeChat account...) the ids come "
+                    "from: the same id in another channel is another person."
+                ),
             )
             message = StringField(
                 lazy("Message to customers who may not join"),
@@ -56,6 +69,7 @@ class AudienceSection(Section):
         return {
             "conditions": to_querybuilder(audience.get("conditions")),
             "whitelist": "\n".join(audience.get("whitelist") or []),
+            "whitelist_channel": audience.get("whitelist_channel") or "",
             "message": audience.get("message", ""),
         }
 
@@ -64,11 +78,14 @@ class AudienceSection(Section):
         audience["conditions"] = from_querybuilder(data["conditions"])
         ids = lines_to_list(data["whitelist"])
         audience["whitelist"] = ids or None
+        audience["whitelist_channel"] = (data["whitelist_channel"] or None) if ids else None
         audience["message"] = data["message"].strip()
 
     def field_for(self, path: str, bundle: dict[str, Any]) -> str | None:
         if _CONDITION_PATH.match(path):
             return "conditions"
+        if path.startswith("audience.whitelist_channel"):
+            return "whitelist_channel"
         if path.startswith("audience.whitelist"):
             return "whitelist"
         if path.startswith("audience.message"):

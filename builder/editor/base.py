@@ -27,6 +27,7 @@ class EditContext:
     bundle: dict[str, Any]
     branches: list[tuple[str, str]] = field(default_factory=list)  # (code, label) in scope
     pools: list[tuple[str, str]] = field(default_factory=list)  # (pool key, label)
+    channels: list[str] = field(default_factory=list)  # channel names (a whitelist's ids' origin)
 
     def pick(self, zh: str, en: str | None) -> str:
         """The label in the user's language (Chinese falls back to English and back)."""

@@ -73,7 +73,9 @@ def play(
     variables = _variables(b, state, now)
     answer: dict[str, Any] = {"trigger": trigger}
     if trigger == "join":
-        allowed, message = compiled.audience_allows(variables, "preview")
+        allowed, message = compiled.audience_allows(
+            variables, "preview", b["audience"].get("whitelist_channel")
+        )
         if not allowed:
             return {**answer, "denied": message}
     if trigger == "draw":

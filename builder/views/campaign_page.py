@@ -149,10 +149,13 @@ class CampaignPageView(SecureViewMixin, BaseView):
         return self.render("admin/campaign_json.html", campaign=campaign, text=text, errors=errors)
 
     def save_json(self, campaign: Campaign, text: str) -> list[dict]:
+        from builder.campaign_files import parse_bundle_text
+        from rules.json_text import JSONTextError
+
         try:
-            bundle = json.loads(text)
-        except json.JSONDecodeError as exc:
-            return [{"path": f"line {exc.lineno}, column {exc.colno}", "message": exc.msg}]
+            bundle = parse_bundle_text(text)
+        except JSONTextError as exc:
+            return [{"path": exc.path, "message": exc.message}]
         try:
             save_draft(campaign, bundle, current_user)
         except ReviewError as exc:

@@ -33,9 +33,12 @@ def edit_context(campaign: Campaign) -> EditContext:
         .where((CouponPool.campaign_id.is_(None)) | (CouponPool.campaign_id == campaign.id))
         .order_by(CouponPool.key)
     ).all()
+    from core.models import Channel
+
     return EditContext(
         lang=current_language(),
         bundle=campaign.draft,
+        channels=list(db.session.scalars(select(Channel.name).order_by(Channel.name))),
         branches=[(b.code, f"{b.name} ({b.code})") for b in branches],
         pools=[(p.key, f"{p.name} ({p.key})" if p.name != p.key else p.key) for p in pools],
     )

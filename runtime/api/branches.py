@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
 from werkzeug.exceptions import UnprocessableEntity
 
 from runtime.api import schemas as s
 from runtime.api.limits import rate_limited
+from runtime.api.parsing import ApiBlueprint
 from runtime.api.problems import handle_unprocessable
 from runtime.branches import nearby
 
-blp = Blueprint("api_branches", __name__, url_prefix="/api/v1", description="Branches")
+blp = ApiBlueprint("api_branches", __name__, url_prefix="/api/v1", description="Branches")
 blp.register_error_handler(UnprocessableEntity, handle_unprocessable)
 rate_limited(blp, "ip")
 

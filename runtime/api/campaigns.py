@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import request
-from flask_smorest import Blueprint
 from werkzeug.exceptions import UnprocessableEntity
 
 from runtime import activities, draw, loader, participation
@@ -17,9 +16,10 @@ from runtime.api.common import (
     principal,
 )
 from runtime.api.limits import rate_limited
+from runtime.api.parsing import ApiBlueprint
 from runtime.api.problems import handle_unprocessable
 
-blp = Blueprint("api_campaigns", __name__, url_prefix="/api/v1", description="Campaigns")
+blp = ApiBlueprint("api_campaigns", __name__, url_prefix="/api/v1", description="Campaigns")
 blp.register_error_handler(UnprocessableEntity, handle_unprocessable)
 rate_limited(blp, "participant", "ip")
 WRITE_DOC = {"security": BEARER, "parameters": [IDEMPOTENCY_HEADER]}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
 from werkzeug.exceptions import UnprocessableEntity
 
 from runtime import loader, state
@@ -10,10 +9,11 @@ from runtime.activity_state import activity_state, empty_activity_state
 from runtime.api import schemas as s
 from runtime.api.common import BEARER, principal
 from runtime.api.limits import rate_limited
+from runtime.api.parsing import ApiBlueprint
 from runtime.api.problems import handle_unprocessable
 from runtime.members import find_participant
 
-blp = Blueprint("api_me", __name__, url_prefix="/api/v1", description="My state")
+blp = ApiBlueprint("api_me", __name__, url_prefix="/api/v1", description="My state")
 blp.register_error_handler(UnprocessableEntity, handle_unprocessable)
 rate_limited(blp, "participant", "ip")
 

@@ -271,7 +271,11 @@ def published(db, bank):
     marketer = make_user("marketer", branch=bank["sh"])
     campaign = new_draft(marketer, "template:qingdao_checkin", "sh-vip", "上海贵宾")
     draft = dict(campaign.draft)
-    draft["audience"] = {**draft.get("audience", {}), "whitelist": ["VIP-SECRET-0001"]}
+    draft["audience"] = {
+        **draft.get("audience", {}),
+        "whitelist": ["VIP-SECRET-0001"],
+        "whitelist_channel": "sh-app",
+    }
     from runtime.publishing import update_draft
 
     update_draft(campaign, draft, marketer)

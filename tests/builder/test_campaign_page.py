@@ -137,3 +137,25 @@ def test_other_branches_campaigns_are_not_found(client, db, setup):
     outsider = make_user("marketer", branch=other)
     sign_in(client, outsider)
     assert client.get(f"/studio/campaign/{setup['campaign'].id}").status_code == 404
+
+
+def test_json_editor_refuses_duplicate_keys_and_infinity(client, db, setup):
+    """The editor reads bundle text like the CLI does (rules/json_text.py): a repeated key or a
+    non-finite number is named with its path, and nothing is saved."""
+    import json
+
+    campaign = setup["campaign"]
+    before = campaign.draft_hash
+    sign_in(client, setup["marketer"])
+    url = f"/studio/campaign/{campaign.id}/json"
+    token = csrf(client, url)
+    text = json.dumps(campaign.draft, ensure_ascii=False)
+    twice = text.replace('"prizes": [{', '"prizes": [{"key": "dup", ', 1)
+    assert twice != text
+    page = client.post(url, data={"csrf_token": token, "bundle": twice}).get_data(as_text=True)
+    assert "prizes[0]" in page and "appears twice" in page
+    infinite = text.replace('"weight": ', '"weight": Infinity, "x": ', 1)
+    page = client.post(url, data={"csrf_token": token, "bundle": infinite}).get_data(as_text=True)
+    assert "Infinity is not a JSON number" in page
+    db.session.expire_all()
+    assert db.session.get(Campaign, campaign.id).draft_hash == before

@@ -68,7 +68,11 @@ def sh001(db):
     insider = make_user("marketer", branch=sh, username="sh-hidden-user")
     campaign = new_draft(insider, "template:qingdao_checkin", "sh-secret-campaign", "上海秘密活动")
     draft = dict(campaign.draft)
-    draft["audience"] = {**draft.get("audience", {}), "whitelist": ["VIP-SECRET-0001"]}
+    draft["audience"] = {
+        **draft.get("audience", {}),
+        "whitelist": ["VIP-SECRET-0001"],
+        "whitelist_channel": "sh-app",
+    }
     update_draft(campaign, draft, insider)
     version = publish_campaign(campaign, insider, note="go")
     channel, _ = make_channel("bank-app")

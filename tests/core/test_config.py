@@ -17,6 +17,14 @@ def test_defaults_use_embedded_services():
     assert settings["STUDIO_TIMEZONE"] == "Asia/Shanghai"
 
 
+def test_request_and_token_limits_have_safe_defaults():
+    settings = config()
+    assert settings["TOKEN_MAX_LIFETIME_SECONDS"] == 30 * 86400
+    assert settings["API_MAX_CONTENT_LENGTH"] == 64 * 1024
+    assert settings["MAX_CONTENT_LENGTH"] == 8 * 1024 * 1024
+    assert config(API_MAX_CONTENT_LENGTH="131072")["API_MAX_CONTENT_LENGTH"] == 131072
+
+
 def test_postgres_url_gets_the_psycopg_driver():
     settings = config(DATABASE_URL="postgresql://u:p@db.example/studio")
     assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db.example/studio"
@@ -36,6 +44,10 @@ def test_postgres_url_gets_the_psycopg_driver():
         ({"STUDIO_DEMO": "maybe"}, "STUDIO_DEMO"),
         ({"STUDIO_ENV": "staging"}, "STUDIO_ENV"),
         ({"RUNTIME_RATE_LIMIT_PARTICIPANT": "lots"}, "RUNTIME_RATE_LIMIT_PARTICIPANT"),
+        ({"TOKEN_MAX_LIFETIME_SECONDS": "forever"}, "TOKEN_MAX_LIFETIME_SECONDS"),
+        ({"TOKEN_MAX_LIFETIME_SECONDS": "253402300799"}, "TOKEN_MAX_LIFETIME_SECONDS"),
+        ({"API_MAX_CONTENT_LENGTH": "64k"}, "API_MAX_CONTENT_LENGTH"),
+        ({"MAX_CONTENT_LENGTH": "0"}, "MAX_CONTENT_LENGTH"),
         ({"STUDIO_ENV": "production", "SECRET_KEY": ""}, "SECRET_KEY"),
         ({"STUDIO_ENV": "production", "SECRET_KEY": "short"}, "SECRET_KEY"),
         ({"STUDIO_TRUSTED_PROXIES": "yes"}, "STUDIO_TRUSTED_PROXIES"),

@@ -18,7 +18,9 @@ def test_every_template_audience_lets_its_example_in(name):
     assert example is not None
     compiled = compile_bundle(bundle)
     allowed, _ = compiled.audience_allows(
-        join_variables(example.attrs), example.participant_id or "someone"
+        join_variables(example.attrs),
+        example.participant_id or "someone",
+        bundle["audience"].get("whitelist_channel"),
     )
     assert allowed, (name, example)
 
@@ -28,7 +30,8 @@ def test_the_demo_attributes_alone_are_refused_where_the_audience_asks_for_more(
     for name in list_templates():
         bundle = load_template(name)
         compiled = compile_bundle(bundle)
-        if not compiled.audience_allows(join_variables(BASE), "demo-customer-001")[0]:
+        channel = bundle["audience"].get("whitelist_channel")
+        if not compiled.audience_allows(join_variables(BASE), "demo-customer-001", channel)[0]:
             refused.append(name)
     assert sorted(refused) == ["decent_lottery", "qingdao_checkin"]
 

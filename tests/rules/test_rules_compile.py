@@ -70,18 +70,27 @@ def test_deny_is_reported():
 
 
 def test_audience_whitelist_then_conditions():
-    b = make_bundle(audience={"whitelist": ["u1", "u2"], "message": "仅限受邀客户",
+    b = make_bundle(audience={"whitelist": ["u1", "u2"], "whitelist_channel": "app",
+                              "message": "仅限受邀客户",
                               "conditions": {"all": [{"name": "age", "operator":
                                                       "greater_than_or_equal_to", "value": 18}]}})
     c = compile_bundle(b)
-    assert c.audience_allows({"age": 30}, "u1") == (True, None)
-    assert c.audience_allows({"age": 30}, "u3") == (False, "仅限受邀客户")
-    assert c.audience_allows({"age": 17}, "u1") == (False, "仅限受邀客户")
+    assert c.audience_allows({"age": 30}, "u1", "app") == (True, None)
+    assert c.audience_allows({"age": 30}, "u3", "app") == (False, "仅限受邀客户")
+    assert c.audience_allows({"age": 17}, "u1", "app") == (False, "仅限受邀客户")
     assert c.audience_trace({"age": 17})[0]["path"] == "audience.conditions.all[0]"
 
 
+def test_whitelist_ids_are_per_channel():
+    b = make_bundle(audience={"whitelist": ["u1"], "whitelist_channel": "app", "message": "受邀"})
+    c = compile_bundle(b)
+    assert c.audience_allows({}, "u1", "app") == (True, None)
+    assert c.audience_allows({}, "u1", "kiosk") == (False, "受邀")  # same id, another channel
+    assert c.audience_allows({}, "u1", None) == (False, "受邀")
+
+
 def test_open_audience():
-    assert compile_bundle(make_bundle()).audience_allows({}, "anyone") == (True, None)
+    assert compile_bundle(make_bundle()).audience_allows({}, "anyone", None) == (True, None)
 
 
 def test_compile_refuses_invalid_bundle():

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from rules_factory import make_bundle
 
 from rules import compile_bundle, load_bundle
-from rules.conditions import compile_leaf
+from rules.conditions import UnknownOperator, compile_leaf
 from rules.engine_adapter import reference_run
 from rules.values import VariableTypeError
 
@@ -121,6 +121,9 @@ def test_regex_documented_differences_from_python_re():
 
 NUMS = st.one_of(st.integers(-5, 5), st.sampled_from([0.5, 1.5, 2.0000001, 1.9999999, -0.25,
                                                       3.0, 10**20, 10**20 + 1]))
+# Constants in rules stay within rules.limits.MAX_NUMBER (10**15); values may be larger.
+CONSTANTS = st.one_of(NUMS.filter(lambda n: abs(n) <= 10**15),
+                      st.sampled_from([10**15, 10**15 - 1, -(10**15)]))
 TEXT = st.text(alphabet="aAbB青", max_size=4)
 PATTERNS = st.sampled_from(["^a", "b$", "A+", "a.b", "^(ab|B)", "青"])
 SEGMENTS = st.sampled_from(["new", "NEW", "existing", "Dormant", "precision"])
@@ -132,7 +135,8 @@ def leaf_for(kind: str) -> st.SearchStrategy[dict[str, Any]]:
         return st.builds(lambda n, op, v: {"name": n, "operator": op, "value": v},
                          st.sampled_from(["age", "points_balance"]),
                          st.sampled_from(["equal_to", "greater_than", "greater_than_or_equal_to",
-                                          "less_than", "less_than_or_equal_to"]), NUMS)
+                                          "less_than", "less_than_or_equal_to"]),
+                         CONSTANTS)
     if kind == "string":
         ops = st.sampled_from(["equal_to", "equal_to_case_insensitive", "starts_with",
                                "ends_with", "contains", "non_empty"])
@@ -193,3 +197,13 @@ def test_compiled_equals_business_rules(rule_list, variable_sets):
         per_rule = [(r["id"], reference_run([r], variables)) for r in loaded["rules"]]
         assert outcome.actions == [a for _, fired in per_rule for a in fired]
         assert outcome.fired == [rid for rid, fired in per_rule if fired]
+
+
+@pytest.mark.parametrize("name, operator", [
+    ("city", "is_palindrome"), ("card_bound", "is_maybe"), ("age", "between"),
+    ("customer_segment", "contains_all"), ("tags", "contains"), ("city", "is_true")])
+def test_unknown_operators_raise_instead_of_meaning_another(name, operator):
+    # Before: a string leaf with an unknown operator compiled to non_empty, a boolean one to
+    # is_false, a select_multiple one to shares_exactly_one_element_with.
+    with pytest.raises(UnknownOperator):
+        compile_leaf({"name": name, "operator": operator, "value": "x"})

@@ -75,9 +75,11 @@ def test_qingdao_18th_and_transactions():
 def test_decent_whitelist_region_and_quotas():
     bundle = load_template("decent_lottery")
     c = compile_bundle(bundle)
-    assert c.audience_allows({"city": "青岛", "card_bound": True}, "demo-001") == (True, None)
-    assert not c.audience_allows({"city": "北京", "card_bound": True}, "demo-001")[0]
-    assert not c.audience_allows({"city": "青岛", "card_bound": True}, "stranger")[0]
+    qingdao, beijing = {"city": "青岛", "card_bound": True}, {"city": "北京", "card_bound": True}
+    assert c.audience_allows(qingdao, "demo-001", "demo-app") == (True, None)
+    assert not c.audience_allows(beijing, "demo-001", "demo-app")[0]
+    assert not c.audience_allows(qingdao, "stranger", "demo-app")[0]
+    assert not c.audience_allows(qingdao, "demo-001", "another-channel")[0]
     assert bundle["limits"]["branch_quotas"]["JN001"] == 5000
     kinds = {p["reward"]["kind"] for p in bundle["prizes"]}
     assert "red_packet" in kinds

@@ -52,9 +52,9 @@ def evaluations(monkeypatch):
         seen.append((trigger, write_locked()))
         return run(self, trigger, variables)
 
-    def spy_audience(self, variables, participant_id):
+    def spy_audience(self, variables, participant_id, channel):
         seen.append(("audience", write_locked()))
-        return audience(self, variables, participant_id)
+        return audience(self, variables, participant_id, channel)
 
     monkeypatch.setattr(CompiledCampaign, "run", spy_run)
     monkeypatch.setattr(CompiledCampaign, "audience_allows", spy_audience)
