@@ -108,6 +108,28 @@ def prize_rows(bundle: dict[str, Any], report, names: dict[str, str]) -> list[di
     return rows
 
 
+def pool_warnings(bundle: dict[str, Any], pools: dict[str, int], names: dict[str, str]) -> list:
+    """Coupon prizes whose code pool holds fewer codes than their stock: they stop there."""
+    warnings = []
+    for prize in bundle["prizes"]:
+        reward = prize["reward"]
+        if reward.get("kind") != "coupon_code" or reward.get("pool") not in pools:
+            continue
+        codes = pools[reward["pool"]]
+        if prize["stock"] is None or codes < prize["stock"]:
+            warnings.append(
+                translate(
+                    "{prize}: its code pool {pool} holds {codes} codes, so it can be won at most "
+                    "{codes} times. Upload more codes in Reward operations."
+                ).format(
+                    prize=names.get(prize["key"], prize["key"]),
+                    pool=reward["pool"],
+                    codes=f"{codes:,}",
+                )
+            )
+    return warnings
+
+
 def chart_data(report, rows: list[dict[str, Any]], lang: str) -> dict[str, Any]:
     return {
         "lang": lang,

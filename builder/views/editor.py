@@ -169,10 +169,13 @@ class EditorView(SecureViewMixin, BaseView):
         ctx = edit_context(campaign)
         form = simulation.simulation_form(ctx)(request.args if request.args else None)
         report = rows = None
+        warnings: list[str] = []
         if request.args and form.validate():
-            report = simulation.run(campaign.draft, form, pool_sizes(campaign.draft))
+            pools = pool_sizes(campaign.draft)
+            report = simulation.run(campaign.draft, form, pools)
             names = bundle_names(campaign.draft, ctx.lang)
             rows = simulation.prize_rows(campaign.draft, report, names)
+            warnings = simulation.pool_warnings(campaign.draft, pools, names)
             if request.args.get("format") == "csv":
                 body = "\ufeff" + simulation.csv_text(report, rows, names)  # BOM: Excel reads UTF-8
                 return Response(
@@ -191,6 +194,7 @@ class EditorView(SecureViewMixin, BaseView):
             form=form,
             report=report,
             rows=rows,
+            warnings=warnings,
             charts=simulation.chart_data(report, rows, ctx.lang) if report else None,
             csv_url=request.full_path.replace("?", "?format=csv&", 1) if report else None,
         )

@@ -72,6 +72,12 @@ class Studio:
             raise AssertionError(f"not saved on {self.page.url}: {texts}")
 
     def screenshot(self, name: str) -> None:
-        if self.shots:
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        """A picture of the page for docs/studio.md (only with --studio-screenshots). It is
+        taken at the page's full height (up to 4,000 px), then the window is put back."""
+        if not self.shots:
+            return
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        height = self.page.evaluate("document.documentElement.scrollHeight")
+        self.page.set_viewport_size({"width": 1366, "height": min(max(height, 900), 4000)})
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+        self.page.set_viewport_size({"width": 1366, "height": 900})

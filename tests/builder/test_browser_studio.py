@@ -166,6 +166,7 @@ def test_marketer_builds_the_icbc_treasure_dig(studio, db):
     studio.save()
     assert "/wizard/review" in page.url
     assert page.locator("[data-review-problems]").count() == 0
+    record("icbc_treasure_dig: build", studio)
     studio.screenshot("review")
 
     # test a rule on a future Friday evening: a share gives a silver shovel
@@ -178,14 +179,38 @@ def test_marketer_builds_the_icbc_treasure_dig(studio, db):
     assert "疯狂一小时" in page.inner_text("[data-open-windows]")
     studio.screenshot("tester")
 
+    simulate(studio, "simulation")
+
     # submit from the review step
     studio.goto(f"/studio/campaign/{campaign_id(db, slug)}/wizard/review")
     studio.click_and_wait("[data-submit]")
-    record("icbc_treasure_dig", studio)
+    record("icbc_treasure_dig: build, test a rule, simulate, submit", studio)
     assert studio.json_values == 0
 
     saved = saved_draft(db, slug)
     assert saved == expected_icbc(slug, saved["schedule"]["starts_at"])
+
+
+def simulate(studio: Studio, shot: str | None = None) -> None:
+    """Run a simulation from the page's link and see its three charts drawn."""
+    page = studio.page
+    studio.link("a:has-text('模拟')")
+    studio.fill("participants", "2000")
+    studio.choose("mix", "default")
+    studio.click_and_wait("[data-run-simulation]")
+    for chart in ("chart-prizes", "chart-cost", "chart-stock"):
+        page.wait_for_selector(f"#{chart}[data-rendered] svg", timeout=15000)
+    title = page.inner_text("[data-simulation-title]")
+    assert "2,000" in title, title
+    shares = [
+        float(x)
+        for x in page.locator("[data-share]").evaluate_all(
+            "nodes => nodes.map(n => n.getAttribute('data-share'))"
+        )
+    ]
+    assert abs(sum(shares) - 1.0) < 0.01  # every draw wins something, shares add up
+    if shot:
+        studio.screenshot(shot)
 
 
 def campaign_id(db, slug: str) -> int:
@@ -273,6 +298,7 @@ def test_marketer_builds_the_qingdao_check_in(studio, db):
     studio.save()
     assert "/wizard/review" in page.url
     assert page.locator("[data-review-problems]").count() == 0
+    record("qingdao_checkin: build", studio)
 
     # test a rule on a future 18th: the bonus pays 1,800
     studio.link("text=测试规则")
@@ -285,9 +311,11 @@ def test_marketer_builds_the_qingdao_check_in(studio, db):
     studio.click_and_wait("[data-run-test]")
     assert page.get_attribute("[data-rule='bonus-day']", "data-fired") == "no"
 
+    simulate(studio)
+
     studio.goto(f"/studio/campaign/{campaign_id(db, slug)}/wizard/review")
     studio.click_and_wait("[data-submit]")
-    record("qingdao_checkin", studio)
+    record("qingdao_checkin: build, test a rule, simulate, submit", studio)
     assert studio.json_values == 0
 
     saved = saved_draft(db, slug)

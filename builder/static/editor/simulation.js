@@ -42,8 +42,8 @@
   }
   chart("chart-cost", {
     tooltip: {trigger: "axis"},
-    legend: {data: [data.labels.cost]},
-    grid: {left: 80, right: 40, top: 40, bottom: 40},
+    legend: {top: 0, data: [data.labels.cost]},
+    grid: {left: 80, right: 40, top: 40, bottom: 30},
     xAxis: {type: "category", data: days},
     yAxis: {type: "value", name: data.currency},
     series: [cost]
@@ -52,8 +52,8 @@
   var limited = data.prizes.filter(function (p) { return p.stock !== null; });
   chart("chart-stock", {
     tooltip: {trigger: "axis"},
-    legend: {type: "scroll", data: limited.map(function (p) { return p.name; })},
-    grid: {left: 60, right: 40, top: 50, bottom: 40},
+    legend: {type: "scroll", top: 0, data: limited.map(function (p) { return p.name; })},
+    grid: {left: 60, right: 40, top: 40, bottom: 30},
     xAxis: {type: "category", data: days},
     yAxis: {type: "value"},
     series: limited.map(function (p) {
