@@ -52,8 +52,29 @@ class EditContext:
         ]
 
 
+class UserLanguageMeta:
+    """WTForms' own messages ("Not a valid integer value.") in the studio user's language."""
+
+    def get_translations(self, form):
+        from wtforms.i18n import get_translations
+
+        from builder.i18n import current_language
+
+        return get_translations(["zh"] if current_language() == "zh" else ["en"])
+
+
 class EditorForm(SecureForm):
     """Every section form: CSRF through Flask-Admin's SecureForm (session based)."""
+
+    class Meta(UserLanguageMeta):
+        pass
+
+
+class RowForm(Form):
+    """One row of a section's list (a prize, a window...): its messages in the user's language."""
+
+    class Meta(UserLanguageMeta):
+        pass
 
 
 class Section:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from wtforms import BooleanField, Form, HiddenField, IntegerField, StringField, validators
+from wtforms import BooleanField, HiddenField, IntegerField, StringField, validators
 
-from builder.editor.base import EditContext, EditorForm, Section, blank_to_none, next_key
+from builder.editor.base import EditContext, EditorForm, RowForm, Section, blank_to_none, next_key
 from builder.editor.fields import rows
 from builder.i18n import N_, lazy, translate
 
@@ -35,7 +35,7 @@ def _limit(label: str) -> IntegerField:
     )
 
 
-class KindRow(Form):
+class KindRow(RowForm):
     key = HiddenField()
     name = StringField(lazy("Name"), [validators.InputRequired(), validators.Length(max=40)])
     name_en = StringField(lazy("English name"), [validators.Optional(), validators.Length(max=60)])

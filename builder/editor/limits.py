@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from wtforms import FloatField, Form, IntegerField, SelectField, validators
+from wtforms import FloatField, IntegerField, SelectField, validators
 
-from builder.editor.base import EditContext, EditorForm, Section
+from builder.editor.base import EditContext, EditorForm, RowForm, Section
 from builder.editor.fields import rows
 from builder.i18n import N_, lazy, translate
 
@@ -29,7 +29,7 @@ class LimitsSection(Section):
             if code not in dict(branches):
                 branches.append((code, code))
 
-        class QuotaRow(Form):
+        class QuotaRow(RowForm):
             branch = SelectField(lazy("Branch"), choices=branches)
             quota = IntegerField(
                 lazy("Prizes at most"),

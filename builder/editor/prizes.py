@@ -18,7 +18,7 @@ from wtforms import (
     validators,
 )
 
-from builder.editor.base import EditContext, EditorForm, Section, blank_to_none, next_key
+from builder.editor.base import EditContext, EditorForm, RowForm, Section, blank_to_none, next_key
 from builder.editor.fields import WIDE, CheckboxesField, rows
 from builder.i18n import N_, lazy, translate
 from rules.rewards import CHOICE_LABELS, REWARD_KINDS, RewardField
@@ -132,11 +132,11 @@ def prize_row_form(ctx: EditContext) -> type[Form]:
             render_kw={"data-col": "col-sm-12 col-lg-6"},
         ),
     )
-    return type("PrizeRow", (Form,), attrs)
+    return type("PrizeRow", (RowForm,), attrs)
 
 
 def boost_row_form(ctx: EditContext) -> type[Form]:
-    class BoostRow(Form):
+    class BoostRow(RowForm):
         window = SelectField(lazy("During the window"), choices=ctx.windows())
         prizes = CheckboxesField(lazy("Prizes"), choices=ctx.prizes(), render_kw=WIDE)
         factor = FloatField(

@@ -10,7 +10,6 @@ from wtforms import (
     BooleanField,
     Field,
     FloatField,
-    Form,
     HiddenField,
     IntegerField,
     SelectField,
@@ -19,7 +18,7 @@ from wtforms import (
 )
 
 import widgets
-from builder.editor.base import EditContext, EditorForm, Section, next_key
+from builder.editor.base import EditContext, EditorForm, RowForm, Section, next_key
 from builder.editor.fields import CheckboxesField, lines_to_list, rows
 from builder.i18n import N_, translate
 
@@ -76,7 +75,7 @@ def config_field(spec: dict[str, Any], ctx: EditContext) -> Field:
     if kind == "object_list":
         row = type(
             "ItemRow",
-            (Form,),
+            (RowForm,),
             {
                 PREFIX + item["name"]: HiddenField()
                 if item["name"] == "id"

@@ -11,7 +11,7 @@ from typing import Any
 
 from wtforms import Form, HiddenField, SelectField, StringField, validators
 
-from builder.editor.base import EditContext, EditorForm, Section, next_key
+from builder.editor.base import EditContext, EditorForm, RowForm, Section, next_key
 from builder.editor.fields import WIDE, CheckboxesField, ClockField, LocalDateTimeField, rows
 from builder.i18n import N_, lazy, translate
 
@@ -29,7 +29,7 @@ _WINDOW_PATH = re.compile(r"^schedule\.windows\[(\d+)\](?:\.(\w+))?(?:\.(\w+))?"
 
 
 def window_row_form(ctx: EditContext) -> type[Form]:
-    class WindowRow(Form):
+    class WindowRow(RowForm):
         id = HiddenField()
         name = StringField(
             lazy("Window name"), [validators.InputRequired(), validators.Length(max=40)]

@@ -111,6 +111,7 @@ def test_prize_section_saves_and_shows_problems_next_to_fields(client, db, marke
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "data-not-saved" in page
     assert page.count("is-invalid") >= 2
+    assert "不是有效的" in page or "必须" in page  # WTForms' own messages in the user's language
     db.session.expire_all()
     assert db.session.get(Campaign, campaign.id).draft_hash == campaign.draft_hash
 
