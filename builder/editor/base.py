@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -77,7 +78,7 @@ class RowForm(Form):
         pass
 
 
-class Section:
+class Section(ABC):
     """One editing section of a campaign. Subclasses set the class attributes and hooks."""
 
     key: ClassVar[str]
@@ -90,15 +91,17 @@ class Section:
         form = self.form_class(ctx)(formdata=formdata, data=self.form_data(ctx.bundle, ctx))
         return form
 
+    @abstractmethod
     def form_class(self, ctx: EditContext) -> type[Form]:
-        raise NotImplementedError
+        """The WTForms class of this section for this campaign (its choices are the campaign's)."""
 
+    @abstractmethod
     def form_data(self, bundle: dict[str, Any], ctx: EditContext) -> dict[str, Any]:
-        raise NotImplementedError
+        """The form's values from the bundle."""
 
+    @abstractmethod
     def apply(self, data: dict[str, Any], bundle: dict[str, Any], ctx: EditContext) -> None:
         """Write the form's data into `bundle` (a copy the caller owns)."""
-        raise NotImplementedError
 
     def field_for(self, path: str, bundle: dict[str, Any]) -> str | None:
         """The form field (dash-joined name) that shows a problem at bundle `path`, if any."""
@@ -107,8 +110,9 @@ class Section:
     def owns(self, path: str) -> bool:
         return any(path == p or path.startswith((p + ".", p + "[")) for p in self.prefixes)
 
+    @abstractmethod
     def summary(self, bundle: dict[str, Any], ctx: EditContext) -> str:
-        raise NotImplementedError
+        """One line a marketer reads on the campaign page."""
 
     def updated_bundle(self, form: Form, ctx: EditContext) -> dict[str, Any]:
         bundle = copy.deepcopy(ctx.bundle)
