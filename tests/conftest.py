@@ -59,7 +59,7 @@ def database_template(tmp_path_factory):
     if pg_url:
         from core.config import parse_database_url
 
-        url = parse_database_url("TEST_DATABASE_URL", pg_url)
+        url = worker_database(parse_database_url("TEST_DATABASE_URL", pg_url))
         engine = create_engine(url)
         with engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE"))
@@ -72,6 +72,27 @@ def database_template(tmp_path_factory):
     Base.metadata.create_all(engine)
     engine.dispose()
     return str(path)
+
+
+def worker_database(url: str) -> str:
+    """Under pytest-xdist each worker gets its own PostgreSQL database (`<name>_gw0`, ...),
+    created on first use, so workers never truncate each other's tables."""
+    from sqlalchemy.engine import make_url
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+        ).scalar()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def truncate_postgres(url: str) -> None:
