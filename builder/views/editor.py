@@ -9,9 +9,11 @@ from sqlalchemy import select
 
 from builder.auth import branch_scope
 from builder.editor import BY_KEY, SECTIONS, EditContext, section_for_path
+from builder.editor.review import budget_warnings, last_simulation
 from builder.editor.rule_builder import builder_config, problem_targets
 from builder.editor.save import bundle_problems, save_section
-from builder.i18n import N_, current_language, translate
+from builder.editor.words import Words
+from builder.i18n import current_language, translate
 from builder.views.base import SecureViewMixin
 from builder.views.campaign_page import campaign_or_404
 from core.extensions import db
@@ -264,126 +266,5 @@ class EditorView(SecureViewMixin, BaseView):
         )
 
 
-NOTES = {
-    "exhausted": N_("out of stock or today's release"),
-    "per_person_limit": N_("this person reached the prize's limit"),
-    "person_wins_total": N_("this person reached the total win limit"),
-    "person_wins_per_day": N_("this person reached today's win limit"),
-    "branch_quota": N_("the branch's quota is used up"),
-    "chance_kind": N_("not with this kind of chance"),
-    "guarantee_win": N_("guaranteed by a rule"),
-    "guaranteed_first": N_("one of the first draws: a real prize is guaranteed"),
-}
-
-
-class Words:
-    """Labels the tester's template needs: variables, operators, values, rules and actions."""
-
-    def __init__(self, lang: str, bundle: dict):
-        from builder.describe import bundle_names
-
-        self.lang = lang
-        self.bundle = bundle
-        self.names = bundle_names(bundle, lang)
-
-    def variable(self, name: str) -> str:
-        from rules import catalog
-
-        v = catalog.VARIABLES.get(name)
-        return (v.label_zh if self.lang == "zh" else v.label_en) if v else name
-
-    def operator(self, name: str) -> str:
-        from rules import catalog
-
-        zh, en = catalog.OPERATOR_LABELS.get(name, (name, name))
-        return zh if self.lang == "zh" else en
-
-    def value(self, variable: str, value) -> str:
-        from builder.describe import value_text
-
-        shown = value_text(variable, value, self.lang, self.names)
-        return "—" if shown in (None, "", []) else str(shown)
-
-    def rule(self, rule_id: str) -> str:
-        from builder.describe import rule_sentence
-
-        rule = next((r for r in self.bundle["rules"] if r["id"] == rule_id), None)
-        if rule is None:
-            return rule_id
-        return rule.get("description") or rule_sentence(rule, self.lang, self.names)
-
-    def action(self, action: dict) -> str:
-        from builder.describe import action_text
-
-        return action_text(action, self.lang, self.names)
-
-    def name(self, key: str) -> str:
-        return self.names.get(key, key)
-
-    def note(self, note: str) -> str:
-        """Why an odds entry differs from its weight, in words."""
-        import re
-
-        from builder.i18n import translate
-
-        boost = re.match(r"boost:(?:window:(.+)|action)x([\d.]+)$", note)
-        if boost:
-            window, factor = boost.groups()
-            where = self.names.get(window, window) if window else translate("a rule's boost")
-            return translate("×{factor} during {window}").format(factor=factor, window=where)
-        moved = re.match(r"\+([\d.]+) moved", note)
-        if moved:
-            return translate("+{weight} from prizes that cannot be won").format(
-                weight=moved.group(1)
-            )
-        return translate(NOTES.get(note, note))
-
-
-def last_simulation(campaign: Campaign) -> dict | None:
-    """The summary of the simulation this user last ran of the current draft, if any."""
-    from flask import session
-
-    found = session.get(f"simulation:{campaign.id}")
-    return found if found and found.get("draft_hash") == campaign.draft_hash else None
-
-
 def step_labels() -> dict[str, str]:
     return {key: BY_KEY[key].label for key in WIZARD_STEPS}
-
-
-def budget_warnings(bundle: dict, lang: str, simulated: dict | None = None) -> list[str]:
-    """Warnings before submit: what the prizes can cost at most against the budget, and the
-    last simulation the marketer ran of this very draft, if it went over."""
-    budget = (bundle.get("limits") or {}).get("budget")
-    if not budget:
-        return []
-    amount = float(budget["amount"])
-    warnings = []
-    limited = sum(
-        float(p["value"]) * p["stock"] for p in bundle["prizes"] if p["stock"] is not None
-    )
-    unlimited = [
-        p["name"] for p in bundle["prizes"] if p["stock"] is None and float(p["value"]) > 0
-    ]
-    if limited > amount:
-        warnings.append(
-            translate(
-                "If every prize in stock is won, the prizes cost {cost:,.2f} {currency}: over "
-                "the budget of {budget:,.2f}."
-            ).format(cost=limited, currency=budget["currency"], budget=amount)
-        )
-    if unlimited:
-        warnings.append(
-            translate(
-                "These prizes have a cost and no stock limit, so their cost has no ceiling: "
-                "{names}."
-            ).format(names=", ".join(unlimited))
-        )
-    if simulated and simulated.get("over_budget"):
-        warnings.append(
-            translate(
-                "Your last simulation of this draft cost {cost:,.2f} {currency}, over the "
-                "budget of {budget:,.2f}."
-            ).format(cost=simulated["cost"], currency=budget["currency"], budget=amount)
-        )
-    return warnings
