@@ -125,6 +125,11 @@ OTHER_STATUSES = {
 }
 
 
+def state_label(status: str) -> str:
+    """A reward's, parcel's or points request's status in words."""
+    return translate(OTHER_STATUSES[status]) if status in OTHER_STATUSES else status
+
+
 def action_label(action: str) -> str:
     return translate(ACTION_LABELS[action]) if action in ACTION_LABELS else action
 

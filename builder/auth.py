@@ -196,6 +196,7 @@ def init_auth(app: Flask) -> None:
     login_manager.login_view = "studio_auth.login"
     login_manager.login_message = None
     app.register_blueprint(bp)
+    from builder.audit_words import state_label
     from builder.csrf import csrf_field
     from builder.i18n import local_time, local_time_iso, review_label, status_label
 
@@ -206,6 +207,7 @@ def init_auth(app: Flask) -> None:
         review_label=review_label,
         local_time=local_time,
         local_time_iso=local_time_iso,
+        state_label=state_label,
     )
 
     @app.context_processor

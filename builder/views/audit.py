@@ -127,6 +127,8 @@ class AuditView(ReadOnlyModelView):
         "branch": lazy("Branch"),
         "request_id": lazy("Request"),
         "ip": lazy("Address"),
+        "object_label": lazy("Object"),
+        "object_id": lazy("Object number"),
     }
     column_formatters = {
         "at": lambda v, c, m, n: local_time(m.at),
