@@ -47,7 +47,7 @@ class Reader:
         trigger_label = label(catalog()["triggers"].get(trigger), self.lang, str(trigger or ""))
         if not entry:
             return translate("Rule")
-        return translate("Rule {n} ({trigger})").format(n=entry["position"], trigger=trigger_label)
+        return translate("Rule {n}: {trigger}").format(n=entry["position"], trigger=trigger_label)
 
 
 def segments(path: str) -> list[str]:

@@ -57,6 +57,11 @@ LOCAL_TIME_FORMATTERS = {
 }
 
 
+def _number(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
 def check_ranges(model) -> dict[str, NumberRange]:
     """A form validator for each column a CHECK constraint keeps in a range, so the form says
     what the database would refuse (one fact: the constraint)."""
@@ -65,7 +70,7 @@ def check_ranges(model) -> dict[str, NumberRange]:
         if isinstance(constraint, CheckConstraint):
             match = _BETWEEN.search(str(constraint.sqltext))
             if match:
-                column, low, high = match.group(1), float(match.group(2)), float(match.group(3))
+                column, low, high = match.group(1), _number(match.group(2)), _number(match.group(3))
                 ranges[column] = NumberRange(min=low, max=high)
     return ranges
 

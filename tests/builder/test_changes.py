@@ -48,7 +48,7 @@ def rows(app):
 def test_rule_prize_and_audience_changes_read_as_old_and_new_values(rows):
     zh = rows("zh")
     rule = zh["rules[share-bonus].conditions"]
-    assert rule.label == "规则1(分享) · 条件"
+    assert rule.label == "规则1:分享 · 条件"
     assert "今日分享次数" in rule.before and "3" in rule.before
     assert "今日分享次数" in rule.after and "5" in rule.after
     actions = zh["rules[share-bonus].actions"]
@@ -69,5 +69,5 @@ def test_no_internal_key_in_either_language(rows):
             text = f"{row.label} {row.before} {row.after}"
             assert not INTERNAL.search(text), (lang, text)
     en = rows("en")
-    assert en["rules[share-bonus].conditions"].label == "Rule 1 (Share) · Conditions"
+    assert en["rules[share-bonus].conditions"].label == "Rule 1: Share · Conditions"
     assert "Silver shovel" in en["rules[share-bonus].actions"].after
