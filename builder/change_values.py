@@ -40,13 +40,18 @@ class Reader:
         return flat
 
     def rule(self, rule_id: str) -> str:
+        """ "Rule 2 “Share bonus”" (the name the marketer gave it), else "Rule 2: Share"."""
         from builder.describe import catalog, label
 
         entry = self._entry("rules", rule_id)
-        trigger = entry.get("trigger")
-        trigger_label = label(catalog()["triggers"].get(trigger), self.lang, str(trigger or ""))
         if not entry:
             return translate("Rule")
+        name = (entry.get("description") or "").strip()
+        if name:
+            short = name if len(name) <= 24 else name[:23] + "…"
+            return translate("Rule {n} “{name}”").format(n=entry["position"], name=short)
+        trigger = entry.get("trigger")
+        trigger_label = label(catalog()["triggers"].get(trigger), self.lang, str(trigger or ""))
         return translate("Rule {n}: {trigger}").format(n=entry["position"], trigger=trigger_label)
 
 

@@ -13,6 +13,7 @@ from flask import g
 from flask_admin.contrib.sqla import filters
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy.orm import selectinload
 
 from builder.audit_words import (
     action_choices,
@@ -151,6 +152,10 @@ class AuditView(ReadOnlyModelView):
         "after": side_text(1),
         "ip": lambda v, c, m, n: m.ip or "",
     }
+
+    def get_query(self):
+        # the CSV is streamed after the request's session closed: load the actor up front
+        return super().get_query().options(selectinload(AuditEntry.actor_user))
 
     def get_export_name(self, export_type: str = "csv") -> str:
         return f"audit-log.{export_type}"

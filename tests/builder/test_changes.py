@@ -19,6 +19,7 @@ def edited(bundle):
     changed = copy.deepcopy(bundle)
     changed["rules"][0]["conditions"]["all"][0]["value"] = 5
     changed["rules"][0]["actions"][0]["params"]["count"] = 2
+    changed["rules"][2]["conditions"]["all"][0]["value"] = 5
     changed["prizes"][1]["weight"] = 4
     changed["audience"]["conditions"] = {
         "all": [{"name": "age", "operator": "greater_than_or_equal_to", "value": 25}]
@@ -48,7 +49,7 @@ def rows(app):
 def test_rule_prize_and_audience_changes_read_as_old_and_new_values(rows):
     zh = rows("zh")
     rule = zh["rules[share-bonus].conditions"]
-    assert rule.label == "规则1:分享 · 条件"
+    assert rule.label.startswith("规则1“由组件设置生成") and rule.label.endswith("” · 条件")
     assert "今日分享次数" in rule.before and "3" in rule.before
     assert "今日分享次数" in rule.after and "5" in rule.after
     actions = zh["rules[share-bonus].actions"]
@@ -69,5 +70,9 @@ def test_no_internal_key_in_either_language(rows):
             text = f"{row.label} {row.before} {row.after}"
             assert not INTERNAL.search(text), (lang, text)
     en = rows("en")
-    assert en["rules[share-bonus].conditions"].label == "Rule 1: Share · Conditions"
+    label = en["rules[share-bonus].conditions"].label
+    assert label.startswith("Rule 1 “") and label.endswith("” · Conditions")
+    assert en["rules[friend-joined].conditions"].label == (
+        "Rule 3: Referral (inviter side) · Conditions"
+    )
     assert "Silver shovel" in en["rules[share-bonus].actions"].after
