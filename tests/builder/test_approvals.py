@@ -260,3 +260,27 @@ def test_the_submitter_is_told_of_each_decision_and_the_publication(db, org, cam
     assert notices_for(org["hq_approver"]) == []
     _db.session.rollback()
     assert db.session.scalar(select(CampaignVersion.number)) == 1
+
+
+def test_the_demo_staff_can_walk_a_change_through_each_chain(db):
+    """Head office's campaigns take three head-office approvers other than the author;
+    Shanghai's take Shanghai's approver, then head office's."""
+    from builder.demo import load_demo
+    from core.models import Campaign, User
+
+    load_demo()
+    staff = {u.username: u for u in db.session.scalars(select(User))}
+    campaign = db.session.scalar(select(Campaign).where(Campaign.slug == "icbc-treasure-dig"))
+    changed = copy.deepcopy(campaign.draft)
+    changed["description"] = "demo change"
+    save_draft(campaign, changed, staff["admin"])
+    submit(campaign, staff["admin"])
+    for who in ("approver", "approver2", "approver3"):
+        decide(campaign, staff[who], approve=True)
+    assert campaign.review_status == "approved"
+
+    draft = new_draft(staff["marketer"], "template:qingdao_checkin", "sh-demo", "上海签到")
+    submit(draft, staff["marketer"])
+    decide(draft, staff["sh-approver"], approve=True)
+    decide(draft, staff["approver"], approve=True)
+    assert draft.review_status == "approved"
