@@ -163,6 +163,10 @@ def refusal(user: User, campaign: Campaign) -> ReviewError | None:
         )
     decisions = current_decisions(campaign)
     chain = chain_for(campaign)
+    if len(decisions) >= len(chain):  # every level decided: nothing waits for a decision
+        return ReviewError(
+            "review_status", N_("Only a submitted draft can be approved or sent back.")
+        )
     level = chain[len(decisions)]
     if user.id in draft_authors(campaign):
         return ReviewError(

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from builder.approvals import approval_record, current_decisions, refusal
-from builder.i18n import N_, review_label, translate
+from builder.i18n import N_, translate
 from builder.review_chain import chain_for
 from core.extensions import db
 from core.models import Campaign, CampaignVersion, User
@@ -100,7 +100,3 @@ def same_content(version: CampaignVersion, versions: list[CampaignVersion]) -> i
         if v.content_hash == version.content_hash and v.number < version.number
     ]
     return min(earlier) if earlier else None
-
-
-def decision_label(decision: str) -> str:
-    return translate("approved") if decision == "approved" else review_label("rejected")

@@ -142,7 +142,7 @@ class CampaignPageView(SecureViewMixin, BaseView):
                 )
                 return redirect(url_for("editor.wizard", campaign_id=campaign.id, key="basics"))
             except ReviewError as exc:
-                error = f"{exc.field}: {exc.message}"
+                error = translate(exc.message).format(**exc.params)
             except Exception as exc:  # CampaignError from the runtime: list the first problem
                 if not hasattr(exc, "detail"):
                     raise
@@ -177,7 +177,7 @@ class CampaignPageView(SecureViewMixin, BaseView):
         try:
             save_draft(campaign, bundle, current_user)
         except ReviewError as exc:
-            return [{"path": exc.field, "message": exc.message}]
+            return [{"path": exc.field, "message": translate(exc.message).format(**exc.params)}]
         except Exception as exc:
             if not hasattr(exc, "errors"):
                 raise
