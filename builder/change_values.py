@@ -59,15 +59,14 @@ def segments(path: str) -> list[str]:
     return [m.group(1) if m.group(1) is not None else m.group(2) for m in _SEGMENT.finditer(path)]
 
 
-def reward_field_label(name: str) -> str:
+def reward_field_label(name: str, lang: str) -> str:
     """The label of a reward field (rules.rewards: the one definition of each kind's fields)."""
-    from builder.i18n import current_language
     from rules.rewards import REWARD_KINDS
 
     for kind in REWARD_KINDS.values():
         for spec in kind.fields:
             if spec.name == name:
-                return spec.label_zh if current_language() == "zh" else spec.label_en
+                return spec.label_zh if lang == "zh" else spec.label_en
     return translate(N_("Other settings"))
 
 
@@ -247,7 +246,9 @@ def _reward_text(value: dict[str, Any], reader: Reader) -> str:
     from builder.describe import reward_kind
 
     details = ", ".join(
-        f"{reward_field_label(k)} {_plain(v, reader)}" for k, v in value.items() if k != "kind"
+        f"{reward_field_label(k, reader.lang)} {_plain(v, reader)}"
+        for k, v in value.items()
+        if k != "kind"
     )
     kind = reward_kind(str(value.get("kind")), reader.lang)
     return f"{kind} ({details})" if details else kind

@@ -52,7 +52,7 @@ def where(path: str, reader: Reader) -> str:
     if head == "prizes" and len(parts) > 1:
         rest = ".".join(parts[2:])
         named = f"{translate('Prize')} {_quoted(reader.name('prizes', parts[1]))}"
-        return " · ".join(filter(None, [named, _prize_field(rest)]))
+        return " · ".join(filter(None, [named, _prize_field(rest, reader.lang)]))
     if head == "rules" and len(parts) > 1:
         detail = translate(RULE_FIELDS[parts[2]]) if parts[2:3] and parts[2] in RULE_FIELDS else ""
         return " · ".join(filter(None, [reader.rule(parts[1]), detail]))
@@ -75,13 +75,13 @@ def where(path: str, reader: Reader) -> str:
     return section
 
 
-def _prize_field(rest: str) -> str:
+def _prize_field(rest: str, lang: str) -> str:
     if not rest:
         return ""
     if rest in PRIZE_FIELDS:
         return translate(PRIZE_FIELDS[rest])
     if rest.startswith("reward."):
-        return reward_field_label(rest.split(".", 1)[1])
+        return reward_field_label(rest.split(".", 1)[1], lang)
     return translate(N_("Other settings"))
 
 

@@ -160,7 +160,9 @@ def test_a_versions_page_shows_content_approvers_and_hash(app, client, db, bank)
     assert third.content_hash in page and "Same content as version 1" in page
     assert "陆家嘴支行" in page and "上海分行" in page and "总行" in page  # a level per branch
     assert "bert" in page and "rita" in page and "hank" in page
-    assert "On Referral (inviter side), if Referrals today is at most 10" in text_of(page)  # rules in words
+    assert "On Referral (inviter side), if Referrals today is at most 10" in text_of(
+        page
+    )  # rules in words
     compare = client.get(f"/studio/review/campaign/{campaign.id}?a=2&b=3").get_data(as_text=True)
     assert "Referrals today is at most 5" in compare and "Referrals today is at most 10" in compare
     assert client.get(f"/studio/review/campaign/{campaign.id}?a=9&b=3").status_code == 404
@@ -184,6 +186,11 @@ def test_the_audit_log_reads_in_words_and_exports_what_it_shows(app, client, db,
     row = rows[0]
     assert row["Action"] == "Draft edited" and row["Object"] == "Campaign 人脉挖宝"
     assert row["When"] in screen_times
-    assert "Rule 3: Referral (inviter side) · Conditions: Referrals today is at most 10" in row["Before"]
-    assert "Rule 3: Referral (inviter side) · Conditions: Referrals today is at most 5" in row["After"]
+    assert (
+        "Rule 3: Referral (inviter side) · Conditions: Referrals today is at most 10"
+        in row["Before"]
+    )
+    assert (
+        "Rule 3: Referral (inviter side) · Conditions: Referrals today is at most 5" in row["After"]
+    )
     assert "Prize “iPhone代金券” · Weight: 7" in row["After"]
