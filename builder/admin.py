@@ -7,6 +7,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
 from builder.auth import init_auth
+from builder.errors import init_error_pages
 from builder.headers import csp_nonce, init_headers
 from builder.i18n import lazy
 from builder.views.audit import AuditView
@@ -15,6 +16,7 @@ from builder.views.campaigns import CampaignView, VersionView
 from builder.views.editor import EditorView
 from builder.views.home import StudioIndexView
 from builder.views.org import BranchView, ChannelView, StaffView
+from builder.views.review import ReviewView
 from builder.views.rewards import RewardOpsView
 from core.extensions import db
 from core.models import AuditEntry, Branch, Campaign, CampaignVersion, Channel, User
@@ -44,6 +46,7 @@ def init_admin(app: Flask) -> None:
     admin.add_view(
         EditorView(name=lazy("Campaign editor"), endpoint="editor", url="/studio/campaign")
     )
+    admin.add_view(ReviewView(name=lazy("Review"), endpoint="review", url="/studio/review"))
     admin.add_view(
         VersionView(
             CampaignVersion,
@@ -80,3 +83,4 @@ def init_admin(app: Flask) -> None:
     admin.add_view(
         AuditView(AuditEntry, db, name=lazy("Audit log"), endpoint="audit", category=lazy("Audit"))
     )
+    init_error_pages(app, admin)

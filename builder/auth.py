@@ -112,6 +112,19 @@ def start_session(user: User) -> None:
     db.session.commit()
 
 
+def record_failed_sign_in(username: str) -> None:
+    """A refused sign-in is an audit row of its own (the account's, when the name is one)."""
+    known = db.session.scalar(select(User.id).where(User.username == username))
+    audit.record(
+        "user.login_failed",
+        "user",
+        known,
+        actor_label=username[:120],
+        after={"username": username[:120]},
+    )
+    db.session.commit()
+
+
 def address_limit() -> str:
     return current_app.config.get("STUDIO_LOGIN_LIMIT_ADDRESS", "10/minute")
 
@@ -135,6 +148,7 @@ def login():
     user, error = authenticate(username, form.password.data)
     if user is None:
         logger.info("failed studio login for %r", username)
+        record_failed_sign_in(username)
         return login_page(form, error, 401)
     start_session(user)
     response = redirect(safe_next(request.args.get("next")))
@@ -182,8 +196,9 @@ def init_auth(app: Flask) -> None:
     login_manager.login_view = "studio_auth.login"
     login_manager.login_message = None
     app.register_blueprint(bp)
+    from builder.audit_words import state_label
     from builder.csrf import csrf_field
-    from builder.i18n import local_time, review_label, status_label
+    from builder.i18n import local_time, local_time_iso, review_label, status_label
 
     app.jinja_env.globals.update(
         _t=translate,
@@ -191,4 +206,15 @@ def init_auth(app: Flask) -> None:
         status_label=status_label,
         review_label=review_label,
         local_time=local_time,
+        local_time_iso=local_time_iso,
+        state_label=state_label,
     )
+
+    @app.context_processor
+    def studio_notices():
+        """The navbar's count of unread notices (studio pages of a signed-in user only)."""
+        if not request.path.startswith("/studio") or not current_user.is_authenticated:
+            return {}
+        from builder.notices import unread_count
+
+        return {"unread_notices": unread_count(current_user)}

@@ -52,6 +52,11 @@ DEMO_USERS = [
     ("admin", "admin-demo-2026", "admin", "HQ"),
     ("marketer", "market-demo-2026", "marketer", "SH001"),
     ("approver", "approve-demo-2026", "approver", "HQ"),
+    # levels are decided along the owning branch's ancestry by different people
+    # (builder.review_chain): head office's three levels and Shanghai's own level
+    ("approver2", "approve-demo-2026", "approver", "HQ"),
+    ("approver3", "approve-demo-2026", "approver", "HQ"),
+    ("sh-approver", "approve-demo-2026", "approver", "SH001"),
     ("auditor", "audit-demo-2026", "auditor", "HQ"),
     ("operator", "operate-demo-2026", "operator", "HQ"),
 ]

@@ -39,7 +39,7 @@ def starting_bundle(choice: str, slug: str, name: str, branch_code: str) -> dict
         return bundle
     if kind == "widget":
         return widgets.get(key).default_bundle(slug, name, branch_code)
-    raise ReviewError("template", "Choose a template or a widget to start from.")
+    raise ReviewError("template", N_("Choose a template or a widget to start from."))
 
 
 def new_draft(user: User, choice: str, slug: str, name: str) -> Campaign:
@@ -48,14 +48,14 @@ def new_draft(user: User, choice: str, slug: str, name: str) -> Campaign:
     slug, name = slug.strip(), name.strip()
     if not SLUG.match(slug):
         raise ReviewError(
-            "slug", "3-64 lowercase letters, digits or '-', starting with a letter or digit."
+            "slug", N_("3-64 lowercase letters, digits or '-', starting with a letter or digit.")
         )
     if not name:
-        raise ReviewError("name", "Give the campaign a name.")
+        raise ReviewError("name", N_("Give the campaign a name."))
     try:
         bundle = starting_bundle(choice, slug, name, user.branch.code)
     except KeyError:
-        raise ReviewError("template", "Unknown template.") from None
+        raise ReviewError("template", N_("Unknown template.")) from None
     return create_campaign(bundle, user)
 
 

@@ -81,3 +81,16 @@ def local_time(value) -> str:
     return value.astimezone(ZoneInfo(current_app.config["STUDIO_TIMEZONE"])).strftime(
         "%Y-%m-%d %H:%M"
     )
+
+
+def local_time_iso(text: str | None) -> str:
+    """An ISO timestamp kept in JSON (a version's approvals) in the studio's zone."""
+    from datetime import UTC, datetime
+
+    if not text:
+        return ""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return local_time(value if value.tzinfo else value.replace(tzinfo=UTC))

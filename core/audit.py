@@ -1,5 +1,6 @@
-"""Writing the audit log: every studio change records who, when, what, before and after, and
-the branch it belongs to, so each auditor reads only their own subtree's rows."""
+"""Writing the audit log: every studio change records who, when, what, before and after, what
+the object was called, and the branch it belongs to, so each auditor reads only their own
+subtree's rows."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from sqlalchemy import select
 from core.extensions import db
 from core.models import (
     AuditEntry,
+    Branch,
     Campaign,
+    Channel,
     CouponPool,
     PointsEntry,
     PointsRequest,
@@ -62,6 +65,70 @@ OBJECT_BRANCH: dict[str, Callable[[Any], int | None]] = {
 }
 
 
+def _name_of(column, key_column=None) -> Callable[[Any], str | None]:
+    """The label of a row: `column` of the row whose key (`key_column`, else id) is the id."""
+
+    def resolve(object_id: Any) -> str | None:
+        if key_column is not None:
+            return db.session.scalar(select(column).where(key_column == str(object_id)))
+        return db.session.scalar(select(column).where(column.class_.id == int(object_id)))
+
+    return resolve
+
+
+def _user_label(user_id: Any) -> str | None:
+    row = db.session.execute(
+        select(User.username, User.display_name).where(User.id == int(user_id))
+    ).first()
+    if row is None:
+        return None
+    username, display = row
+    return f"{display} ({username})" if display and display != username else username
+
+
+def _row_in_campaign(model) -> Callable[[Any], str | None]:
+    """`#id campaign name` for a ledger row that points at a campaign."""
+
+    def resolve(object_id: Any) -> str | None:
+        name = db.session.scalar(
+            select(Campaign.name)
+            .join(model, model.campaign_id == Campaign.id)
+            .where(model.id == int(object_id))
+        )
+        return f"#{object_id} {name}" if name else f"#{object_id}"
+
+    return resolve
+
+
+# object_type -> what the object is called, read at write time and kept on the row
+OBJECT_LABEL: dict[str, Callable[[Any], str | None]] = {
+    "campaign": _name_of(Campaign.name),
+    "campaigns": _name_of(Campaign.name),
+    "user": _user_label,
+    "users": _user_label,
+    "branch": _name_of(Branch.name),
+    "branches": _name_of(Branch.name),
+    "channel": _name_of(Channel.name),
+    "channels": _name_of(Channel.name),
+    "coupon_pool": _name_of(CouponPool.name, CouponPool.key),
+    "reward": _row_in_campaign(Reward),
+    "points_entry": _row_in_campaign(PointsEntry),
+    "points_request": _row_in_campaign(PointsRequest),
+}
+
+
+def object_label(object_type: str, object_id: Any) -> str | None:
+    """What the object is called now (None for an unknown type or a missing row)."""
+    resolve = OBJECT_LABEL.get(object_type)
+    if resolve is None or object_id is None:
+        return None
+    try:
+        value = resolve(object_id)
+    except (ValueError, TypeError):
+        return None
+    return None if value is None else str(value)[:200]
+
+
 def owning_branch(object_type: str, object_id: Any, actor: User | None) -> int | None:
     """The branch an audit row belongs to: the object's owner, else the actor's branch, else
     None (system work on bank-wide objects: visible to head office only)."""
@@ -82,15 +149,18 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     branch_id: int | None = None,
+    label: str | None = None,
 ) -> AuditEntry:
     """Add an audit row to the current session; it commits with the change it describes.
-    `branch_id` overrides the owning branch derived from the object or the actor."""
+    `branch_id` overrides the owning branch derived from the object or the actor; `label`
+    what the object is called (else read from the object, core.audit.OBJECT_LABEL)."""
     entry = AuditEntry(
         actor_id=actor.id if actor is not None else None,
         actor=actor_label or (actor.username if actor is not None else "system"),
         action=action,
         object_type=object_type,
         object_id=None if object_id is None else str(object_id),
+        object_label=label if label is not None else object_label(object_type, object_id),
         before=before,
         after=after,
         request_id=g.get("request_id") if has_request_context() else None,

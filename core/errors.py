@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 import redis
-from flask import Flask, g, jsonify, request
+from flask import Flask, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 logger = logging.getLogger(__name__)
@@ -78,6 +78,19 @@ def wants_problem_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def html_error_page(status: int, description: str | None = None):
+    """The error page of the part of the app the request is in (the studio registers one as
+    `app.extensions["html_error_page"]`), or None for the plain answer."""
+    render = current_app.extensions.get("html_error_page")
+    if render is None:
+        return None
+    try:
+        return render(status, description)
+    except Exception:  # the error page itself failed: fall back to the plain answer
+        logger.exception("error page %s failed on %s", status, request.path)
+        return None
+
+
 def _retry_after(exc: HTTPException) -> int | None:
     """A TooManyRequests' retry_after in seconds (runtime.api.limits sets one)."""
     value = getattr(exc, "retry_after", None)
@@ -95,7 +108,8 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http_exception(exc: HTTPException):
         if not wants_problem_json():
-            return exc
+            page = html_error_page(exc.code or 500, exc.description)
+            return exc if page is None else page
         status = exc.code or 500
         code = GENERIC_CODES.get(status, "http_error")
         extra = {}
@@ -139,4 +153,5 @@ def init_errors(app: Flask) -> None:
             return problem_response(
                 500, "internal_error", "Something went wrong on our side; please try again."
             )
-        return "Internal server error / 服务器内部错误", 500
+        page = html_error_page(500)
+        return page if page is not None else ("Internal server error / 服务器内部错误", 500)

@@ -1,139 +1,161 @@
-"""A readable semantic diff between two bundles, for approvers."""
+"""What changed between two bundles, field by field, for approvers and the audit log.
+
+A change is a path with its old and new value. Paths name list items by their key, not their
+position (`prizes[gold].weight`, `rules[bonus-day].conditions`, `schedule.windows[crazy_hour]`),
+so a reordered list does not read as every item changed. Some parts are compared whole, because
+a person reads them whole: a rule's conditions and actions, the audience's conditions and
+whitelist, a time window, the odds boosts. A new or removed list item is one change with the
+whole item on one side. The studio turns changes into sentences (builder.changes), using the
+glossary of each bundle (`glossary`) for the campaign's own names.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-_PRIZE_KINDS = {"weight": "weight_changed", "stock": "stock_changed",
-                "daily_release": "stock_changed"}
-_SECTION_KINDS = {"schedule": "schedule_changed", "audience": "audience_changed",
-                  "odds": "odds_changed", "limits": "limits_changed",
-                  "chances": "chances_changed", "widget": "widget_changed"}
-_SECTION_ZH = {"schedule": "活动时间", "audience": "参与对象", "odds": "中奖规则",
-               "limits": "限制", "chances": "机会", "widget": "组件"}
+# lists of objects compared item by item, by this key
+KEYED = {"prizes": "key", "rules": "id", "chances.kinds": "key", "schedule.windows": "id"}
+# lists whose order matters to the participant (rules run in order)
+ORDERED = {"rules"}
+# parts compared as a whole value (after list keys are replaced by "*")
+WHOLE = {
+    "audience.conditions",
+    "audience.whitelist",
+    "schedule.windows[*]",
+    "rules[*].conditions",
+    "rules[*].actions",
+    "odds.boosts",
+    "prizes[*].chance_kinds",
+}
+_KEY = re.compile(r"\[[^\]]*\]")
 
 
 @dataclass(frozen=True)
 class Change:
-    """One semantic change: kind like rule_added or weight_changed, with a one-line summary."""
+    """One changed field: `kind` is added, removed, changed or reordered; `section` is the
+    bundle's top-level part the path lies in."""
 
     path: str
     kind: str
+    section: str
     before: Any
     after: Any
-    summary_en: str
-    summary_zh: str
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def _short(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else value
-    return text if len(text) <= 60 else text[:57] + "..."
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
 
 
-def _keyed(items: Any, key: str) -> dict[str, tuple[int, dict]]:
-    if not isinstance(items, list):
-        return {}
-    return {item[key]: (i, item) for i, item in enumerate(items)
-            if isinstance(item, dict) and isinstance(item.get(key), str)}
+def _keyed(items: Any, key: str) -> dict[str, dict] | None:
+    """`items` by their key, or None when it is not a list of objects with unique keys."""
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        return None
+    keys = [i.get(key) for i in items]
+    if not all(isinstance(k, str) for k in keys) or len(set(keys)) != len(keys):
+        return None
+    return dict(zip(keys, items, strict=True))
 
 
-def _leaves(value: Any, path: str) -> dict[str, Any]:
-    """Flatten nested dicts to {dotted.path: value}; lists of objects with an id/key are keyed by
-    it (windows[crazy_hour].weekly.start); other lists stay whole."""
-    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-        ident = next((k for k in ("id", "key", "window") if all(k in v for v in value)), None)
-        ids = [str(v[ident]) for v in value] if ident else []
-        if ident and len(set(ids)) == len(ids):
-            out: dict[str, Any] = {}
-            for item_id, item in zip(ids, value, strict=True):
-                out.update(_leaves(item, f"{path}[{item_id}]"))
-            return out
-    if isinstance(value, dict) and value:
-        out = {}
-        for k, v in value.items():
-            out.update(_leaves(v, f"{path}.{k}" if path else str(k)))
-        return out
-    return {path: value}
+def _kind(before: Any, after: Any) -> str:
+    if before is None:
+        return "added"
+    if after is None:
+        return "removed"
+    return "changed"
 
 
-def _diff_prizes(old: Any, new: Any) -> list[Change]:
-    changes = []
-    before, after = _keyed(old, "key"), _keyed(new, "key")
-    for key, (i, prize) in after.items():
-        if key not in before:
-            changes.append(Change(f"prizes[{i}]", "prize_added", None, prize,
-                                  f"Prize '{key}' added (weight {prize.get('weight')}, "
-                                  f"stock {prize.get('stock')}).",
-                                  f"新增奖品“{prize.get('name', key)}”。"))
-            continue
-        _, old_prize = before[key]
-        old_leaves, new_leaves = _leaves(old_prize, ""), _leaves(prize, "")
-        for field in sorted(set(old_leaves) | set(new_leaves)):
-            a, b = old_leaves.get(field), new_leaves.get(field)
-            if a == b:
-                continue
-            kind = _PRIZE_KINDS.get(field, "prize_changed")
-            changes.append(Change(f"prizes[{i}].{field}", kind, a, b,
-                                  f"Prize '{key}': {field} {_short(a)} -> {_short(b)}.",
-                                  f"奖品“{prize.get('name', key)}”的 {field} 由 {_short(a)} 改为 "
-                                  f"{_short(b)}。"))
-    for key, (i, prize) in before.items():
-        if key not in after:
-            changes.append(Change(f"prizes[{i}]", "prize_removed", prize, None,
-                                  f"Prize '{key}' removed.",
-                                  f"删除奖品“{prize.get('name', key)}”。"))
-    return changes
+def _walk(old: Any, new: Any, path: str, out: list[Change]) -> None:
+    if old == new:
+        return
+    section = re.split(r"[.\[]", path, maxsplit=1)[0]
+    generic = _KEY.sub("[*]", path)
+    key = KEYED.get(generic)
+    if key is not None and generic not in WHOLE:
+        before, after = _keyed(old or [], key), _keyed(new or [], key)
+        if before is not None and after is not None:
+            for item_key, item in after.items():
+                _walk(before.get(item_key), item, f"{path}[{item_key}]", out)
+            for item_key, item in before.items():
+                if item_key not in after:
+                    _walk(item, None, f"{path}[{item_key}]", out)
+            common_old = [k for k in before if k in after]
+            common_new = [k for k in after if k in before]
+            if generic in ORDERED and common_old != common_new:
+                out.append(Change(path, "reordered", section, common_old, common_new))
+            return
+    if isinstance(old, dict) and isinstance(new, dict) and generic not in WHOLE:
+        for field in list(new) + [k for k in old if k not in new]:
+            _walk(old.get(field), new.get(field), _join(path, field), out)
+        return
+    out.append(Change(path, _kind(old, new), section, old, new))
 
 
-def _diff_rules(old: Any, new: Any) -> list[Change]:
-    changes = []
-    before, after = _keyed(old, "id"), _keyed(new, "id")
-    for rid, (i, rule) in after.items():
-        if rid not in before:
-            changes.append(Change(f"rules[{i}]", "rule_added", None, rule,
-                                  f"Rule '{rid}' added (on {rule.get('trigger')}).",
-                                  f"新增规则“{rid}”(触发:{rule.get('trigger')})。"))
-        elif before[rid][1] != rule:
-            old_rule = before[rid][1]
-            parts = [k for k in ("trigger", "conditions", "actions", "description")
-                     if old_rule.get(k) != rule.get(k)]
-            changes.append(Change(f"rules[{i}]", "rule_changed", old_rule, rule,
-                                  f"Rule '{rid}' changed: {', '.join(parts)}.",
-                                  f"规则“{rid}”已修改:{'、'.join(parts)}。"))
-    order_old = [r for r in before if r in after]
-    order_new = [r for r in after if r in before]
-    if order_old != order_new:
-        changes.append(Change("rules", "rules_reordered", order_old, order_new,
-                              "Rules were reordered (actions are returned in rule order).",
-                              "规则顺序已调整(动作按规则顺序执行)。"))
-    for rid, (i, rule) in before.items():
-        if rid not in after:
-            changes.append(Change(f"rules[{i}]", "rule_removed", rule, None,
-                                  f"Rule '{rid}' removed.", f"删除规则“{rid}”。"))
-    return changes
-
-
-def diff_bundles(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
-    """Semantic changes from `old` to `new`: prizes by key, rules by id, other fields by path."""
+def diff_bundles(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Change]:
+    """Every changed field from `old` to `new`, in the order of `new`'s parts."""
     changes: list[Change] = []
-    for field in ("format", "slug", "name", "name_en", "branch", "description"):
-        if old.get(field) != new.get(field):
-            changes.append(Change(field, "field_changed", old.get(field), new.get(field),
-                                  f"{field}: {_short(old.get(field))} -> {_short(new.get(field))}.",
-                                  f"{field} 由 {_short(old.get(field))} 改为 "
-                                  f"{_short(new.get(field))}。"))
-    for section, kind in _SECTION_KINDS.items():
-        a, b = _leaves(old.get(section), section), _leaves(new.get(section), section)
-        for path in sorted(set(a) | set(b)):
-            if a.get(path) != b.get(path):
-                changes.append(Change(path, kind, a.get(path), b.get(path),
-                                      f"{path}: {_short(a.get(path))} -> {_short(b.get(path))}.",
-                                      f"{_SECTION_ZH[section]}:{path} 由 {_short(a.get(path))} "
-                                      f"改为 {_short(b.get(path))}。"))
-    changes += _diff_prizes(old.get("prizes"), new.get("prizes"))
-    changes += _diff_rules(old.get("rules"), new.get("rules"))
+    _walk(old or {}, new or {}, "", changes)
     return changes
+
+
+def changed_fields(changes: list[Change]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The changes as two mappings path -> value (before, after): what the audit log keeps."""
+    before = {c.path: c.before for c in changes}
+    after = {c.path: c.after for c in changes}
+    return before, after
+
+
+def _share(prize: dict[str, Any], total: float) -> float | None:
+    try:
+        return round(100 * float(prize.get("weight") or 0) / total, 4) if total else None
+    except (TypeError, ValueError):
+        return None
+
+
+def glossary(bundle: dict[str, Any] | None) -> dict[str, Any]:
+    """What a reader needs to put a bundle's keys into words: the names of its chance kinds,
+    prizes (with their share of the weights) and windows, where each rule stands and what
+    triggers it, and the widget type (for its settings' labels). JSON, for the audit log."""
+    bundle = bundle if isinstance(bundle, dict) else {}
+
+    def items(value: Any) -> list[dict]:
+        return [i for i in value or [] if isinstance(i, dict)] if isinstance(value, list) else []
+
+    prizes = items(bundle.get("prizes"))
+    try:
+        total = sum(float(p.get("weight") or 0) for p in prizes)
+    except (TypeError, ValueError):
+        total = 0.0
+    chances = bundle.get("chances") if isinstance(bundle.get("chances"), dict) else {}
+    schedule = bundle.get("schedule") if isinstance(bundle.get("schedule"), dict) else {}
+    widget = bundle.get("widget") if isinstance(bundle.get("widget"), dict) else {}
+    return {
+        "widget": widget.get("type"),
+        "kinds": {
+            str(k.get("key")): {"name": k.get("name"), "name_en": k.get("name_en")}
+            for k in items(chances.get("kinds"))
+        },
+        "prizes": {
+            str(p.get("key")): {
+                "name": p.get("name"),
+                "name_en": p.get("name_en"),
+                "share": _share(p, total),
+            }
+            for p in prizes
+        },
+        "windows": {
+            str(w.get("id")): {"name": w.get("name")} for w in items(schedule.get("windows"))
+        },
+        "rules": {
+            str(r.get("id")): {
+                "position": i + 1,
+                "trigger": r.get("trigger"),
+                "description": r.get("description"),
+            }
+            for i, r in enumerate(items(bundle.get("rules")))
+        },
+    }

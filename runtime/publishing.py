@@ -3,7 +3,9 @@ end and roll back. Each function is one unit of work: it validates everything fi
 the change with its audit row in one commit, then updates Redis (stock) after the commit.
 
 Publishing does not check approvals: the studio enforces the approval chain before calling
-`publish_campaign` and passes the approvals to freeze into the version.
+`publish_campaign` and passes the approvals to freeze into the version. A rollback only puts an
+earlier snapshot in the draft; it goes live through the same chain as any other change. Every
+content change is audited field by field (rules.diff), not as two hashes.
 """
 
 from __future__ import annotations
@@ -163,31 +165,60 @@ def _stage_campaign(bundle: dict[str, Any], user: User | None) -> Campaign:
 
 
 def update_draft(campaign: Campaign, bundle: dict[str, Any], user: User | None = None) -> Campaign:
-    """Replace the draft; an edit after submission sends the campaign back to draft."""
-    from rules import content_hash
-
+    """Replace the draft; an edit after submission sends the campaign back to draft. The audit
+    row lists every changed field with its old and new value (rules.diff)."""
     data = _load(bundle)
     if data["slug"] != campaign.slug:
         raise CampaignError([{"path": "slug", "message": "The slug of a campaign cannot change."}])
+    _replace_draft(campaign, data, "campaign.update_draft", user)
+    db.session.commit()
+    return campaign
+
+
+def _replace_draft(
+    campaign: Campaign,
+    data: dict[str, Any],
+    action: str,
+    user: User | None,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Put the validated bundle `data` in the draft, with an audit row of the changed fields."""
+    from rules import content_hash
+
     branch = _branch(data["branch"])
-    before = _summary(campaign)
+    old, old_hash = campaign.draft, campaign.draft_hash
     campaign.draft = data
     campaign.draft_hash = content_hash(data)
     campaign.name = data["name"]
     campaign.branch = branch
     campaign.widget_type = data["widget"]["type"]
+    if campaign.draft_hash != old_hash:
+        campaign.rollback_of = None  # an edit makes a pending rollback an ordinary change
     if campaign.status in ("pending_approval", "approved"):
         campaign.status = "draft"
+    before, after = draft_change_record(old, data)
     audit.record(
-        "campaign.update_draft",
+        action,
         "campaign",
         campaign.id,
-        before=before,
-        after=_summary(campaign),
+        before={"draft_hash": old_hash, **before},
+        after={"draft_hash": campaign.draft_hash, **after, **(extra or {})},
         **_actor(user),
     )
-    db.session.commit()
-    return campaign
+
+
+def draft_change_record(
+    old: dict[str, Any] | None, new: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The audit log's before and after of a content change: the changed fields (path ->
+    value) and each side's glossary, so the log reads them with the campaign's own names."""
+    from rules.diff import changed_fields, diff_bundles, glossary
+
+    before, after = changed_fields(diff_bundles(old, new))
+    return (
+        {"fields": before, "glossary": glossary(old)},
+        {"fields": after, "glossary": glossary(new)},
+    )
 
 
 def _approvals_for(campaign: Campaign) -> list[dict[str, Any]]:
@@ -261,6 +292,7 @@ def publish_campaign(
         or 0
     ) + 1
     before = _summary(campaign)
+    previous = campaign.published_version.snapshot if campaign.published_version else None
     updates = _sync_prizes(campaign, bundle)
     budget_delta = _sync_budget(campaign, bundle)
     version = CampaignVersion(
@@ -276,13 +308,22 @@ def publish_campaign(
     db.session.flush()
     campaign.published_version_id = version.id
     campaign.status = "live"
+    campaign.rollback_of = None
     campaign.starts_at, campaign.ends_at = _bounds(bundle)
+    changed_before, changed_after = (
+        draft_change_record(previous, bundle) if previous is not None else ({}, {})
+    )
     audit.record(
         "campaign.publish",
         "campaign",
         campaign.id,
-        before=before,
-        after={**_summary(campaign), "version": number, "content_hash": version.content_hash},
+        before={**before, **changed_before},
+        after={
+            **_summary(campaign),
+            "version": number,
+            "content_hash": version.content_hash,
+            **changed_after,
+        },
         **_actor(user),
     )
     campaign_id, slug = campaign.id, campaign.slug
@@ -347,10 +388,10 @@ def end_campaign(campaign: Campaign, user: User | None = None) -> Campaign:
 
 def rollback_campaign(
     campaign: Campaign, version_number: int, user: User | None = None
-) -> CampaignVersion:
-    """Publish the snapshot of an earlier version as a new version (history is kept)."""
-    from rules import content_hash
-
+) -> Campaign:
+    """Put the snapshot of an earlier version in the draft (a change like any other: the studio
+    submits it to the approval chain, and publishing it makes a new version; history is kept).
+    The live version keeps serving meanwhile."""
     old = db.session.scalar(
         select(CampaignVersion).where(
             CampaignVersion.campaign_id == campaign.id, CampaignVersion.number == version_number
@@ -362,8 +403,8 @@ def rollback_campaign(
             status=404,
             code="not_found",
         )
-    campaign.draft = dict(old.snapshot)
-    campaign.draft_hash = content_hash(campaign.draft)
-    return publish_campaign(
-        campaign, user, note=f"rollback to version {version_number}", approvals=list(old.approvals)
-    )
+    data = _load(dict(old.snapshot))
+    _replace_draft(campaign, data, "campaign.rollback", user, {"version": version_number})
+    campaign.rollback_of = version_number
+    db.session.commit()
+    return campaign

@@ -1,20 +1,36 @@
-"""The base of every studio view: sign-in required, a permission per view, branch scoping."""
+"""The base of every studio view: sign-in required, a permission per view, branch scoping, and
+database refusals shown as messages next to the field (never the SQL)."""
 
 from __future__ import annotations
 
+import logging
+import re
 from datetime import datetime
 
-from flask import abort, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.form import SecureForm
 from flask_admin.model import typefmt
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import CheckConstraint, select
+from sqlalchemy.exc import IntegrityError
+from wtforms.validators import NumberRange
 
 from builder.auth import branch_scope
-from builder.i18n import local_time
+from builder.i18n import N_, local_time, translate
 from core.extensions import db
 from core.roles import has_permission
+
+logger = logging.getLogger(__name__)
+
+# "x BETWEEN a AND b" and "x IS NULL OR (x BETWEEN a AND b)": a range the form checks too
+_BETWEEN = re.compile(r"(\w+) BETWEEN (-?[\d.]+) AND (-?[\d.]+)")
+_CONSTRAINT = re.compile(r"\b(?:ck|uq)_\w+|\b\w+\.\w+\b")
+REFUSALS = {
+    "check": N_("This value is not allowed here."),
+    "unique": N_("This value is already used by another record."),
+    "foreign": N_("This refers to something that does not exist or is still in use."),
+}
 
 
 class SecureViewMixin:
@@ -41,6 +57,45 @@ LOCAL_TIME_FORMATTERS = {
 }
 
 
+def _number(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
+def check_ranges(model) -> dict[str, NumberRange]:
+    """A form validator for each column a CHECK constraint keeps in a range, so the form says
+    what the database would refuse (one fact: the constraint)."""
+    ranges = {}
+    for constraint in model.__table__.constraints:
+        if isinstance(constraint, CheckConstraint):
+            match = _BETWEEN.search(str(constraint.sqltext))
+            if match:
+                column, low, high = match.group(1), _number(match.group(2)), _number(match.group(3))
+                ranges[column] = NumberRange(min=low, max=high)
+    return ranges
+
+
+def refused_column(exc: IntegrityError, model) -> tuple[str, str | None]:
+    """(kind, column) of the constraint the database refused: kind is check, unique or foreign;
+    column is None when it cannot be told (a foreign key, a constraint over several columns)."""
+    text = str(exc.orig)
+    lowered = text.lower()
+    kind = "check" if "check" in lowered else "unique" if "unique" in lowered else "foreign"
+    if kind == "foreign":
+        return kind, None
+    diag = getattr(exc.orig, "diag", None)
+    name = getattr(diag, "constraint_name", None)
+    if not name:
+        match = _CONSTRAINT.search(text)
+        name = match.group(0) if match else ""
+    table = model.__tablename__
+    for prefix in (f"ck_{table}_", f"uq_{table}_", f"{table}."):
+        if name.startswith(prefix):
+            column = name[len(prefix) :]
+            return kind, column if column in model.__table__.columns else None
+    return kind, None
+
+
 class StudioModelView(SecureViewMixin, ModelView):
     form_base_class = SecureForm
     column_type_formatters = LOCAL_TIME_FORMATTERS
@@ -53,6 +108,45 @@ class StudioModelView(SecureViewMixin, ModelView):
 
     def _can(self, permission: str | None) -> bool:
         return permission is not None and has_permission(current_user.role, permission)
+
+    def scaffold_form(self):
+        extra = check_ranges(self.model)
+        if extra:
+            args = {key: dict(value) for key, value in (self.form_args or {}).items()}
+            for column, validator in extra.items():
+                entry = args.setdefault(column, {})
+                entry["validators"] = [*entry.get("validators", []), validator]
+            self.form_args = args
+        return super().scaffold_form()
+
+    def create_model(self, form):
+        g.studio_form = form
+        return super().create_model(form)
+
+    def update_model(self, form, model):
+        g.studio_form = form
+        return super().update_model(form, model)
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        """A database refusal becomes a message next to the field it is about (or above the
+        form), in the studio's language; the SQL goes to the log only."""
+        if not isinstance(exc, IntegrityError):
+            return super().handle_view_exception(exc)
+        logger.info("%s refused by the database: %s", self.model.__tablename__, exc.orig)
+        kind, column = refused_column(exc, self.model)
+        message = translate(REFUSALS[kind])
+        form = g.get("studio_form")
+        field = None
+        if form is not None and column:
+            field = form._fields.get(column) or form._fields.get(column.removesuffix("_id"))
+        if field is not None:
+            field.errors = [*field.errors, message]
+            flash(
+                translate("Not saved") + ": " + translate("fix the fields marked in red."), "error"
+            )
+        else:
+            flash(translate("Not saved") + ": " + message, "error")
+        return True
 
     @property
     def can_create(self) -> bool:  # type: ignore[override]

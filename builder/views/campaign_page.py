@@ -11,12 +11,10 @@ from sqlalchemy import select
 
 from builder.approvals import (
     ReviewError,
-    approval_record,
-    current_decisions,
     decide,
     draft_differs_from_live,
     publish_approved,
-    required_levels,
+    request_rollback,
     submit,
 )
 from builder.auth import branch_scope
@@ -44,7 +42,7 @@ def live_snapshot(campaign: Campaign) -> dict | None:
 
 
 def page_context(campaign: Campaign) -> dict:
-    from rules import diff_bundles, validate_bundle
+    from rules import validate_bundle
 
     live = live_snapshot(campaign)
     versions = db.session.scalars(
@@ -68,17 +66,38 @@ def page_context(campaign: Campaign) -> dict:
         "draft_changed": draft_differs_from_live(campaign),
         "bundle": campaign.draft,
         "live": live,
-        "changes": diff_bundles(live, campaign.draft) if live else [],
+        **review_context(campaign, live, lang),
         "problems": validate_bundle(campaign.draft),
         "versions": versions,
         "prize_rows": issued,
-        "decisions": [approval_record(a) for a in current_decisions(campaign)],
-        "levels": required_levels(campaign),
         "can": {
             p: has_permission(current_user.role, p) for p in ("edit_campaign", "approve", "publish")
         },
         "lang": lang,
         "section_summaries": section_summaries(campaign),
+    }
+
+
+def review_context(campaign: Campaign, live: dict | None, lang: str) -> dict:
+    """The approval and version parts of the campaign page (builder.review_state)."""
+    from builder.changes import branch_names, describe_changes
+    from builder.review_state import (
+        chain_state,
+        may_decide,
+        review_text,
+        same_content,
+        versions_of,
+    )
+
+    allowed, why_not = may_decide(current_user._get_current_object(), campaign)
+    versions = versions_of(campaign)
+    return {
+        "changes": describe_changes(live, campaign.draft, lang, branch_names(lang)) if live else [],
+        "chain": chain_state(campaign),
+        "may_decide": allowed,
+        "why_not": why_not if has_permission(current_user.role, "approve") else "",
+        "review_text": review_text(campaign),
+        "rollback_origin": {v.id: same_content(v, versions) for v in versions},
     }
 
 
@@ -121,7 +140,7 @@ class CampaignPageView(SecureViewMixin, BaseView):
                 )
                 return redirect(url_for("editor.wizard", campaign_id=campaign.id, key="basics"))
             except ReviewError as exc:
-                error = f"{exc.field}: {exc.message}"
+                error = translate(exc.message).format(**exc.params)
             except Exception as exc:  # CampaignError from the runtime: list the first problem
                 if not hasattr(exc, "detail"):
                     raise
@@ -159,7 +178,7 @@ class CampaignPageView(SecureViewMixin, BaseView):
         try:
             save_draft(campaign, bundle, current_user)
         except ReviewError as exc:
-            return [{"path": exc.field, "message": exc.message}]
+            return [{"path": exc.field, "message": translate(exc.message).format(**exc.params)}]
         except Exception as exc:
             if not hasattr(exc, "errors"):
                 raise
@@ -172,11 +191,13 @@ class CampaignPageView(SecureViewMixin, BaseView):
         check_csrf()
         campaign = campaign_or_404(campaign_id)
         try:
-            message = self.run_step(campaign, step)
-            flash(translate(message), "success")
+            message, params = self.run_step(campaign, step)
+            flash(translate(message).format(**params), "success")
         except ReviewError as exc:
             db.session.rollback()
-            flash(translate("Refused") + f": {exc.message}", "error")
+            flash(
+                translate("Refused") + ": " + translate(exc.message).format(**exc.params), "error"
+            )
         except Exception as exc:
             if not hasattr(exc, "detail"):
                 raise
@@ -184,20 +205,21 @@ class CampaignPageView(SecureViewMixin, BaseView):
             flash(translate("Refused") + f": {exc.detail}", "error")
         return redirect(url_for(".detail", campaign_id=campaign.id))
 
-    def run_step(self, campaign: Campaign, step: str) -> str:
+    def run_step(self, campaign: Campaign, step: str) -> tuple[str, dict]:
+        """Run one workflow step; returns the message id to flash and its parameters."""
         from runtime import publishing
 
         user = current_user._get_current_object()
         reason = request.form.get("reason")
         if step == "submit":
             submit(campaign, user)
-            return N_("Submitted for approval.")
+            return N_("Submitted for approval."), {}
         if step in ("approve", "reject"):
             decide(campaign, user, step == "approve", reason)
-            return N_("Decision recorded.")
+            return N_("Decision recorded."), {}
         if step == "publish":
             version = publish_approved(campaign, user, note=reason)
-            return f"Published as version {version.number}."
+            return N_("Published as version {n}."), {"n": version.number}
         lifecycle = {
             "pause": publishing.pause_campaign,
             "resume": publishing.resume_campaign,
@@ -206,16 +228,15 @@ class CampaignPageView(SecureViewMixin, BaseView):
         if step in lifecycle:
             self.require("publish")
             lifecycle[step](campaign, user)
-            return N_("Status changed.")
+            return N_("Status changed."), {}
         if step == "rollback":
-            self.require("publish")
             number = request.form.get("version", type=int)
             if not number:
-                raise ReviewError("version", "Choose the version to go back to.")
-            version = publishing.rollback_campaign(campaign, number, user)
-            return f"Published as version {version.number}."
+                raise ReviewError("version", N_("Choose the version to go back to."))
+            request_rollback(campaign, number, user)
+            return N_("The rollback to version {n} is submitted for approval."), {"n": number}
         abort(404)
 
     def require(self, permission: str) -> None:
         if not has_permission(current_user.role, permission):
-            raise ReviewError("role", f"Your role may not {permission}.")
+            raise ReviewError("role", N_("Your role may not do this."))

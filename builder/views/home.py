@@ -1,19 +1,24 @@
-"""The studio home: what needs attention today."""
+"""The studio home: what needs attention today, by role (builder.homes), and the notices the
+signed-in user has been sent (builder.notices)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from flask import redirect, url_for
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from builder import homes
 from builder.auth import branch_scope
-from builder.i18n import N_
+from builder.csrf import check_csrf
+from builder.i18n import N_, current_language
+from builder.notices import mark_read, notice_text, notices_for
 from builder.views.base import SecureViewMixin
 from core.extensions import db
 from core.models import Campaign, Draw, Reward
-from core.roles import ROLES
+from core.roles import ROLES, has_permission
 
 
 def dashboard_counts(branch_ids: set[int]) -> dict[str, int]:
@@ -43,9 +48,50 @@ def dashboard_counts(branch_ids: set[int]) -> dict[str, int]:
     }
 
 
+def role_sections(user, scope: set[int]) -> dict:
+    """The parts of the home each of the user's permissions brings (an admin sees them all)."""
+    sections: dict = {}
+    if has_permission(user.role, "edit_campaign"):
+        sections["marketer"] = {
+            "drafts": homes.my_drafts(user, scope),
+            "sent_back": homes.sent_back(user, scope),
+            "live": homes.live_figures(scope),
+        }
+    if has_permission(user.role, "approve"):
+        sections["approver"] = {
+            "waiting": homes.waiting_for_me(user, scope),
+            "ready": homes.ready_to_publish(scope) if has_permission(user.role, "publish") else [],
+            "decided": homes.decided_recently(user),
+        }
+    if has_permission(user.role, "audit"):
+        sections["auditor"] = {
+            "versions": homes.latest_versions(scope),
+            "audit": homes.latest_audit(user, scope),
+        }
+    return sections
+
+
 class StudioIndexView(SecureViewMixin, AdminIndexView):
     @expose("/")
     def index(self):
-        role = ROLES[current_user.role]
-        counts = dashboard_counts(branch_scope(current_user))
-        return self.render("admin/studio_index.html", counts=counts, role=role)
+        from builder.audit_words import action_label
+        from builder.views.audit import object_text
+
+        user = current_user._get_current_object()
+        scope = branch_scope(user)
+        role = ROLES[user.role]
+        return self.render(
+            "admin/studio_index.html",
+            counts=dashboard_counts(scope),
+            role_name=role.name_zh if current_language() == "zh" else role.name_en,
+            notices=[(n, notice_text(n)) for n in notices_for(user)],
+            sections=role_sections(user, scope),
+            action_label=action_label,
+            object_text=object_text,
+        )
+
+    @expose("/notices/read", methods=("POST",))
+    def read_notices(self):
+        check_csrf()
+        mark_read(current_user._get_current_object())
+        return redirect(url_for(".index"))

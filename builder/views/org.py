@@ -19,7 +19,8 @@ from core.security import hash_password
 LABELS = {
     "code": lazy("Code"),
     "name": lazy("Name"),
-    "name_en": "English name",
+    "name_en": lazy("English name"),
+    "address": lazy("Address"),
     "level": lazy("Level"),
     "city": lazy("City"),
     "latitude": lazy("Latitude"),
@@ -46,6 +47,17 @@ def branches_in_scope():
 def refuse(exc: AccessError) -> validators.ValidationError:
     """An AccessError as the message Flask-Admin shows above the form."""
     return validators.ValidationError(f"{translate(exc.message)} ({exc.field})")
+
+
+LEVEL_LABELS = {
+    "hq": lazy("Head office"),
+    "branch": lazy("Branch"),
+    "sub_branch": lazy("Sub-branch"),
+}
+
+
+def level_label(key: str) -> str:
+    return str(LEVEL_LABELS.get(key, key))
 
 
 def role_label(key: str) -> str:
@@ -76,6 +88,7 @@ class BranchView(AuditedModelView):
     }
     form_args = {"parent": {"query_factory": branches_in_scope}}
     column_labels = LABELS
+    column_formatters = {"level": lambda v, c, m, n: level_label(m.level)}
 
     def check_change(self, before, after, model) -> None:
         try:

@@ -16,7 +16,7 @@ from builder.csrf import check_csrf
 from builder.i18n import N_, translate
 from builder.views.base import SecureViewMixin
 from core.extensions import db
-from core.models import Campaign, Channel, CouponPool, Participant, Reward
+from core.models import Campaign, Channel, CouponPool, Participant, Prize, Reward
 from core.roles import has_permission
 from core.scope import is_head_office
 
@@ -42,6 +42,21 @@ def reward_in_scope(reward_id: int) -> Reward:
     return reward
 
 
+def name_rewards(rows: list[dict]) -> None:
+    """Add the words a person reads to reward rows: the reward kind's label, the prize's name."""
+    from builder.describe import reward_kind
+    from builder.i18n import current_language
+
+    campaign_ids = {r["campaign_id"] for r in rows}
+    names = {
+        (p.campaign_id, p.key): p.name
+        for p in db.session.scalars(select(Prize).where(Prize.campaign_id.in_(campaign_ids)))
+    }
+    for row in rows:
+        row["kind_label"] = reward_kind(row["kind"], current_language())
+        row["prize_name"] = names.get((row["campaign_id"], row["prize_key"]), "")
+
+
 class RewardOpsView(SecureViewMixin, BaseView):
     required_permission = "operate_rewards"
 
@@ -51,6 +66,7 @@ class RewardOpsView(SecureViewMixin, BaseView):
 
         scope = campaigns_in_scope()
         failed = [r for r in dead_letters.list_failed(limit=200) if r["campaign_id"] in scope]
+        name_rewards(failed)
         return self.render(
             "admin/rewards_index.html",
             failed=failed,

@@ -13,6 +13,7 @@ from core.models.ledger import (
     Participant,
     Reward,
 )
+from core.models.notice import StudioNotice
 from core.models.org import Branch, User
 from core.models.rights import (
     ActivityRollup,
@@ -56,6 +57,7 @@ __all__ = [
     "Prize",
     "Reward",
     "ShareRecord",
+    "StudioNotice",
     "User",
     "Vote",
     "utcnow",

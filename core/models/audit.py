@@ -23,6 +23,9 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(64))
     object_type: Mapped[str] = mapped_column(String(64))
     object_id: Mapped[str | None] = mapped_column(String(64))
+    # What the object was called when the row was written (a campaign's or user's name), so
+    # the log names it even after a rename or for rows whose object is gone.
+    object_label: Mapped[str | None] = mapped_column(String(200))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     request_id: Mapped[str | None] = mapped_column(String(64))
@@ -33,6 +36,7 @@ class AuditEntry(Base):
     branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"), index=True)
 
     branch = relationship("Branch")
+    actor_user = relationship("User", foreign_keys=[actor_id])
 
 
 APPEND_ONLY_SQLITE = [

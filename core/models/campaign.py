@@ -45,6 +45,11 @@ class Campaign(Base):
     review_status: Mapped[str] = mapped_column(String(16), default="editing")
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Each submission opens a new review round; approvals belong to one round, so a draft sent
+    # back and submitted again, or a rollback to an earlier snapshot, starts with none.
+    review_round: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The version number a rollback restores while its draft is under review (else None).
+    rollback_of: Mapped[int | None] = mapped_column(Integer)
     published_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("campaign_versions.id", use_alter=True, ondelete="RESTRICT")
     )
@@ -85,12 +90,13 @@ class CampaignVersion(Base):
 
 
 class Approval(Base):
-    """One approver's decision on one submitted draft (identified by its content hash)."""
+    """One approver's decision on one level of one review round (a submitted draft, whose
+    content hash it keeps). `branch_id` is the branch the level belongs to (builder.approvals)."""
 
     __tablename__ = "approvals"
     __table_args__ = (
         CheckConstraint("decision IN ('approved', 'rejected')", name="decision"),
-        UniqueConstraint("campaign_id", "draft_hash", "level"),
+        UniqueConstraint("campaign_id", "round", "level"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -101,6 +107,8 @@ class Approval(Base):
     level: Mapped[int] = mapped_column(Integer)
     decision: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(Text)
+    round: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id", ondelete="RESTRICT"))
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

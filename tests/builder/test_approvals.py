@@ -1,29 +1,48 @@
-"""The approval workflow: levels per branch, no self-approval, edits reset approvals, audited."""
+"""The approval chain on the branch tree: each level decided at its branch of the owner's
+ancestry (branch -> region -> head office), one person per level, never the draft's author;
+rollbacks go through the same chain; the submitter is told of each decision."""
 
 import copy
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
-from builder.approvals import ReviewError, current_decisions, decide, publish_approved, submit
+from builder.approvals import (
+    ReviewError,
+    current_decisions,
+    decide,
+    draft_authors,
+    publish_approved,
+    request_rollback,
+    submit,
+)
 from builder.drafts import new_draft, save_draft
-from core.models import AuditEntry, CampaignVersion
+from builder.notices import mark_read, notices_for, unread_count
+from builder.review_chain import level_branches
+from core.extensions import db as _db
+from core.models import Approval, AuditEntry, CampaignVersion
 from tests.factories import make_branch, make_hq, make_user
 
 
 @pytest.fixture
 def org(db):
     hq = make_hq()
-    hq.approval_levels = 2
-    branch = make_branch("SH001", parent=hq, approval_levels=2)
-    other = make_branch("BJ001", parent=hq)
-    db.session.commit()
+    region = make_branch("SH001", parent=hq, approval_levels=2, name="上海分行")
+    branch = make_branch(
+        "SH001-01", level="sub_branch", parent=region, approval_levels=3, name="陆家嘴支行"
+    )
+    other = make_branch("BJ001", parent=hq, name="北京分行")
     return {
         "hq": hq,
+        "region": region,
         "branch": branch,
         "marketer": make_user("marketer", branch=branch),
-        "approver1": make_user("approver", branch=branch),
-        "approver2": make_user("approver", branch=hq),
+        "branch_approver": make_user("approver", branch=branch),
+        "branch_approver2": make_user("approver", branch=branch),
+        "region_approver": make_user("approver", branch=region),
+        "hq_approver": make_user("approver", branch=hq),
+        "hq_approver2": make_user("approver", branch=hq),
         "outsider": make_user("approver", branch=other),
     }
 
@@ -33,82 +52,235 @@ def campaign(org):
     return new_draft(org["marketer"], "template:icbc_treasure_dig", "dig-test", "挖宝测试")
 
 
-def test_two_levels_then_publish(db, org, campaign):
+def approve_all(campaign, org):
+    for who in ("branch_approver", "region_approver", "hq_approver"):
+        decide(campaign, org[who], approve=True)
+
+
+def test_levels_follow_the_owning_branchs_ancestry(org):
+    branch, region, hq = org["branch"].id, org["region"].id, org["hq"].id
+    assert level_branches(branch, 3) == [branch, region, hq]
+    assert level_branches(branch, 1) == [branch]
+    assert level_branches(region, 3) == [region, hq, hq]  # beyond the top: head office again
+    assert level_branches(hq, 2) == [hq, hq]
+
+
+def test_branch_region_and_head_office_each_decide_their_level(db, org, campaign):
     submit(campaign, org["marketer"])
     assert campaign.review_status == "submitted" and campaign.status == "pending_approval"
-    decide(campaign, org["approver1"], approve=True)
-    assert campaign.review_status == "submitted"  # one of two levels
-    decide(campaign, org["approver2"], approve=True)
+    decide(campaign, org["branch_approver"], approve=True)
+    decide(campaign, org["region_approver"], approve=True)
+    assert campaign.review_status == "submitted"
+    decide(campaign, org["hq_approver"], approve=True)
     assert campaign.review_status == "approved"
-    version = publish_approved(campaign, org["approver2"], note="go live")
+    version = publish_approved(campaign, org["hq_approver"], note="go live")
     assert campaign.status == "live" and campaign.review_status == "published"
-    assert [a["approver"] for a in version.approvals] == [
-        org["approver1"].username,
-        org["approver2"].username,
+    assert [(a["level"], a["branch_name"], a["approver"]) for a in version.approvals] == [
+        (1, "陆家嘴支行", org["branch_approver"].username),
+        (2, "上海分行", org["region_approver"].username),
+        (3, "总行", org["hq_approver"].username),
     ]
-    actions = set(
-        db.session.scalars(
-            select(AuditEntry.action).where(AuditEntry.object_id == str(campaign.id))
+    decisions = db.session.scalars(select(Approval).order_by(Approval.level)).all()
+    assert [d.branch_id for d in decisions] == [org["branch"].id, org["region"].id, org["hq"].id]
+
+
+def test_a_level_is_decided_only_at_its_branch(org, campaign):
+    submit(campaign, org["marketer"])
+    for who in ("region_approver", "hq_approver"):  # above: they reach it, but not level 1
+        with pytest.raises(ReviewError, match="Level 1 of 3") as refused:
+            decide(campaign, org[who], approve=True)
+        assert refused.value.params["branch"] == "陆家嘴支行"
+    with pytest.raises(ReviewError, match="outside yours"):  # outside the ancestry
+        decide(campaign, org["outsider"], approve=True)
+    decide(campaign, org["branch_approver"], approve=True)
+    with pytest.raises(ReviewError, match="Level 2 of 3"):
+        decide(campaign, org["hq_approver"], approve=True)
+    assert len(current_decisions(campaign)) == 1
+
+
+def test_a_second_approval_at_the_same_level_is_refused(org, campaign):
+    submit(campaign, org["marketer"])
+    decide(campaign, org["branch_approver"], approve=True)
+    with pytest.raises(ReviewError, match="Level 2 of 3") as refused:
+        decide(campaign, org["branch_approver2"], approve=True)
+    assert refused.value.params["branch"] == "上海分行"
+    with pytest.raises(ReviewError, match="already decided level 1"):
+        decide(campaign, org["branch_approver"], approve=True)
+    assert len(current_decisions(campaign)) == 1
+
+
+def test_the_database_keeps_one_decision_per_level_and_round(db, org, campaign):
+    submit(campaign, org["marketer"])
+    decide(campaign, org["branch_approver"], approve=True)
+    db.session.add(
+        Approval(
+            campaign_id=campaign.id,
+            draft_hash=campaign.draft_hash,
+            round=campaign.review_round,
+            level=1,
+            decision="approved",
+            decided_by_id=org["branch_approver2"].id,
         )
     )
-    assert {"campaign.submit", "campaign.approve", "campaign.publish"} <= actions
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
 
 
-def test_publishing_needs_every_level(db, org, campaign):
-    submit(campaign, org["marketer"])
-    decide(campaign, org["approver1"], approve=True)
-    with pytest.raises(ReviewError):
-        publish_approved(campaign, org["approver2"])
-    assert db.session.scalar(select(CampaignVersion.id)) is None
+def test_nobody_decides_two_levels_at_head_office(db, org):
+    marketer = make_user("marketer", branch=org["hq"])
+    org["hq"].approval_levels = 2
+    db.session.commit()
+    campaign = new_draft(marketer, "template:icbc_treasure_dig", "hq-dig", "总行挖宝")
+    submit(campaign, marketer)
+    decide(campaign, org["hq_approver"], approve=True)
+    with pytest.raises(ReviewError, match="already decided level 1"):
+        decide(campaign, org["hq_approver"], approve=True)
+    decide(campaign, org["hq_approver2"], approve=True)
+    assert campaign.review_status == "approved"
 
 
-def test_one_person_cannot_approve_two_levels_or_their_own_submission(org, campaign):
-    submit(campaign, org["marketer"])
-    decide(campaign, org["approver1"], approve=True)
-    with pytest.raises(ReviewError, match="already approved"):
-        decide(campaign, org["approver1"], approve=True)
+def test_the_author_never_decides_any_level(db, org, campaign):
     admin = make_user("admin", branch=org["hq"])
-    campaign.review_status = "editing"
-    save_draft(campaign, {**campaign.draft, "description": "changed"}, admin)
-    submit(campaign, admin)
-    with pytest.raises(ReviewError, match="submitted this draft"):
-        decide(campaign, admin, approve=True)
-
-
-def test_roles_and_branches_are_enforced(org, campaign):
-    with pytest.raises(ReviewError, match="role"):
-        submit(campaign, org["approver1"])  # approvers do not author drafts
+    changed = copy.deepcopy(campaign.draft)
+    changed["description"] = "changed by head office"
+    save_draft(campaign, changed, admin)  # head office's admin wrote part of this draft
     submit(campaign, org["marketer"])
+    assert draft_authors(campaign) == {org["marketer"].id, admin.id}
+    decide(campaign, org["branch_approver"], approve=True)
+    decide(campaign, org["region_approver"], approve=True)
+    with pytest.raises(ReviewError, match="You wrote or submitted"):
+        decide(campaign, admin, approve=True)
     with pytest.raises(ReviewError, match="role"):
-        decide(campaign, org["marketer"], approve=True)
-    with pytest.raises(ReviewError, match="outside yours"):
-        decide(campaign, org["outsider"], approve=True)
+        decide(campaign, org["marketer"], approve=True)  # marketers do not approve at all
+    decide(campaign, org["hq_approver"], approve=True)
+    publish_approved(campaign, org["hq_approver"])
+    assert draft_authors(campaign) == {org["marketer"].id}  # a publication starts afresh
 
 
 def test_an_edit_after_submission_resets_the_approvals(db, org, campaign):
     submit(campaign, org["marketer"])
-    decide(campaign, org["approver1"], approve=True)
+    decide(campaign, org["branch_approver"], approve=True)
     changed = copy.deepcopy(campaign.draft)
     changed["prizes"][0]["weight"] = changed["prizes"][0]["weight"] + 1
     save_draft(campaign, changed, org["marketer"])
     assert campaign.review_status == "editing"
-    assert current_decisions(campaign) == []
     with pytest.raises(ReviewError):
-        decide(campaign, org["approver2"], approve=True)
+        decide(campaign, org["region_approver"], approve=True)
+    submit(campaign, org["marketer"])
+    assert current_decisions(campaign) == []  # a new round starts at level 1
+    with pytest.raises(ReviewError, match="Level 1 of 3"):
+        decide(campaign, org["region_approver"], approve=True)
 
 
-def test_sending_back_needs_a_reason(org, campaign):
+def test_sent_back_with_a_reason_then_resubmitted_unchanged_starts_over(org, campaign):
     submit(campaign, org["marketer"])
     with pytest.raises(ReviewError, match="why"):
-        decide(campaign, org["approver1"], approve=False, reason="  ")
-    decide(campaign, org["approver1"], approve=False, reason="奖品成本过高")
+        decide(campaign, org["branch_approver"], approve=False, reason="  ")
+    decide(campaign, org["branch_approver"], approve=True)
+    decide(campaign, org["region_approver"], approve=False, reason="奖品成本过高")
     assert campaign.review_status == "rejected" and campaign.status == "draft"
+    submit(campaign, org["marketer"])  # the same content, a new round
+    assert current_decisions(campaign) == []
+    approve_all(campaign, org)
+    assert campaign.review_status == "approved"
 
 
 def test_nothing_to_submit_when_the_draft_equals_live(org, campaign):
     submit(campaign, org["marketer"])
-    decide(campaign, org["approver1"], approve=True)
-    decide(campaign, org["approver2"], approve=True)
-    publish_approved(campaign, org["approver1"])
+    approve_all(campaign, org)
+    publish_approved(campaign, org["hq_approver"])
     with pytest.raises(ReviewError, match="same as the live"):
         submit(campaign, org["marketer"])
+
+
+def test_a_rollback_goes_through_the_chain(db, org, campaign):
+    submit(campaign, org["marketer"])
+    approve_all(campaign, org)
+    first = publish_approved(campaign, org["hq_approver"])
+    changed = copy.deepcopy(campaign.draft)
+    changed["prizes"][0]["weight"] = 7
+    save_draft(campaign, changed, org["marketer"])
+    submit(campaign, org["marketer"])
+    approve_all(campaign, org)
+    second = publish_approved(campaign, org["hq_approver"])
+
+    request_rollback(campaign, 1, org["marketer"])
+    assert campaign.review_status == "submitted" and campaign.rollback_of == 1
+    assert campaign.published_version_id == second.id  # version 2 keeps serving
+    assert campaign.draft_hash == first.content_hash
+    # version 1's approvals were for the same content: they do not count for the rollback
+    assert current_decisions(campaign) == []
+    with pytest.raises(ReviewError, match="Level 1 of 3"):
+        decide(campaign, org["hq_approver"], approve=True)
+    with pytest.raises(ReviewError, match="under review"):
+        request_rollback(campaign, 2, org["marketer"])
+    approve_all(campaign, org)
+    third = publish_approved(campaign, org["hq_approver"])
+    assert third.number == 3 and third.content_hash == first.content_hash
+    assert campaign.rollback_of is None
+    rollback = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "campaign.rollback"))
+    assert rollback.before["fields"] == {f"prizes[{changed['prizes'][0]['key']}].weight": 7}
+    assert rollback.after["version"] == 1
+
+
+def test_an_approver_asking_for_a_rollback_decides_no_level_of_it(db, org, campaign):
+    submit(campaign, org["marketer"])
+    approve_all(campaign, org)
+    publish_approved(campaign, org["hq_approver"])
+    changed = copy.deepcopy(campaign.draft)
+    changed["description"] = "v2"
+    save_draft(campaign, changed, org["marketer"])
+    submit(campaign, org["marketer"])
+    approve_all(campaign, org)
+    publish_approved(campaign, org["hq_approver"])
+    request_rollback(campaign, 1, org["branch_approver"])
+    with pytest.raises(ReviewError, match="You wrote or submitted"):
+        decide(campaign, org["branch_approver"], approve=True)
+    decide(campaign, org["branch_approver2"], approve=True)
+
+
+def test_the_submitter_is_told_of_each_decision_and_the_publication(db, org, campaign):
+    marketer = org["marketer"]
+    submit(campaign, marketer)
+    decide(campaign, org["branch_approver"], approve=False, reason="奖品成本过高")
+    submit(campaign, marketer)
+    approve_all(campaign, org)
+    publish_approved(campaign, org["hq_approver"])
+    kinds = [(n.kind, n.level, n.reason) for n in reversed(notices_for(marketer))]
+    assert kinds == [
+        ("rejected", 1, "奖品成本过高"),
+        ("level_approved", 1, None),
+        ("level_approved", 2, None),
+        ("approved", 3, None),
+        ("published", None, None),
+    ]
+    assert unread_count(marketer) == 5
+    assert mark_read(marketer) == 5 and unread_count(marketer) == 0
+    assert notices_for(org["hq_approver"]) == []
+    _db.session.rollback()
+    assert db.session.scalar(select(CampaignVersion.number)) == 1
+
+
+def test_the_demo_staff_can_walk_a_change_through_each_chain(db):
+    """Head office's campaigns take three head-office approvers other than the author;
+    Shanghai's take Shanghai's approver, then head office's."""
+    from builder.demo import load_demo
+    from core.models import Campaign, User
+
+    load_demo()
+    staff = {u.username: u for u in db.session.scalars(select(User))}
+    campaign = db.session.scalar(select(Campaign).where(Campaign.slug == "icbc-treasure-dig"))
+    changed = copy.deepcopy(campaign.draft)
+    changed["description"] = "demo change"
+    save_draft(campaign, changed, staff["admin"])
+    submit(campaign, staff["admin"])
+    for who in ("approver", "approver2", "approver3"):
+        decide(campaign, staff[who], approve=True)
+    assert campaign.review_status == "approved"
+
+    draft = new_draft(staff["marketer"], "template:qingdao_checkin", "sh-demo", "上海签到")
+    submit(draft, staff["marketer"])
+    decide(draft, staff["sh-approver"], approve=True)
+    decide(draft, staff["approver"], approve=True)
+    assert draft.review_status == "approved"

@@ -148,6 +148,7 @@ def test_another_branchs_admin_reaches_nothing_of_sh001(app, client, db, sh001):
         "campaign_id": sh001["campaign"].id,
         "reward_id": sh001["reward"].id,
         "request_id": sh001["request"].id,
+        "version_id": sh001["version"].id,
     }
     before = world_state(db, sh001)
     sign_in(client, intruder)

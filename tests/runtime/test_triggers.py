@@ -127,14 +127,22 @@ def test_republish_rollback_and_stock_priming(app, db, redis):
     update_draft(campaign, bundle)
     publish_campaign(campaign, note="more stock")
     assert redis.hget(hotstate.stock_key(campaign.id), "iphone") == "25"
-    version = rollback_campaign(campaign, 1)
-    assert version.number == 3
+    rollback_campaign(campaign, 1)  # a draft equal to version 1: live is untouched
+    assert campaign.draft_hash == db.session.get(CampaignVersion, 1).content_hash
+    assert campaign.rollback_of == 1 and campaign.status == "live"
+    assert redis.hget(hotstate.stock_key(campaign.id), "iphone") == "25"
+    version = publish_campaign(campaign)
+    assert version.number == 3 and campaign.rollback_of is None
     assert redis.hget(hotstate.stock_key(campaign.id), "iphone") == "10"
     assert db.session.scalar(select(func.count(CampaignVersion.id))) == 3
     assert db.session.scalar(select(Prize.stock_total).where(Prize.key == "iphone")) == 10
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions == ["campaign.create", "campaign.publish", "campaign.update_draft",
-                       "campaign.publish", "campaign.publish"]
+                       "campaign.publish", "campaign.rollback", "campaign.publish"]
+    rollback = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "campaign.rollback"))
+    assert rollback.before["fields"] == {"prizes[iphone].stock": 25}
+    assert rollback.after["fields"] == {"prizes[iphone].stock": 10}
+    assert rollback.after["version"] == 1
 
 
 def test_reconcile_rebuilds_redis_from_the_ledger(client, db, redis, token, runner):

@@ -1,0 +1,92 @@
+"""Telling a submitter what happened to their draft: approved at a level, approved at every
+level, sent back (with the approver's reason) or published. Notices are rows (StudioNotice),
+written in the transaction of the step they report, shown on the person's home page and counted
+in the navbar until read."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select, update
+
+from builder.i18n import N_, translate
+from core.extensions import db
+from core.models import Campaign, StudioNotice, User
+
+MESSAGES = {
+    "level_approved": N_("{campaign}: level {level} approved by {actor}."),
+    "approved": N_("{campaign}: approved at every level (the last by {actor}); ready to publish."),
+    "rejected": N_("{campaign}: sent back by {actor}: {reason}"),
+    "published": N_("{campaign}: published as version {version} by {actor}."),
+}
+
+
+def notify(
+    campaign: Campaign,
+    kind: str,
+    *,
+    actor: User,
+    level: int | None = None,
+    reason: str | None = None,
+    version_number: int | None = None,
+) -> StudioNotice | None:
+    """Add a notice for the campaign's submitter (none when the submitter did it themselves)."""
+    recipient = campaign.submitted_by_id
+    if recipient is None or recipient == actor.id:
+        return None
+    notice = StudioNotice(
+        user_id=recipient,
+        campaign_id=campaign.id,
+        kind=kind,
+        level=level,
+        reason=reason,
+        version_number=version_number,
+        actor_id=actor.id,
+    )
+    db.session.add(notice)
+    return notice
+
+
+def notices_for(user: User, limit: int = 20) -> list[StudioNotice]:
+    return list(
+        db.session.scalars(
+            select(StudioNotice)
+            .where(StudioNotice.user_id == user.id)
+            .order_by(StudioNotice.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def unread_count(user: User) -> int:
+    return (
+        db.session.scalar(
+            select(func.count(StudioNotice.id)).where(
+                StudioNotice.user_id == user.id, StudioNotice.read_at.is_(None)
+            )
+        )
+        or 0
+    )
+
+
+def mark_read(user: User) -> int:
+    """Mark every notice of `user` read; returns how many were unread."""
+    result = db.session.execute(
+        update(StudioNotice)
+        .where(StudioNotice.user_id == user.id, StudioNotice.read_at.is_(None))
+        .values(read_at=datetime.now(UTC))
+    )
+    db.session.commit()
+    return result.rowcount or 0
+
+
+def notice_text(notice: StudioNotice) -> str:
+    """The notice in the reader's language."""
+    actor = notice.actor
+    return translate(MESSAGES[notice.kind]).format(
+        campaign=notice.campaign.name,
+        level=notice.level,
+        actor=(actor.display_name or actor.username) if actor else "",
+        reason=notice.reason or "",
+        version=notice.version_number,
+    )
