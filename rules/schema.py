@@ -208,8 +208,17 @@ class ScheduleSchema(Base):
     windows = _list(_nested(WindowSchema), load_default=list)
 
 
+class ListRefSchema(Base):
+    """A whitelist or tag segment of the studio's audience library, by name; `version` pins
+    one upload (null: the latest, pinned when the draft is saved; docs/bundle.md)."""
+    name = StrictStr(required=True, validate=[_nonempty, validate.Length(max=100)])
+    version = _opt(StrictInt(validate=_at_least_one))
+
+
 class AudienceSchema(Base):
     conditions = _opt(fields.Raw())
+    whitelist_ref = _nested(ListRefSchema, allow_none=True)
+    segment_ref = _nested(ListRefSchema, allow_none=True)
     whitelist = _opt(_list(StrictStr()))
     message = StrictStr(load_default="很抱歉,您暂不符合本活动的参与条件")
 
@@ -241,6 +250,7 @@ class PrizeSchema(Base):
     chance_kinds = _opt(_list(StrictStr(), validate=_nonempty))
     value = StrictNumber(load_default=0.0, validate=_nonneg)
     reward = StrictDict(required=True)
+    right = StrictStr(validate=_ID, allow_none=True)  # the rights library item it came from
 
 
 class BoostSchema(Base):

@@ -190,6 +190,10 @@ def _check_audience(data: dict, ctx: Ctx) -> None:
         ctx.add("audience.whitelist", "empty_whitelist",
                 "An empty whitelist lets nobody join; use null for no whitelist.",
                 "白名单为空将无人可参加;不限制请设为 null。")
+    if audience.get("whitelist") is not None and audience.get("whitelist_ref"):
+        ctx.add("audience.whitelist_ref", "whitelist_twice",
+                "Use either the pasted whitelist or a whitelist from the library, not both.",
+                "粘贴的白名单与名单库中的白名单只能选用其一。")
 
 
 def _check_rules(data: dict, ctx: Ctx) -> None:
