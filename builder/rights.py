@@ -130,6 +130,14 @@ def low_stock(branch_ids: set[int]) -> list[dict[str, Any]]:
     ]
 
 
+def pool_alerts(pool_keys: list[str]) -> dict[str, dict[str, Any]]:
+    """pool key -> the stock level of the coupon right that uses it (for the pools page)."""
+    rights = db.session.scalars(select(Right).where(Right.kind == "coupon_code")).all()
+    mine = [r for r in rights if r.pool_key in set(pool_keys)]
+    levels = stock_levels(mine)
+    return {levels[r.key]["pool"]: {**levels[r.key], "right": r} for r in mine if r.key in levels}
+
+
 def ensure_pool(right: Right) -> CouponPool | None:
     """A coupon right's pool, created empty on first use (codes are uploaded to it later);
     the pool's redemption count follows the right's, which is where operators set it."""

@@ -76,6 +76,11 @@ def channel_secret(key: str) -> ChannelSecret | None:
     return entry
 
 
+def forget_channel(key: str) -> None:
+    """Drop this process's cached secret of a channel (after its secret was rotated here)."""
+    cache().channels.pop(key, None)
+
+
 def verify_token(token: str) -> Principal:
     try:
         unverified = jwt.decode(token, options={"verify_signature": False})

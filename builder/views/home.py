@@ -13,7 +13,7 @@ from builder.i18n import N_
 from builder.views.base import SecureViewMixin
 from core.extensions import db
 from core.models import Campaign, Draw, Reward
-from core.roles import ROLES
+from core.roles import ROLES, has_permission
 
 
 def dashboard_counts(branch_ids: set[int]) -> dict[str, int]:
@@ -48,4 +48,15 @@ class StudioIndexView(SecureViewMixin, AdminIndexView):
     def index(self):
         role = ROLES[current_user.role]
         counts = dashboard_counts(branch_scope(current_user))
-        return self.render("admin/studio_index.html", counts=counts, role=role)
+        return self.render(
+            "admin/studio_index.html", counts=counts, role=role, low_stock=low_stock_alerts()
+        )
+
+
+def low_stock_alerts() -> list[dict]:
+    """Coupon rights of the user's subtree running out, for those who upload codes."""
+    from builder.rights import low_stock
+
+    if not has_permission(current_user.role, "operate_rewards"):
+        return []
+    return low_stock(branch_scope(current_user))
