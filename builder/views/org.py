@@ -18,6 +18,7 @@ from core.accounts import AccountError, create_channel, rotate_channel_secret
 from core.extensions import db
 from core.models import Branch, Channel
 from core.roles import ROLES, grantable_roles, least_privileged
+from core.scope import is_head_office
 from core.security import hash_password
 
 LABELS = {
@@ -214,6 +215,8 @@ CHANNEL_ERRORS = {
 
 def rotate_button(view, context, model, name):
     """A POST button per channel (CSRF-protected; no inline script)."""
+    if not view.can_manage():
+        return ""
     return Markup(
         '<form method="post" action="{0}" class="d-inline" data-rotate="{1}">{2}'
         '<button class="btn btn-sm btn-outline-danger">{3}</button></form>'
@@ -235,8 +238,14 @@ class ChannelView(ReadOnlyModelView):
     column_formatters = {"rotate": rotate_button}
     list_template = "admin/channel_list.html"
 
+    def can_manage(self) -> bool:
+        """Channels serve the whole bank: only head office creates them and rotates secrets."""
+        return is_head_office(current_user)
+
     @expose("/new/", methods=("GET", "POST"))
     def create_view(self):
+        if not self.can_manage():
+            abort(403)
         error = None
         if request.method == "POST":
             check_csrf()
@@ -256,6 +265,8 @@ class ChannelView(ReadOnlyModelView):
         from runtime.auth import forget_channel
 
         check_csrf()
+        if not self.can_manage():
+            abort(403)
         found = db.session.get(Channel, channel_id) or abort(404)
         credentials = rotate_channel_secret(found, actor=current_user._get_current_object())
         db.session.commit()
@@ -264,12 +275,15 @@ class ChannelView(ReadOnlyModelView):
 
     def show_secret(self, credentials, created: bool):
         """The one page that ever shows the secret; never cached, never stored."""
+        from runtime.auth import CHANNEL_CACHE_SECONDS
+
         response = make_response(
             self.render(
                 "admin/channel_secret.html",
                 channel=credentials.channel,
                 secret=credentials.secret,
                 created=created,
+                cache_seconds=CHANNEL_CACHE_SECONDS,
             )
         )
         response.headers["Cache-Control"] = "no-store"
