@@ -20,7 +20,7 @@ from wtforms import (
     validators,
 )
 
-from builder.i18n import current_language, lazy, pick, translate
+from builder.i18n import N_, current_language, lazy, pick, translate
 from builder.rights import (
     config_fields,
     ensure_pool,
@@ -39,6 +39,23 @@ from rules.schema import ID_RE
 
 MAX_COST = 10_000_000
 MAX_COUNT = 10_000_000
+
+
+KEY_MESSAGE = N_("Lowercase letters, digits, '-' or '_'.")
+
+
+class KeyPattern(validators.Regexp):
+    """A key as bundles write it (rules.schema.ID_RE). The message is translated when the
+    check fails: Flask-Admin shows only plain-text errors next to a field."""
+
+    def __init__(self) -> None:
+        super().__init__(ID_RE)
+
+    def __call__(self, form, field) -> None:
+        try:
+            super().__call__(form, field)
+        except validators.ValidationError:
+            raise validators.ValidationError(translate(KEY_MESSAGE)) from None
 
 
 def both(zh: str, en: str) -> LazyString:
@@ -65,11 +82,7 @@ def reward_input(spec: RewardField) -> Field:
         checks = [validators.Optional(), validators.NumberRange(min=0.01, max=MAX_COST)]
         return FloatField(label, checks, **kw)
     if spec.name == "pool":
-        checks = [
-            validators.Optional(),
-            validators.Regexp(ID_RE, message=lazy("Lowercase letters, digits, '-' or '_'.")),
-        ]
-        return StringField(label, checks, **kw)
+        return StringField(label, [validators.Optional(), KeyPattern()], **kw)
     return StringField(label, [validators.Optional(), validators.Length(max=200)], **kw)
 
 
@@ -180,10 +193,7 @@ class RightView(AuditedModelView):
     }
     form_args = {
         "key": {
-            "validators": [
-                validators.InputRequired(),
-                validators.Regexp(ID_RE, message=lazy("Lowercase letters, digits, '-' or '_'.")),
-            ],
+            "validators": [validators.InputRequired(), KeyPattern()],
             "description": lazy("Prizes refer to the right by this key; it cannot be reused."),
         },
         "name": {"validators": [validators.InputRequired(), validators.Length(max=100)]},

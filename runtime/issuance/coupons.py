@@ -254,7 +254,7 @@ def redeem(session: Session, code: str, pool_key: str, now: datetime | None = No
     now = now or utcnow()
     pool = pool_by_key(session, pool_key)
     if pool is None:
-        raise CouponError(f"pool: no pool {pool_key!r}")
+        raise CouponError("pool", "unknown", f"no pool {pool_key!r}")
     statement = (
         update(CouponCode)
         .where(
@@ -269,5 +269,7 @@ def redeem(session: Session, code: str, pool_key: str, now: datetime | None = No
     )
     count = session.execute(statement).scalar_one_or_none()
     if count is None:
-        raise CouponError(f"code: {code!r} is unknown, unassigned, expired or fully redeemed")
+        raise CouponError(
+            "code", "not_redeemable", f"{code!r} is unknown, unassigned, expired or fully redeemed"
+        )
     return count
