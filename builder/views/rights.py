@@ -191,6 +191,8 @@ class RightView(AuditedModelView):
         "category": [(k, both(*labels)) for k, labels in RIGHT_CATEGORIES.items()],
         "kind": [(k.key, both(k.label_zh, k.label_en)) for k in REWARD_KINDS.values()],
     }
+    # plain selects: a few options need no search box, and right_form.js listens to them
+    form_widget_args = {"kind": {"data-role": "plain"}, "category": {"data-role": "plain"}}
     form_args = {
         "key": {
             "validators": [validators.InputRequired(), KeyPattern()],
