@@ -10,6 +10,7 @@ from builder.auth import init_auth
 from builder.errors import init_error_pages
 from builder.headers import csp_nonce, init_headers
 from builder.i18n import lazy
+from builder.views.audiences import AudienceListView
 from builder.views.audit import AuditView
 from builder.views.campaign_page import CampaignPageView
 from builder.views.campaigns import CampaignView, VersionView
@@ -18,8 +19,9 @@ from builder.views.home import StudioIndexView
 from builder.views.org import BranchView, ChannelView, StaffView
 from builder.views.review import ReviewView
 from builder.views.rewards import RewardOpsView
+from builder.views.rights import RightView
 from core.extensions import db
-from core.models import AuditEntry, Branch, Campaign, CampaignVersion, Channel, User
+from core.models import AuditEntry, Branch, Campaign, CampaignVersion, Channel, Right, User
 
 
 def init_admin(app: Flask) -> None:
@@ -58,6 +60,19 @@ def init_admin(app: Flask) -> None:
     )
     admin.add_view(
         RewardOpsView(name=lazy("Reward operations"), endpoint="rewards", url="/studio/rewards")
+    )
+    admin.add_view(
+        RightView(
+            Right, db, name=lazy("Rights library"), endpoint="rights", category=lazy("Library")
+        )
+    )
+    admin.add_view(
+        AudienceListView(
+            name=lazy("Audience lists"),
+            endpoint="audiences",
+            url="/studio/audiences",
+            category=lazy("Library"),
+        )
     )
     admin.add_view(
         BranchView(

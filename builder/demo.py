@@ -112,6 +112,9 @@ def load_demo() -> dict[str, int]:
     summary["campaigns"] = load_campaigns()
     summary["coupon_pools"] = load_demo_pools()
     db.session.commit()
+    from builder.demo_rights import load_demo_rights
+
+    summary["rights"] = load_demo_rights()
     return summary
 
 

@@ -19,7 +19,12 @@ MIN_PASSWORD_LENGTH = 8
 
 
 class AccountError(ValueError):
-    """Bad input for a user or channel; the message names the field."""
+    """Bad input for a user or channel; the message names the field, `code` the problem
+    (for the studio's wording)."""
+
+    def __init__(self, message: str, code: str = "invalid"):
+        super().__init__(message)
+        self.code = code
 
 
 def create_user(
@@ -65,7 +70,10 @@ def find_branch(code: str | None) -> Branch:
         return branch
     branch = db.session.scalar(select(Branch).where(Branch.level == "hq").order_by(Branch.id))
     if branch is None:
-        raise AccountError("branch: no head office exists yet; run `studio demo` or create one")
+        raise AccountError(
+            "branch: no head office exists yet; run `studio branch create CODE --name NAME "
+            "--hq` (or `studio demo`)"
+        )
     return branch
 
 
@@ -75,18 +83,38 @@ class ChannelCredentials:
     secret: str
 
 
-def create_channel(name: str) -> ChannelCredentials:
+def create_channel(name: str, actor: User | None = None) -> ChannelCredentials:
     name = name.strip()
     if not 2 <= len(name) <= 64:
-        raise AccountError("name: 2-64 characters")
+        raise AccountError("name: 2-64 characters", "name_length")
     if db.session.scalar(select(Channel).where(Channel.name == name)):
-        raise AccountError(f"name: channel {name!r} already exists")
+        raise AccountError(f"name: channel {name!r} already exists", "name_taken")
     key, nonce = new_channel_key(), new_nonce()
     secret = channel_secret(current_app.config["SECRET_KEY"], key, nonce)
     channel = Channel(name=name, key=key, secret_nonce=nonce, secret_hash=secret_digest(secret))
     db.session.add(channel)
     db.session.flush()
-    audit.record("channel.create", "channel", channel.id, after={"name": name, "key": key})
+    audit.record(
+        "channel.create", "channel", channel.id, actor=actor, after={"name": name, "key": key}
+    )
+    return ChannelCredentials(channel, secret)
+
+
+def rotate_channel_secret(channel: Channel, actor: User | None = None) -> ChannelCredentials:
+    """Give the channel a new secret (a new nonce; the key stays) and return it, to be shown
+    once. Tokens and event signatures made with the old secret stop verifying as soon as
+    each web worker reloads the channel (runtime.auth.CHANNEL_CACHE_SECONDS at most)."""
+    nonce = new_nonce()
+    secret = channel_secret(current_app.config["SECRET_KEY"], channel.key, nonce)
+    channel.secret_nonce, channel.secret_hash = nonce, secret_digest(secret)
+    audit.record(
+        "channel.rotate_secret",
+        "channel",
+        channel.id,
+        actor=actor,
+        actor_label=None if actor else "cli",
+        after={"name": channel.name, "key": channel.key},
+    )
     return ChannelCredentials(channel, secret)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import (
+    AudienceList,
     AuditEntry,
     Branch,
     Campaign,
@@ -20,6 +21,7 @@ from core.models import (
     PointsEntry,
     PointsRequest,
     Reward,
+    Right,
     User,
 )
 
@@ -62,6 +64,12 @@ OBJECT_BRANCH: dict[str, Callable[[Any], int | None]] = {
     "points_entry": _via_campaign(PointsEntry.id),
     "points_request": _request_branch,
     "coupon_pool": _via_campaign(CouponPool.key),
+    "rights": lambda object_id: db.session.scalar(
+        select(Right.branch_id).where(Right.id == int(object_id))
+    ),
+    "audience_list": lambda object_id: db.session.scalar(
+        select(AudienceList.branch_id).where(AudienceList.id == int(object_id))
+    ),
 }
 
 
@@ -111,6 +119,8 @@ OBJECT_LABEL: dict[str, Callable[[Any], str | None]] = {
     "channel": _name_of(Channel.name),
     "channels": _name_of(Channel.name),
     "coupon_pool": _name_of(CouponPool.name, CouponPool.key),
+    "rights": _name_of(Right.name),
+    "audience_list": _name_of(AudienceList.name),
     "reward": _row_in_campaign(Reward),
     "points_entry": _row_in_campaign(PointsEntry),
     "points_request": _row_in_campaign(PointsRequest),

@@ -58,3 +58,29 @@ def grantable_roles(role_key: str) -> tuple[str, ...]:
     if granter is None or "manage_staff" not in granter.permissions:
         return ()
     return tuple(key for key, role in ROLES.items() if role.rank <= granter.rank)
+
+
+# Permissions that change something (data, money, people); reading needs only view or audit.
+CHANGING_PERMISSIONS = frozenset(
+    {
+        "edit_campaign",
+        "approve",
+        "publish",
+        "manage_staff",
+        "manage_channels",
+        "operate_rewards",
+    }
+)
+
+
+def least_privileged(keys: tuple[str, ...] = ROLE_KEYS) -> str:
+    """The role among `keys` that can change the least: fewest changing permissions, then
+    fewest permissions. New staff accounts start with it (an auditor today: read-only)."""
+    return min(
+        keys,
+        key=lambda k: (
+            len(ROLES[k].permissions & CHANGING_PERMISSIONS),
+            len(ROLES[k].permissions),
+            ROLE_KEYS.index(k),
+        ),
+    )

@@ -220,8 +220,17 @@ class ScheduleSchema(Base):
                     validate=sb.max_items(lim.MAX_WINDOWS))
 
 
+class ListRefSchema(Base):
+    """A whitelist or tag segment of the studio's audience library, by name; `version` pins
+    one upload (null: the latest, pinned when the draft is saved; docs/bundle.md)."""
+    name = StrictStr(required=True, validate=[_nonempty, validate.Length(max=100)])
+    version = _opt(StrictInt(validate=_at_least_one))
+
+
 class AudienceSchema(Base):
     conditions = _opt(fields.Raw())
+    whitelist_ref = _nested(ListRefSchema, allow_none=True)
+    segment_ref = _nested(ListRefSchema, allow_none=True)
     whitelist = _opt(_list(StrictStr(validate=[_nonempty, *sb.name(lim.MAX_PARTICIPANT_ID_LENGTH)]),
                            validate=sb.max_items(lim.MAX_WHITELIST)))
     whitelist_channel = _opt(StrictStr(validate=[_nonempty, *sb.name()]))
@@ -258,6 +267,7 @@ class PrizeSchema(Base):
                                                      sb.max_items(lim.MAX_CHANCE_KINDS)]))
     value = StrictNumber(load_default=0.0, validate=sb.count(_nonneg, lim.MAX_MONEY))
     reward = StrictDict(required=True)
+    right = StrictStr(validate=_ID, allow_none=True)  # the rights library item it came from
 
 
 class BoostSchema(Base):

@@ -202,6 +202,10 @@ def _check_audience(data: dict, ctx: Ctx) -> None:
                 "Name the channel whose participant ids the whitelist lists (ids are per "
                 "channel: the same id in another channel is another person).",
                 "请填写白名单所属的渠道(参与者编号按渠道区分)。")
+    if audience.get("whitelist") is not None and audience.get("whitelist_ref"):
+        ctx.add("audience.whitelist_ref", "whitelist_twice",
+                "Use either the pasted whitelist or a whitelist from the library, not both.",
+                "粘贴的白名单与名单库中的白名单只能选用其一。")
 
 
 def _check_rules(data: dict, ctx: Ctx) -> None:

@@ -97,6 +97,11 @@ def _check_lifetime(claims: dict[str, Any]) -> None:
         raise invalid(f"The token lives longer than {longest} seconds; mint a shorter one.")
 
 
+def forget_channel(key: str) -> None:
+    """Drop this process's cached secret of a channel (after its secret was rotated here)."""
+    cache().channels.pop(key, None)
+
+
 def verify_token(token: str) -> Principal:
     try:
         unverified = jwt.decode(token, options={"verify_signature": False})

@@ -20,7 +20,7 @@ from core.errors import ApiProblem
 from core.extensions import db
 from core.models import Membership, Participant, utcnow
 from rules.compile import Outcome
-from runtime import flights, hotstate
+from runtime import audiences, flights, hotstate
 from runtime.actions import Effects, stage_actions
 from runtime.auth import Principal
 from runtime.grants import ensure_daily_grants, stage_initial_grants
@@ -126,6 +126,8 @@ def join(
     allowed, message = live.compiled.audience_allows(
         variables, principal.sub, principal.channel_name
     )
+    if allowed and not audiences.admits(live, principal):
+        allowed, message = False, live.bundle["audience"]["message"]
     if not allowed:
         raise ApiProblem(403, "not_eligible", message or "Not eligible.")
     outcome = live.compiled.run("join", variables)

@@ -21,6 +21,7 @@ from core.errors import ApiProblem
 from core.extensions import db
 from core.models import Approval, Branch, Campaign, CampaignVersion, Prize, User
 from runtime import flights, hotstate, issuer_limits
+from runtime.references import pin_list_versions, reference_problems
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +51,8 @@ def _load(bundle: Any) -> dict[str, Any]:
         if isinstance(bundle, dict):
             problems += widget_problems(bundle)
         raise CampaignError(problems) from None
-    problems = widget_problems(data)
+    pin_list_versions(data)
+    problems = widget_problems(data) + reference_problems(data)
     if problems:
         raise CampaignError(problems)
     return data
@@ -66,7 +68,7 @@ def bundle_problems(bundle: Any) -> list[dict[str, Any]]:
         for p in validate_bundle(bundle)
     ]
     if isinstance(bundle, dict):
-        problems += widget_problems(bundle)
+        problems += widget_problems(bundle) + reference_problems(bundle)
     return problems
 
 

@@ -58,3 +58,43 @@ def make_token(
     ttl: int = 3600,
 ) -> str:
     return mint_token(channel, participant, attrs, ttl)
+
+
+def make_audience_list(
+    name: str,
+    ids: list[str],
+    channel: Channel,
+    branch: Branch | None = None,
+    kind: str = "whitelist",
+):
+    """An audience list with one version holding `ids` (add more with add_list_version)."""
+    from core.models import AudienceList
+
+    found = AudienceList(
+        name=name, kind=kind, channel_id=channel.id, branch_id=(branch or make_hq()).id
+    )
+    db.session.add(found)
+    db.session.flush()
+    add_list_version(found, ids)
+    return found
+
+
+def add_list_version(target, ids: list[str]):
+    from sqlalchemy import func, select
+
+    from core.models import AudienceListVersion, AudienceMember
+
+    number = (
+        db.session.scalar(
+            select(func.max(AudienceListVersion.number)).where(
+                AudienceListVersion.list_id == target.id
+            )
+        )
+        or 0
+    ) + 1
+    version = AudienceListVersion(list_id=target.id, number=number, size=len(ids), report={})
+    db.session.add(version)
+    db.session.flush()
+    db.session.add_all(AudienceMember(version_id=version.id, participant=p) for p in ids)
+    db.session.commit()
+    return version

@@ -33,6 +33,14 @@ class AudienceSection(Section):
 
         class AudienceForm(EditorForm):
             conditions = JSONModelField(lazy("Who may join"))
+            whitelist_ref = list_select(
+                ctx,
+                "whitelist_ref",
+                lazy("Only the customers of a whitelist from the audience library"),
+            )
+            segment_ref = list_select(
+                ctx, "segment_ref", lazy("Only the customers of a tag segment")
+            )
             whitelist = TextAreaField(
                 lazy("Only these customers (whitelist)"),
                 description=lazy(
@@ -70,6 +78,8 @@ class AudienceSection(Section):
             "conditions": to_querybuilder(audience.get("conditions")),
             "whitelist": "\n".join(audience.get("whitelist") or []),
             "whitelist_channel": audience.get("whitelist_channel") or "",
+            "whitelist_ref": (audience.get("whitelist_ref") or {}).get("name", ""),
+            "segment_ref": (audience.get("segment_ref") or {}).get("name", ""),
             "message": audience.get("message", ""),
         }
 
@@ -79,6 +89,12 @@ class AudienceSection(Section):
         ids = lines_to_list(data["whitelist"])
         audience["whitelist"] = ids or None
         audience["whitelist_channel"] = (data["whitelist_channel"] or None) if ids else None
+        for field in LIST_FIELDS:
+            ref = list_ref(data[field], audience.get(field), ctx.lists.get(LIST_FIELDS[field], []))
+            if ref is not None:
+                audience[field] = ref
+            else:
+                audience.pop(field, None)  # absent, as in a bundle that never named a list
         audience["message"] = data["message"].strip()
 
     def field_for(self, path: str, bundle: dict[str, Any]) -> str | None:
@@ -86,6 +102,9 @@ class AudienceSection(Section):
             return "conditions"
         if path.startswith("audience.whitelist_channel"):
             return "whitelist_channel"
+        for field in LIST_FIELDS:
+            if path.startswith(f"audience.{field}"):
+                return field
         if path.startswith("audience.whitelist"):
             return "whitelist"
         if path.startswith("audience.message"):
@@ -103,4 +122,53 @@ class AudienceSection(Section):
             parts.append(
                 translate("{n} customers on the whitelist").format(n=len(audience["whitelist"]))
             )
+        for field, label in (
+            ("whitelist_ref", N_("whitelist {name}, version {n}")),
+            ("segment_ref", N_("tag segment {name}, version {n}")),
+        ):
+            ref = audience.get(field)
+            if ref:
+                parts.append(translate(label).format(name=ref["name"], n=ref.get("version")))
         return "; ".join(parts) or translate("Everyone may join.")
+
+
+LIST_FIELDS = {"whitelist_ref": "whitelist", "segment_ref": "segment"}
+
+
+def list_select(ctx: EditContext, field: str, label) -> SelectField:
+    """A select of the audience library's lists of one kind, each with its latest version,
+    and the list the draft names now even if it is gone (so the page shows what is saved)."""
+    kind = LIST_FIELDS[field]
+    choices = [("", translate("None"))]
+    known = set()
+    for name, number, size in ctx.lists.get(kind, []):
+        known.add(name)
+        choices.append(
+            (
+                name,
+                translate("{name} (version {n}, {size} customers)").format(
+                    name=name, n=number, size=f"{size:,}"
+                ),
+            )
+        )
+    current = ((ctx.bundle.get("audience") or {}).get(field) or {}).get("name")
+    if current and current not in known:
+        choices.append((current, translate("{name} (not in the library)").format(name=current)))
+    return SelectField(
+        label,
+        choices=choices,
+        description=lazy("Saving this section uses the list's latest version."),
+    )
+
+
+def list_ref(
+    name: str, old: dict[str, Any] | None, available: list[tuple[str, int, int]]
+) -> dict[str, Any] | None:
+    """The reference to store: the chosen list at its latest version; a list no longer in the
+    library keeps its old reference (validation reports it)."""
+    if not name:
+        return None
+    latest = {n: number for n, number, _size in available}
+    if name in latest:
+        return {"name": name, "version": latest[name]}
+    return old if old and old.get("name") == name else {"name": name, "version": None}

@@ -29,6 +29,9 @@ class EditContext:
     branches: list[tuple[str, str]] = field(default_factory=list)  # (code, label) in scope
     pools: list[tuple[str, str]] = field(default_factory=list)  # (pool key, label)
     channels: list[str] = field(default_factory=list)  # channel names (a whitelist's ids' origin)
+    rights: list[dict[str, Any]] = field(default_factory=list)  # builder.rights.editor_choices
+    # list kind -> [(name, latest version number, ids in it)] the campaign may name
+    lists: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)
 
     def pick(self, zh: str, en: str | None) -> str:
         """The label in the user's language (Chinese falls back to English and back)."""

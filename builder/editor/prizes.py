@@ -27,6 +27,7 @@ MAX_STOCK = 100_000_000
 _PRIZE_PATH = re.compile(r"^prizes\[(\d+)\](?:\.(\w+))?(?:\.(\w+))?")
 _BOOST_PATH = re.compile(r"^odds\.boosts\[(\d+)\](?:\.(\w+))?")
 ROW_FIELDS = (
+    "right",
     "name",
     "name_en",
     "weight",
@@ -75,6 +76,22 @@ def _reward_input(spec: RewardField, ctx: EditContext) -> Field:
     return StringField(label, checks, description=help_text)
 
 
+def _right_select(ctx: EditContext) -> SelectField:
+    """ "From the rights library": choosing a right fills the row's reward, names and cost
+    (builder/static/editor/rights.js) and keeps the right's key as the prize's `right`."""
+    known = {r["key"] for r in ctx.rights}
+    missing = sorted({p.get("right") for p in ctx.bundle.get("prizes") or []} - known - {None, ""})
+    choices = [("", translate("Not from the library"))]
+    choices += [(r["key"], r["label"]) for r in ctx.rights]
+    choices += [(k, translate("{right} (not in the library)").format(right=k)) for k in missing]
+    return SelectField(
+        lazy("From the rights library"),
+        choices=choices,
+        description=lazy("Choosing a right fills in the reward, the names and the cost."),
+        render_kw={"data-right-select": "1", "data-col": "col-sm-12 col-lg-6"},
+    )
+
+
 def _optional_count(label: str, minimum: int, description: str = "") -> IntegerField:
     return IntegerField(
         lazy(label),
@@ -88,6 +105,7 @@ def prize_row_form(ctx: EditContext) -> type[Form]:
     right after the kind (WTForms orders fields by creation)."""
     attrs: dict[str, Any] = {
         "key": HiddenField(),
+        "right": _right_select(ctx),
         "name": StringField(
             lazy("Prize name"), [validators.InputRequired(), validators.Length(max=60)]
         ),
@@ -269,6 +287,7 @@ def prize_row(prize: dict[str, Any]) -> dict[str, Any]:
         "value": prize.get("value", 0),
         "fallback": bool(prize.get("fallback")),
         "chance_kinds": list(prize.get("chance_kinds") or []),
+        "right": prize.get("right") or "",
     }
     for spec_kind in REWARD_KINDS.values():
         for spec in spec_kind.fields:
@@ -286,7 +305,7 @@ def prize_from_row(row: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
         value = blank_to_none(row[reward_field_name(kind.key, spec.name)])
         if value is not None:
             reward[spec.name] = value
-    return {
+    prize = {
         "key": row["key"],
         "name": row["name"].strip(),
         "name_en": blank_to_none(row["name_en"]),
@@ -301,3 +320,7 @@ def prize_from_row(row: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
         "value": row["value"],
         "reward": reward,
     }
+    right = blank_to_none(row.get("right"))
+    if right is not None:  # absent unless the prize came from the library
+        prize["right"] = right
+    return prize

@@ -24,6 +24,8 @@ WIZARD_STEPS = ("basics", "windows", "widget", "prizes", "chances", "limits", "a
 
 
 def edit_context(campaign: Campaign) -> EditContext:
+    from builder.audience_lists import usable_lists
+    from builder.rights import editor_choices, usable_rights
     from core.models import CouponPool
 
     scope = branch_scope(current_user)
@@ -43,6 +45,11 @@ def edit_context(campaign: Campaign) -> EditContext:
         channels=list(db.session.scalars(select(Channel.name).order_by(Channel.name))),
         branches=[(b.code, f"{b.name} ({b.code})") for b in branches],
         pools=[(p.key, f"{p.name} ({p.key})" if p.name != p.key else p.key) for p in pools],
+        rights=editor_choices(usable_rights(campaign.branch_id), current_language()),
+        lists={
+            kind: [(name, v.number, v.size) for name, v in usable_lists(campaign.branch_id, kind)]
+            for kind in ("whitelist", "segment")
+        },
     )
 
 

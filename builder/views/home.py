@@ -86,6 +86,7 @@ class StudioIndexView(SecureViewMixin, AdminIndexView):
             role_name=role.name_zh if current_language() == "zh" else role.name_en,
             notices=[(n, notice_text(n)) for n in notices_for(user)],
             sections=role_sections(user, scope),
+            low_stock=low_stock_alerts(),
             action_label=action_label,
             object_text=object_text,
         )
@@ -95,3 +96,12 @@ class StudioIndexView(SecureViewMixin, AdminIndexView):
         check_csrf()
         mark_read(current_user._get_current_object())
         return redirect(url_for(".index"))
+
+
+def low_stock_alerts() -> list[dict]:
+    """Coupon rights of the user's subtree running out, for those who upload codes."""
+    from builder.rights import low_stock
+
+    if not has_permission(current_user.role, "operate_rewards"):
+        return []
+    return low_stock(branch_scope(current_user))

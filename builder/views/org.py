@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from flask import g
+from flask import abort, g, make_response, request, url_for
+from flask_admin import expose
 from flask_login import current_user, login_user
+from markupsafe import Markup
 from sqlalchemy import select
-from wtforms import PasswordField, validators
+from wtforms import FloatField, PasswordField, validators
 
 from builder.access import AccessError, check_branch_change, check_staff_change
 from builder.auth import branch_scope
-from builder.i18n import lazy, translate
+from builder.csrf import check_csrf, csrf_field
+from builder.i18n import N_, lazy, pick, translate
 from builder.views.base import AuditedModelView, ReadOnlyModelView
+from core.accounts import AccountError, create_channel, rotate_channel_secret
 from core.extensions import db
-from core.models import Branch
-from core.roles import ROLES, grantable_roles
+from core.models import Branch, Channel
+from core.roles import ROLES, grantable_roles, least_privileged
+from core.scope import is_head_office
 from core.security import hash_password
 
 LABELS = {
@@ -42,6 +47,11 @@ def branches_in_scope():
     return db.session.scalars(
         select(Branch).where(Branch.id.in_(branch_scope(current_user))).order_by(Branch.code)
     ).all()
+
+
+def branch_label(branch: Branch) -> str:
+    """A branch as selects show it: its name in the user's language, then its code."""
+    return f"{pick(branch.name, branch.name_en)} ({branch.code})"
 
 
 def refuse(exc: AccessError) -> validators.ValidationError:
@@ -86,9 +96,47 @@ class BranchView(AuditedModelView):
     form_choices = {
         "level": [("hq", "总行 HQ"), ("branch", "分行 Branch"), ("sub_branch", "支行 Sub-branch")]
     }
-    form_args = {"parent": {"query_factory": branches_in_scope}}
+    form_overrides = {"latitude": FloatField, "longitude": FloatField}  # no Float converter
+    form_args = {
+        "parent": {
+            "query_factory": branches_in_scope,
+            "get_label": branch_label,
+            "blank_text": lazy("No parent (head office only)"),
+        },
+        "latitude": {
+            "validators": [
+                validators.Optional(),
+                validators.NumberRange(-90, 90, message=lazy("A latitude is between -90 and 90.")),
+            ],
+            "description": lazy(
+                "Decimal degrees, e.g. 31.2304. With the longitude, customers find the branch "
+                "among the nearby branches."
+            ),
+        },
+        "longitude": {
+            "validators": [
+                validators.Optional(),
+                validators.NumberRange(
+                    -180, 180, message=lazy("A longitude is between -180 and 180.")
+                ),
+            ],
+            "description": lazy("Decimal degrees, e.g. 121.4737."),
+        },
+    }
     column_labels = LABELS
     column_formatters = {"level": lambda v, c, m, n: level_label(m.level)}
+
+    def validate_form(self, form) -> bool:
+        """Coordinates come in pairs: a branch with one is found by no one."""
+        valid = super().validate_form(form)
+        lat, lon = getattr(form, "latitude", None), getattr(form, "longitude", None)
+        if lat is None or lon is None or lat.errors or lon.errors:
+            return valid
+        if (lat.data is None) != (lon.data is None):
+            missing = lon if lon.data is None else lat
+            missing.errors = [*missing.errors, translate("Give both latitude and longitude.")]
+            return False
+        return valid
 
     def check_change(self, before, after, model) -> None:
         try:
@@ -122,7 +170,7 @@ class StaffView(AuditedModelView):
         "role": [(key, role_label(key)) for key in ROLES],
         "locale": [("zh", "中文"), ("en", "English")],
     }
-    form_args = {"branch": {"query_factory": branches_in_scope}}
+    form_args = {"branch": {"query_factory": branches_in_scope, "get_label": branch_label}}
     column_labels = LABELS
     audit_always = ("role", "branch_id")
     # A change to any of these, or a new password, ends the user's sessions: they sign in
@@ -135,7 +183,11 @@ class StaffView(AuditedModelView):
         return form
 
     def create_form(self, obj=None):
-        return self.grantable_choices(super().create_form(obj))
+        form = self.grantable_choices(super().create_form(obj))
+        grantable = grantable_roles(current_user.role)
+        if not form.role.data and grantable:  # a new account starts with the least power
+            form.role.data = least_privileged(grantable)
+        return form
 
     def edit_form(self, obj=None):
         return self.grantable_choices(super().edit_form(obj))
@@ -168,7 +220,84 @@ class StaffView(AuditedModelView):
             login_user(model)  # the editor's own session follows their new session nonce
 
 
+CHANNEL_ERRORS = {
+    "name_length": N_("A channel name has 2 to 64 characters."),
+    "name_taken": N_("A channel with this name exists already."),
+}
+
+
+def rotate_button(view, context, model, name):
+    """A POST button per channel (CSRF-protected; no inline script)."""
+    if not view.can_manage():
+        return ""
+    return Markup(
+        '<form method="post" action="{0}" class="d-inline" data-rotate="{1}">{2}'
+        '<button class="btn btn-sm btn-outline-danger">{3}</button></form>'
+    ).format(
+        url_for(".rotate", channel_id=model.id),
+        model.name,
+        csrf_field(),
+        translate("Rotate secret"),
+    )
+
+
 class ChannelView(ReadOnlyModelView):
+    """Channels and their secrets: created and rotated here, each secret shown once (it is
+    derived, never stored: core.security.channel_secret)."""
+
     required_permission = "manage_channels"
-    column_list = ("name", "key", "active", "created_at")
-    column_labels = LABELS
+    column_list = ("name", "key", "active", "created_at", "rotate")
+    column_labels = {**LABELS, "rotate": lazy("Secret")}
+    column_formatters = {"rotate": rotate_button}
+    list_template = "admin/channel_list.html"
+
+    def can_manage(self) -> bool:
+        """Channels serve the whole bank: only head office creates them and rotates secrets."""
+        return is_head_office(current_user)
+
+    @expose("/new/", methods=("GET", "POST"))
+    def create_view(self):
+        if not self.can_manage():
+            abort(403)
+        error = None
+        if request.method == "POST":
+            check_csrf()
+            try:
+                credentials = create_channel(
+                    request.form.get("name", ""), actor=current_user._get_current_object()
+                )
+                db.session.commit()
+                return self.show_secret(credentials, created=True)
+            except AccountError as exc:
+                db.session.rollback()
+                error = translate(CHANNEL_ERRORS.get(exc.code, N_("This value is not valid here.")))
+        return self.render("admin/channel_new.html", error=error, name=request.form.get("name"))
+
+    @expose("/rotate/<int:channel_id>", methods=("POST",))
+    def rotate(self, channel_id: int):
+        from runtime.auth import forget_channel
+
+        check_csrf()
+        if not self.can_manage():
+            abort(403)
+        found = db.session.get(Channel, channel_id) or abort(404)
+        credentials = rotate_channel_secret(found, actor=current_user._get_current_object())
+        db.session.commit()
+        forget_channel(found.key)
+        return self.show_secret(credentials, created=False)
+
+    def show_secret(self, credentials, created: bool):
+        """The one page that ever shows the secret; never cached, never stored."""
+        from runtime.auth import CHANNEL_CACHE_SECONDS
+
+        response = make_response(
+            self.render(
+                "admin/channel_secret.html",
+                channel=credentials.channel,
+                secret=credentials.secret,
+                created=created,
+                cache_seconds=CHANNEL_CACHE_SECONDS,
+            )
+        )
+        response.headers["Cache-Control"] = "no-store"
+        return response

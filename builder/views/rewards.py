@@ -21,6 +21,17 @@ from core.roles import has_permission
 from core.scope import is_head_office
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# runtime.issuance.coupons problem codes and line reasons, as the studio words them
+COUPON_PROBLEMS = {
+    "invalid_key": N_("A pool key is 1 to 64 lowercase letters, digits, '-' or '_'."),
+    "range": N_("Must be at least 1."),
+    "refused_lines": N_("Some lines were refused; nothing was saved."),
+    "empty": N_("The file has no codes."),
+}
+COUPON_LINE_REASONS = {
+    "too_long": N_("longer than 128 characters"),
+    "control_character": N_("contains a control character"),
+}
 
 
 def campaigns_in_scope() -> dict[int, str]:
@@ -147,40 +158,46 @@ class RewardOpsView(SecureViewMixin, BaseView):
 
     @expose("/coupons", methods=("GET", "POST"))
     def coupons(self):
+        from builder.rights import pool_alerts
         from runtime.issuance import coupons
 
-        report = None
+        report, problem = None, None
         if request.method == "POST":
             check_csrf()
-            report = self.upload(coupons)
+            report, problem = self.upload(coupons)
         pools = db.session.scalars(
             select(CouponPool).where(pool_in_scope()).order_by(CouponPool.key)
         ).all()
         stats = [coupons.pool_stats(db.session, pool.key) for pool in pools]
-        return self.render("admin/rewards_coupons.html", stats=stats, report=report)
+        return self.render(
+            "admin/rewards_coupons.html",
+            stats=stats,
+            alerts=pool_alerts([pool.key for pool in pools]),
+            report=report,
+            problem=problem,
+            reasons=COUPON_LINE_REASONS,
+            form=request.form,
+        ), 422 if problem else 200
 
-    def upload(self, coupons) -> dict | None:
+    def upload(self, coupons) -> tuple[dict | None, dict | None]:
+        """Add a CSV of codes to a pool: (report, None) when added, (report or None,
+        {field: message}) when refused (nothing is written then)."""
         from core import audit
 
         upload = request.files.get("file")
         if upload is None or not upload.filename:
-            flash(translate("Choose a CSV file of codes."), "error")
-            return None
+            return None, {"file": translate("Choose a CSV file of codes.")}
         data = upload.read(MAX_UPLOAD_BYTES + 1)
         if len(data) > MAX_UPLOAD_BYTES:
-            flash(translate("The file is larger than 5 MB."), "error")
-            return None
-        pool = coupons.pool_by_key(db.session, request.form.get("pool", "").strip())
+            return None, {"file": translate("The file is larger than 5 MB.")}
+        key = request.form.get("pool", "").strip()
+        pool = coupons.pool_by_key(db.session, key)
         if pool is not None and pool.campaign_id not in (None, *campaigns_in_scope()):
-            flash(
-                translate("Refused") + ": pool: " + translate("no such pool in your branch"),
-                "error",
-            )
-            return None
+            return None, {"pool": translate("No such pool in your branch.")}
         try:
             report = coupons.upload_codes(
                 db.session,
-                request.form.get("pool", "").strip(),
+                key,
                 data.decode("utf-8-sig"),
                 name=request.form.get("name") or None,
                 valid_days=request.form.get("valid_days", type=int),
@@ -198,13 +215,13 @@ class RewardOpsView(SecureViewMixin, BaseView):
             from runtime.issuer_limits import codes_added  # the live campaigns may promise them
 
             codes_added(db.session, report.pool_key, report.added)
-            return report.to_dict()
+            return report.to_dict(), None
         except UnicodeDecodeError:
-            flash(translate("The file is not UTF-8 text."), "error")
+            return None, {"file": translate("The file is not UTF-8 text.")}
         except coupons.CouponError as exc:
             db.session.rollback()
-            flash(translate("Refused") + f": {exc}", "error")
-        return None
+            message = COUPON_PROBLEMS.get(exc.code, N_("This value is not valid here."))
+            return (exc.report.to_dict() if exc.report else None), {exc.field: translate(message)}
 
     @expose("/points", methods=("GET", "POST"))
     def points(self):

@@ -38,10 +38,11 @@ def register_commands(group: click.Group) -> click.Group:
     if "up" in group.commands:
         return group
     from builder.cli import register as register_builder
-    from core.cli import accounts, up
+    from core.cli import accounts, org, up
     from runtime.cli import register as register_runtime
 
     group.add_command(up.up)
+    group.add_command(org.branch)
     group.add_command(accounts.user)
     group.add_command(accounts.channel)
     group.add_command(accounts.token)

@@ -9,10 +9,10 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from core.accounts import AccountError, create_channel, create_user
+from core.accounts import AccountError, create_channel, create_user, rotate_channel_secret
 from core.extensions import db
 from core.models import Channel
-from core.roles import ROLE_KEYS
+from core.roles import ROLE_KEYS, least_privileged
 from core.tokens import mint_token
 
 
@@ -23,7 +23,13 @@ def user():
 
 @user.command("create", help="Create a staff user.")
 @click.argument("name")
-@click.option("--role", required=True, type=click.Choice(ROLE_KEYS))
+@click.option(
+    "--role",
+    type=click.Choice(ROLE_KEYS),
+    default=least_privileged(),
+    show_default=True,
+    help="Default: the least privileged role.",
+)
 @click.option("--branch", "branch_code", default=None, help="Branch code (default: head office).")
 @click.option("--password", default=None, help="Password (default: a random one, printed).")
 @with_appcontext
@@ -58,6 +64,20 @@ def channel_create(name: str):
         raise click.UsageError(str(exc)) from None
     click.echo(f"channel: {credentials.channel.name}")
     click.echo(f"key:     {credentials.channel.key}")
+    click.echo(f"secret:  {credentials.secret}")
+
+
+@channel.command("rotate", help="Give a channel a new secret and print it (shown once).")
+@click.argument("name")
+@with_appcontext
+def channel_rotate(name: str):
+    found = db.session.scalar(select(Channel).where(Channel.name == name))
+    if found is None:
+        raise click.ClickException(f"NAME: no channel named {name!r}")
+    credentials = rotate_channel_secret(found)
+    db.session.commit()
+    click.echo(f"channel: {found.name}")
+    click.echo(f"key:     {found.key}")
     click.echo(f"secret:  {credentials.secret}")
 
 

@@ -1,8 +1,10 @@
 """Domain models, split by domain; import them from here."""
 
+from core.models.audiences import AudienceList, AudienceListVersion, AudienceMember
 from core.models.audit import AuditEntry
 from core.models.base import Base, utcnow
 from core.models.campaign import Approval, Campaign, CampaignVersion, Prize
+from core.models.catalogue import Right
 from core.models.channel import Channel
 from core.models.ledger import (
     ChanceEntry,
@@ -39,6 +41,9 @@ __all__ = [
     "RedPacketBudget",
     "RedPacketGrant",
     "Approval",
+    "AudienceList",
+    "AudienceListVersion",
+    "AudienceMember",
     "AuditEntry",
     "Base",
     "Branch",
@@ -56,6 +61,7 @@ __all__ = [
     "Participant",
     "Prize",
     "Reward",
+    "Right",
     "ShareRecord",
     "StudioNotice",
     "User",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -32,7 +33,24 @@ ASSIGN_CODE = (
 
 
 class CouponError(ValueError):
-    """Bad pool settings or CSV content; the message names the field or line."""
+    """Bad pool settings or CSV content. `field` names the form field (pool, file,
+    valid_days, redemption_limit), `code` the problem; an upload refused for its lines carries
+    the report listing every refused line."""
+
+    def __init__(
+        self, field: str, code: str, message: str, report: UploadReport | None = None
+    ) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field, self.code, self.report = field, code, report
+
+
+# why a line of a code file is refused (the studio words them; the CLI prints the English)
+LINE_REASONS = {
+    "too_long": f"code longer than {MAX_CODE_LENGTH}",
+    "control_character": "code contains a control character",
+}
+POOL_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+HEADERS = ("code", "codes", "券码")
 
 
 @dataclass
@@ -40,7 +58,7 @@ class UploadReport:
     pool_key: str
     added: int = 0
     duplicates: int = 0
-    errors: list[str] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)  # {"line", "reason"}
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -49,6 +67,11 @@ class UploadReport:
             "duplicates": self.duplicates,
             "errors": self.errors,
         }
+
+    def error_text(self, limit: int = 5) -> str:
+        shown = [f"line {e['line']}: {LINE_REASONS[e['reason']]}" for e in self.errors[:limit]]
+        more = len(self.errors) - limit
+        return "; ".join(shown) + (f" (and {more} more lines)" if more > 0 else "")
 
 
 def pool_by_key(session: Session, key: str) -> CouponPool | None:
@@ -114,18 +137,35 @@ def assign_codes(
 
 
 def _parse_codes(text: str, report: UploadReport) -> list[str]:
+    """The first column of each line, header and blank lines skipped; each refused line is
+    added to the report with its number and reason."""
     codes: list[str] = []
     for line_number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
         if not row or not row[0].strip():
             continue
         code = row[0].strip()
-        if line_number == 1 and code.lower() in ("code", "codes", "券码"):
+        if line_number == 1 and code.lower() in HEADERS:
             continue
         if len(code) > MAX_CODE_LENGTH:
-            report.errors.append(f"line {line_number}: code longer than {MAX_CODE_LENGTH}")
-            continue
-        codes.append(code)
+            report.errors.append({"line": line_number, "reason": "too_long"})
+        elif any(ord(ch) < 32 or ord(ch) == 127 for ch in code):
+            report.errors.append({"line": line_number, "reason": "control_character"})
+        else:
+            codes.append(code)
     return codes
+
+
+def check_pool_settings(pool_key: str, valid_days: int | None, redemption_limit: int) -> None:
+    if not POOL_KEY.match(pool_key or ""):
+        raise CouponError(
+            "pool",
+            "invalid_key",
+            "a key of 1 to 64 lowercase letters, digits, '-' or '_' is required",
+        )
+    if valid_days is not None and valid_days <= 0:
+        raise CouponError("valid_days", "range", "must be a positive number of days")
+    if redemption_limit < 1:
+        raise CouponError("redemption_limit", "range", "must be at least 1")
 
 
 def upload_codes(
@@ -140,17 +180,15 @@ def upload_codes(
     campaign_id: int | None = None,
 ) -> UploadReport:
     """Create the pool if needed and add the CSV's codes (first column; a header row is
-    skipped; codes already in the pool are counted as duplicates). Caller commits."""
-    if not pool_key or len(pool_key) > 64:
-        raise CouponError("pool: a key of 1 to 64 characters is required")
-    if valid_days is not None and valid_days <= 0:
-        raise CouponError("valid_days: must be a positive number of days")
-    if redemption_limit < 1:
-        raise CouponError("redemption_limit: must be at least 1")
+    skipped; codes already in the pool are counted as duplicates). All or nothing: a file with
+    a refused line, or without a single code, adds nothing. Caller commits."""
+    check_pool_settings(pool_key, valid_days, redemption_limit)
     report = UploadReport(pool_key)
     codes = _parse_codes(csv_text, report)
     if report.errors:
-        raise CouponError("; ".join(report.errors[:5]))
+        raise CouponError("file", "refused_lines", report.error_text(), report)
+    if not codes:
+        raise CouponError("file", "empty", "the file has no codes")
     pool = pool_by_key(session, pool_key)
     if pool is None:
         pool = CouponPool(
@@ -179,6 +217,20 @@ def upload_codes(
     return report
 
 
+def pool_levels(session: Session, keys: list[str]) -> dict[str, dict[str, int]]:
+    """pool key -> {"total", "left"} for the given pools, in one query (pools without codes
+    count zero; unknown keys are absent)."""
+    if not keys:
+        return {}
+    rows = session.execute(
+        select(CouponPool.key, func.count(CouponCode.id), func.count(CouponCode.reward_id))
+        .outerjoin(CouponCode, CouponCode.pool_id == CouponPool.id)
+        .where(CouponPool.key.in_(keys))
+        .group_by(CouponPool.key)
+    )
+    return {key: {"total": total, "left": total - used} for key, total, used in rows}
+
+
 def pool_stats(session: Session, pool_key: str) -> dict[str, Any] | None:
     pool = pool_by_key(session, pool_key)
     if pool is None:
@@ -202,7 +254,7 @@ def redeem(session: Session, code: str, pool_key: str, now: datetime | None = No
     now = now or utcnow()
     pool = pool_by_key(session, pool_key)
     if pool is None:
-        raise CouponError(f"pool: no pool {pool_key!r}")
+        raise CouponError("pool", "unknown", f"no pool {pool_key!r}")
     statement = (
         update(CouponCode)
         .where(
@@ -217,5 +269,7 @@ def redeem(session: Session, code: str, pool_key: str, now: datetime | None = No
     )
     count = session.execute(statement).scalar_one_or_none()
     if count is None:
-        raise CouponError(f"code: {code!r} is unknown, unassigned, expired or fully redeemed")
+        raise CouponError(
+            "code", "not_redeemable", f"{code!r} is unknown, unassigned, expired or fully redeemed"
+        )
     return count

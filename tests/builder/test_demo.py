@@ -39,6 +39,30 @@ def test_demo_fills_the_coupon_pools_its_prizes_draw_from_once(db):
         assert stats["total"] == min(stock or 2000, 2000), (key, stats)
 
 
+def test_demo_has_a_rights_library_in_every_category_once(db):
+    from builder.demo_campaigns import demo_pools
+    from builder.rights import low_stock, right_reward
+    from core.models import Right
+    from rules.rewards import check_reward
+
+    assert load_demo()["rights"] >= 50
+    assert load_demo()["rights"] == 0
+    rights = db.session.scalars(select(Right)).all()
+    assert {r.category for r in rights} >= {
+        "phone_credit",
+        "mobile_data",
+        "e_card",
+        "fuel_card",
+        "video_membership",
+    }
+    for right in rights:
+        assert list(check_reward(right_reward(right), right.key)) == [], right.key
+    # the demo campaigns' pools are rights too, and one right is low on purpose
+    assert set(demo_pools()) <= {r.pool_key for r in rights}
+    alerts = low_stock({r.branch_id for r in rights})
+    assert [a["right"].key for a in alerts] == ["iqiyi-1m"]
+
+
 def test_demo_links_carry_a_token_signed_by_the_demo_channel(db):
     load_demo()
     links = demo_links("http://127.0.0.1:5000")

@@ -10,18 +10,27 @@ from sqlalchemy import func, select
 
 from builder.drafts import new_draft
 from core.models import (
+    AudienceListVersion,
     AuditEntry,
     Branch,
     CampaignVersion,
+    Channel,
     Membership,
     Participant,
     PointsRequest,
     Reward,
+    Right,
     User,
 )
 from runtime.publishing import publish_campaign, update_draft
 from tests.builder.studio import ADMIN_TOKEN, csrf_from, sign_in
-from tests.factories import make_branch, make_channel, make_hq, make_user
+from tests.factories import (
+    make_audience_list,
+    make_branch,
+    make_channel,
+    make_hq,
+    make_user,
+)
 
 PUBLIC = {"studio_auth.login", "studio_auth.set_language", "admin.static", "studio_static.static"}
 SECRETS = ("VIP-SECRET-0001", "sh-secret-campaign", "sh-hidden-user", "上海秘密")
@@ -56,6 +65,8 @@ SAMPLE_ARGS = {
     "decision": "approve",
     "export_type": "csv",
     "key": "prizes",  # a campaign editor section (and wizard step)
+    "list_id": "1",  # an audience list
+    "channel_id": "1",
 }
 
 
@@ -76,6 +87,10 @@ def sh001(db):
     update_draft(campaign, draft, insider)
     version = publish_campaign(campaign, insider, note="go")
     channel, _ = make_channel("bank-app")
+    secret_list = make_audience_list("上海秘密白名单", ["VIP-SECRET-0001"], channel, branch=sh)
+    secret_right = Right(
+        key="sh-secret-right", name="上海秘密权益", kind="none", config={}, branch_id=sh.id
+    )
     customer = Participant(channel_id=channel.id, external_id="sh-customer")
     db.session.add(customer)
     db.session.flush()
@@ -99,9 +114,12 @@ def sh001(db):
         note="big",
         requested_by_id=make_user("operator", branch=sh).id,
     )
-    db.session.add_all([reward, held])
+    db.session.add_all([reward, held, secret_right])
     db.session.commit()
     return {
+        "list": secret_list,
+        "right": secret_right,
+        "channel": channel,
         "branch": sh,
         "user": insider,
         "campaign": campaign,
@@ -129,6 +147,9 @@ def world_state(db, sh001) -> tuple:
         db.session.scalar(select(func.count(Branch.id))),
         db.session.scalar(select(func.count(User.id))),
         db.session.scalar(select(func.count(CampaignVersion.id))),
+        db.session.scalar(select(func.count(AudienceListVersion.id))),
+        db.session.get(Right, sh001["right"].id).name,
+        db.session.get(Channel, sh001["channel"].id).secret_nonce,
     )
 
 
@@ -140,6 +161,7 @@ def test_another_branchs_admin_reaches_nothing_of_sh001(app, client, db, sh001):
         "versions": sh001["version"].id,
         "staff": sh001["user"].id,
         "branches": sh001["branch"].id,
+        "rights": sh001["right"].id,
         "audit": db.session.scalar(
             select(AuditEntry.id).where(AuditEntry.action == "campaign.publish")
         ),
@@ -149,6 +171,8 @@ def test_another_branchs_admin_reaches_nothing_of_sh001(app, client, db, sh001):
         "reward_id": sh001["reward"].id,
         "request_id": sh001["request"].id,
         "version_id": sh001["version"].id,
+        "list_id": sh001["list"].id,
+        "channel_id": sh001["channel"].id,  # bank-wide: only head office manages channels
     }
     before = world_state(db, sh001)
     sign_in(client, intruder)

@@ -53,7 +53,13 @@ def test_upload_skips_header_blanks_and_duplicates(app, db):
         ("p" * 65, "A1", {}, "^pool"),
         ("ok", "A1", {"valid_days": 0}, "^valid_days"),
         ("ok", "A1", {"redemption_limit": 0}, "^redemption_limit"),
-        ("ok", "A1\n" + "X" * 129 + "\n", {}, "^line 2: code longer than 128"),
+        ("ok", "A1\n" + "X" * 129 + "\n", {}, "^file: line 2: code longer than 128"),
+        ("ok", "", {}, "^file: the file has no codes"),
+        ("ok", "code\n\n  \n", {}, "^file: the file has no codes"),
+        ("Phone Credit", "A1", {}, "^pool: a key of 1 to 64 lowercase"),
+        ("话费券", "A1", {}, "^pool"),
+        ("-leading-dash", "A1", {}, "^pool"),
+        ("has space", "A1", {}, "^pool"),
     ],
 )
 def test_bad_uploads_name_the_problem_and_write_nothing(app, db, pool, text, options, message):
@@ -63,6 +69,22 @@ def test_bad_uploads_name_the_problem_and_write_nothing(app, db, pool, text, opt
 
     assert db.session.scalar(select(func.count(CouponPool.id))) == 0
     assert db.session.scalar(select(func.count(CouponCode.id))) == 0
+
+
+def test_every_refused_line_is_reported_with_its_number_and_reason(app, db):
+    lines = ["code", "GOOD-1", "X" * 129, "GOOD-2", "BAD\x07BELL", "", "Y" * 200, "GOOD-3"]
+    with pytest.raises(coupons.CouponError) as caught:
+        coupons.upload_codes(db.session, "phone", "\n".join(lines))
+    db.session.rollback()
+
+    assert caught.value.field == "file" and caught.value.code == "refused_lines"
+    assert caught.value.report.errors == [
+        {"line": 3, "reason": "too_long"},
+        {"line": 5, "reason": "control_character"},
+        {"line": 7, "reason": "too_long"},
+    ]
+    assert db.session.scalar(select(func.count(CouponCode.id))) == 0  # all or nothing
+    assert db.session.scalar(select(func.count(CouponPool.id))) == 0
 
 
 def test_each_reward_gets_its_own_code(app, db, campaign, people, issuance_config):

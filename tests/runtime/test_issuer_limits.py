@@ -160,7 +160,6 @@ def test_two_campaigns_sharing_a_pool_never_promise_more_than_its_codes(app, cli
 
 def test_reconcile_rebuilds_issuer_limits_from_the_ledger(app, client, db, redis, token):
     campaign = publish(packet_bundle({"kind": "red_packet", "mode": "fixed", "amount": 1.5}, 9))
-    upload(db, 0)
     draw_many(client, token, "test-draw", 2, 2)  # 4 x 1.50 reserved, nothing paid yet
     key = hotstate.limits_key(campaign.id)
     assert redis.hget(key, "budget") == "300"
