@@ -14,8 +14,19 @@ from core.models.ledger import (
     Reward,
 )
 from core.models.org import Branch, User
+from core.models.reports import (
+    MEASURES,
+    CalendarEntry,
+    CampaignInsight,
+    RewardState,
+    RollupBreakdown,
+    RollupCampaignHour,
+    RollupCursor,
+    RollupDay,
+    RollupHour,
+    TrafficRollup,
+)
 from core.models.rights import (
-    ActivityRollup,
     CouponCode,
     CouponPool,
     Fulfilment,
@@ -28,7 +39,16 @@ from core.models.rights import (
 from core.models.runtime_state import CheckIn, Lead, OddsBoost, ShareRecord, Vote
 
 __all__ = [
-    "ActivityRollup",
+    "MEASURES",
+    "CalendarEntry",
+    "CampaignInsight",
+    "RewardState",
+    "RollupBreakdown",
+    "RollupCampaignHour",
+    "RollupCursor",
+    "RollupDay",
+    "RollupHour",
+    "TrafficRollup",
     "CouponCode",
     "CouponPool",
     "Fulfilment",
