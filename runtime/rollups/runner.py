@@ -42,7 +42,9 @@ CHUNK = 100_000
 
 @contextmanager
 def snapshot(session: Session) -> Iterator[Session]:
-    """One consistent read-only view of the database, without SQLite's write lock."""
+    """One consistent read-only view of the database, without SQLite's write lock (the
+    session's open transaction, if any, is ended first: jobs own their session)."""
+    session.rollback()
     if session.get_bind().dialect.name == "postgresql":
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     else:
@@ -119,8 +121,8 @@ def catch_up(
     """Count every ledger row not counted yet; returns rows counted per ledger. Stops after
     `max_seconds` (the rest waits for the next run)."""
     _ensure_cursors(session, [s.name for s in sources])
-    zones = Zones(session, current_app.config.get("STUDIO_TIMEZONE", "Asia/Shanghai"))
-    session.rollback()
+    with snapshot(session):
+        zones = Zones(session, current_app.config.get("STUDIO_TIMEZONE", "Asia/Shanghai"))
     started = time.monotonic()
     counted = {s.name: 0 for s in sources}
     for source in sources:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -201,86 +201,113 @@ def _zones() -> dict[int, ZoneInfo]:
     return {cid: ZoneInfo(snapshot["schedule"]["timezone"]) for cid, snapshot in rows}
 
 
-def expected() -> dict[str, dict]:
-    """hours, campaign_hours, days and breakdowns, counted row by row from the ledgers."""
-    zones = _zones()
-    hours = defaultdict(lambda: defaultdict(int))
-    items = defaultdict(lambda: [0, 0])
-    members = {(m.campaign_id, m.participant_id): m for m in db.session.scalars(select(Membership))}
+class Count:
+    """The rollups counted row by row from the ledgers, one method per ledger."""
 
-    def branch_of(cid, pid):
-        member = members.get((cid, pid))
+    def __init__(self) -> None:
+        self.zones = _zones()
+        self.hours = defaultdict(lambda: defaultdict(int))
+        self.items = defaultdict(lambda: [0, 0])
+        self.members = {
+            (m.campaign_id, m.participant_id): m for m in db.session.scalars(select(Membership))
+        }
+
+    def branch_of(self, cid: int, pid: int) -> str:
+        member = self.members.get((cid, pid))
         return (member.branch_code if member else None) or ""
 
-    def day(cid, at):
-        return at.astimezone(zones[cid]).date().isoformat()
+    def day(self, cid: int, at: datetime) -> str:
+        return at.astimezone(self.zones[cid]).date().isoformat()
 
-    def add(cid, branch, at, measure, n=1):
-        hours[(cid, branch or "", _hour(at))][measure] += n
+    def add(self, cid, branch, at, measure, n=1) -> None:
+        self.hours[(cid, branch or "", _hour(at))][measure] += n
 
-    def item(cid, branch, at, dimension, name, n=1, amount=0):
-        found = items[(cid, dimension, day(cid, at), branch or "", name)]
+    def item(self, cid, branch, at, dimension, name, n=1, amount=0) -> None:
+        found = self.items[(cid, dimension, self.day(cid, at), branch or "", name)]
         found[0] += n
         found[1] += amount
 
-    for m in members.values():
-        add(m.campaign_id, m.branch_code, m.joined_at, "joins")
-    first_draw, first_win = set(), set()
-    for d in db.session.scalars(select(Draw).order_by(Draw.id)):
-        add(d.campaign_id, d.branch_code, d.created_at, "draws")
-        if d.won:
-            add(d.campaign_id, d.branch_code, d.created_at, "wins")
-        elif d.prize_key:
-            add(d.campaign_id, d.branch_code, d.created_at, "consolations")
-        if d.prize_key:
-            item(d.campaign_id, d.branch_code, d.created_at, "prize", d.prize_key)
-        person = (d.campaign_id, d.participant_id)
-        if person not in first_draw:
-            first_draw.add(person)
-            add(d.campaign_id, d.branch_code, d.created_at, "drawers")
-        if d.won and person not in first_win:
-            first_win.add(person)
-            add(d.campaign_id, d.branch_code, d.created_at, "winners")
-    for r in db.session.scalars(select(Reward)):
-        branch = branch_of(r.campaign_id, r.participant_id)
-        cents = (r.payload or {}).get("amount_cents", 0) if r.kind == "red_packet" else 0
-        add(r.campaign_id, branch, r.created_at, "rewards")
-        add(r.campaign_id, branch, r.created_at, "paid_cents", cents)
-        item(r.campaign_id, branch, r.created_at, "reward", r.prize_key or r.kind, 1, cents)
-    for s in db.session.scalars(select(ShareRecord)):
-        branch = branch_of(s.campaign_id, s.participant_id)
-        add(s.campaign_id, branch, s.created_at, "shares")
-        item(s.campaign_id, branch, s.created_at, "share_channel", s.share_channel)
-        member = members.get((s.campaign_id, s.participant_id))
-        joined = datetime.fromisoformat(day(s.campaign_id, _hour(member.joined_at))).date()
-        age = (datetime.fromisoformat(s.day).date() - joined).days
-        item(s.campaign_id, branch, s.created_at, "share_age", str(max(0, min(age, 30))))
-    for c in db.session.scalars(select(CheckIn)):
-        add(c.campaign_id, branch_of(c.campaign_id, c.participant_id), c.created_at, "check_ins")
-    for v in db.session.scalars(select(Vote)):
-        branch = branch_of(v.campaign_id, v.participant_id)
-        add(v.campaign_id, branch, v.created_at, "votes")
-        item(v.campaign_id, branch, v.created_at, "candidate", v.candidate)
-    for lead in db.session.scalars(select(Lead)):
-        add(lead.campaign_id, lead.branch_code, lead.created_at, "leads")
-    for e in db.session.scalars(select(Event).where(Event.campaign_id.is_not(None))):
-        branch = branch_of(e.campaign_id, e.participant_id)
-        add(e.campaign_id, branch, e.created_at, "events")
-        item(e.campaign_id, branch, e.created_at, "event", e.type)
-    db.session.rollback()
+    def draws(self) -> None:
+        first_draw, first_win = set(), set()
+        for d in db.session.scalars(select(Draw).order_by(Draw.id)):
+            at, cid, branch = d.created_at, d.campaign_id, d.branch_code
+            self.add(cid, branch, at, "draws")
+            if d.won:
+                self.add(cid, branch, at, "wins")
+            elif d.prize_key:
+                self.add(cid, branch, at, "consolations")
+            if d.prize_key:
+                self.item(cid, branch, at, "prize", d.prize_key)
+            person = (cid, d.participant_id)
+            if person not in first_draw:
+                first_draw.add(person)
+                self.add(cid, branch, at, "drawers")
+            if d.won and person not in first_win:
+                first_win.add(person)
+                self.add(cid, branch, at, "winners")
 
-    campaign_hours = defaultdict(lambda: defaultdict(int))
-    days = defaultdict(lambda: defaultdict(int))
-    for (cid, branch, hour), counts in hours.items():
-        for measure, n in counts.items():
-            campaign_hours[(cid, hour)][measure] += n
-            days[(cid, branch, day(cid, hour))][measure] += n
-    return {
-        "hours": _clean(hours),
-        "campaign_hours": _clean(campaign_hours),
-        "days": _clean(days),
-        "breakdowns": {k: tuple(v) for k, v in items.items() if v != [0, 0]},
-    }
+    def rewards(self) -> None:
+        for r in db.session.scalars(select(Reward)):
+            branch = self.branch_of(r.campaign_id, r.participant_id)
+            cents = (r.payload or {}).get("amount_cents", 0) if r.kind == "red_packet" else 0
+            self.add(r.campaign_id, branch, r.created_at, "rewards")
+            self.add(r.campaign_id, branch, r.created_at, "paid_cents", cents)
+            self.item(
+                r.campaign_id, branch, r.created_at, "reward", r.prize_key or r.kind, 1, cents
+            )
+
+    def shares(self) -> None:
+        for s in db.session.scalars(select(ShareRecord)):
+            branch = self.branch_of(s.campaign_id, s.participant_id)
+            self.add(s.campaign_id, branch, s.created_at, "shares")
+            self.item(s.campaign_id, branch, s.created_at, "share_channel", s.share_channel)
+            member = self.members[(s.campaign_id, s.participant_id)]
+            joined = date.fromisoformat(self.day(s.campaign_id, _hour(member.joined_at)))
+            age = (date.fromisoformat(s.day) - joined).days
+            self.item(s.campaign_id, branch, s.created_at, "share_age", str(max(0, min(age, 30))))
+
+    def activities(self) -> None:
+        for c in db.session.scalars(select(CheckIn)):
+            branch = self.branch_of(c.campaign_id, c.participant_id)
+            self.add(c.campaign_id, branch, c.created_at, "check_ins")
+        for v in db.session.scalars(select(Vote)):
+            branch = self.branch_of(v.campaign_id, v.participant_id)
+            self.add(v.campaign_id, branch, v.created_at, "votes")
+            self.item(v.campaign_id, branch, v.created_at, "candidate", v.candidate)
+        for lead in db.session.scalars(select(Lead)):
+            self.add(lead.campaign_id, lead.branch_code, lead.created_at, "leads")
+        for e in db.session.scalars(select(Event).where(Event.campaign_id.is_not(None))):
+            branch = self.branch_of(e.campaign_id, e.participant_id)
+            self.add(e.campaign_id, branch, e.created_at, "events")
+            self.item(e.campaign_id, branch, e.created_at, "event", e.type)
+
+    def result(self) -> dict[str, dict]:
+        for m in self.members.values():
+            self.add(m.campaign_id, m.branch_code, m.joined_at, "joins")
+        self.draws()
+        self.rewards()
+        self.shares()
+        self.activities()
+        campaign_hours = defaultdict(lambda: defaultdict(int))
+        days = defaultdict(lambda: defaultdict(int))
+        for (cid, branch, hour), counts in self.hours.items():
+            for measure, n in counts.items():
+                campaign_hours[(cid, hour)][measure] += n
+                days[(cid, branch, self.day(cid, hour))][measure] += n
+        return {
+            "hours": _clean(self.hours),
+            "campaign_hours": _clean(campaign_hours),
+            "days": _clean(days),
+            "breakdowns": {k: tuple(v) for k, v in self.items.items() if v != [0, 0]},
+        }
+
+
+def expected() -> dict[str, dict]:
+    """hours, campaign_hours, days and breakdowns, counted row by row from the ledgers."""
+    try:
+        return Count().result()
+    finally:
+        db.session.rollback()
 
 
 def _clean(buckets) -> dict:
