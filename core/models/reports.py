@@ -153,17 +153,19 @@ REWARD_STATE_KEYS = ("pending", "issuing", "failed", "cancelled", "redeemed")
 
 class RewardState(CampaignFK, Base):
     """How many of a campaign's rolled-up rewards are still open, failed, cancelled or
-    redeemed, per branch; issued = rewards created - pending - issuing - failed - cancelled.
-    Replaced as a whole by each refresh (the statuses change in place on the outbox rows)."""
+    redeemed, per branch and local day the reward was created; issued = rewards created -
+    pending - issuing - failed - cancelled. Replaced as a whole by each refresh (the statuses
+    change in place on the outbox rows)."""
 
     __tablename__ = "reward_states"
     __table_args__ = (
-        UniqueConstraint("campaign_id", "branch_code", "status"),
+        UniqueConstraint("campaign_id", "branch_code", "day", "status"),
         CheckConstraint(f"status IN {REWARD_STATE_KEYS!r}", name="status"),
     )
 
     id: Mapped[int] = mapped_column(Count, primary_key=True)
     branch_code: Mapped[str] = mapped_column(String(32), default="")
+    day: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(16))
     rewards: Mapped[int] = _count()
 

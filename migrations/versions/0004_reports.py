@@ -63,13 +63,14 @@ def upgrade():
     op.create_table('reward_states',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('branch_code', sa.String(length=32), nullable=False),
+    sa.Column('day', sa.String(length=10), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('rewards', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), server_default='0', nullable=False),
     sa.Column('campaign_id', sa.Integer(), nullable=False),
     sa.CheckConstraint("status IN ('pending', 'issuing', 'failed', 'cancelled', 'redeemed')", name=op.f('ck_reward_states_status')),
     sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name=op.f('fk_reward_states_campaign_id_campaigns'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reward_states')),
-    sa.UniqueConstraint('campaign_id', 'branch_code', 'status', name=op.f('uq_reward_states_campaign_id_branch_code_status'))
+    sa.UniqueConstraint('campaign_id', 'branch_code', 'day', 'status', name=op.f('uq_reward_states_campaign_id_branch_code_day_status'))
     )
     op.create_table('rollup_breakdowns',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),

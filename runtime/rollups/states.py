@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from flask import current_app
 from sqlalchemy import delete, text
 from sqlalchemy.orm import Session
 
 from core.models import RewardState
 from runtime.rollups import cursors
+from runtime.rollups.buckets import Zones, hour_sql, parse_hour
 from runtime.rollups.runner import snapshot
 from runtime.write_gate import write_gate
 
@@ -35,33 +37,39 @@ def _counted(cursor: cursors.Cursor) -> tuple[str, dict]:
     return where, params
 
 
-def read_states(session: Session) -> dict[tuple[int, str, str], int]:
-    counts: dict[tuple[int, str, str], int] = defaultdict(int)
+def read_states(session: Session, zones: Zones) -> dict[tuple[int, str, str, str], int]:
+    """(campaign, branch, local day created, status) -> rewards."""
+    counts: dict[tuple[int, str, str, str], int] = defaultdict(int)
+    dialect = session.get_bind().dialect.name
+    hour = hour_sql("r.created_at", dialect)
     with snapshot(session):
         counted, params = _counted(cursors.load(session, "rewards"))
         listed = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
         queries = (
-            f"SELECT r.campaign_id, COALESCE(m.branch_code, ''), r.status, COUNT(*) "
-            f"FROM rewards r {MEMBER} WHERE r.status IN ({listed}) AND {counted} "
-            "GROUP BY r.campaign_id, COALESCE(m.branch_code, ''), r.status",
-            f"SELECT r.campaign_id, COALESCE(m.branch_code, ''), 'redeemed', COUNT(*) "
-            f"FROM coupon_codes k JOIN rewards r ON r.id = k.reward_id {MEMBER} "
+            f"SELECT r.campaign_id, COALESCE(m.branch_code, ''), {hour} AS h, r.status, "
+            f"COUNT(*) FROM rewards r {MEMBER} WHERE r.status IN ({listed}) AND {counted} "
+            "GROUP BY r.campaign_id, COALESCE(m.branch_code, ''), h, r.status",
+            f"SELECT r.campaign_id, COALESCE(m.branch_code, ''), {hour} AS h, 'redeemed', "
+            f"COUNT(*) FROM coupon_codes k JOIN rewards r ON r.id = k.reward_id {MEMBER} "
             f"WHERE k.redemptions > 0 AND {counted} "
-            "GROUP BY r.campaign_id, COALESCE(m.branch_code, '')",
-            f"SELECT r.campaign_id, COALESCE(m.branch_code, ''), 'redeemed', COUNT(*) "
-            f"FROM fulfilments f JOIN rewards r ON r.id = f.reward_id {MEMBER} "
+            "GROUP BY r.campaign_id, COALESCE(m.branch_code, ''), h",
+            f"SELECT r.campaign_id, COALESCE(m.branch_code, ''), {hour} AS h, 'redeemed', "
+            f"COUNT(*) FROM fulfilments f JOIN rewards r ON r.id = f.reward_id {MEMBER} "
             f"WHERE f.status = 'delivered' AND {counted} "
-            "GROUP BY r.campaign_id, COALESCE(m.branch_code, '')",
+            "GROUP BY r.campaign_id, COALESCE(m.branch_code, ''), h",
         )
         for sql in queries:
-            for campaign, branch, status, n in session.execute(text(sql), params):
-                counts[(campaign, branch, status)] += n
+            for campaign, branch, hour_text, status, n in session.execute(text(sql), params):
+                day = zones.day(campaign, parse_hour(hour_text))
+                counts[(campaign, branch, day, status)] += n
     return counts
 
 
 def refresh_reward_states(session: Session) -> int:
     """Replace the reward state counts; returns the rows written."""
-    counts = read_states(session)
+    with snapshot(session):
+        zones = Zones(session, current_app.config.get("STUDIO_TIMEZONE", "Asia/Shanghai"))
+    counts = read_states(session, zones)
     with write_gate():
         try:
             session.execute(delete(RewardState))
@@ -69,8 +77,8 @@ def refresh_reward_states(session: Session) -> int:
                 session.execute(
                     RewardState.__table__.insert(),
                     [
-                        {"campaign_id": c, "branch_code": b, "status": s, "rewards": n}
-                        for (c, b, s), n in counts.items()
+                        {"campaign_id": c, "branch_code": b, "day": d, "status": s, "rewards": n}
+                        for (c, b, d, s), n in counts.items()
                     ],
                 )
             session.commit()

@@ -59,14 +59,16 @@ def test_reward_states_count_only_rolled_up_rewards_and_issued_follows(app, db):
         (m.campaign_id, m.participant_id): m.branch_code or ""
         for m in db.session.scalars(select(Membership))
     }
-    expected = Counter()
-    for r in rewards:
-        if r.status != "issued":
-            expected[(r.campaign_id, branch[(r.campaign_id, r.participant_id)], r.status)] += 1
-    for r in rewards[0], rewards[2]:
-        expected[(r.campaign_id, branch[(r.campaign_id, r.participant_id)], "redeemed")] += 1
+    count = data.Count()
+
+    def key(r, status):
+        person = (r.campaign_id, r.participant_id)
+        return (r.campaign_id, branch[person], count.day(r.campaign_id, r.created_at), status)
+
+    expected = Counter(key(r, r.status) for r in rewards if r.status != "issued")
+    expected.update(key(r, "redeemed") for r in (rewards[0], rewards[2]))
     found = {
-        (s.campaign_id, s.branch_code, s.status): s.rewards
+        (s.campaign_id, s.branch_code, s.day, s.status): s.rewards
         for s in db.session.scalars(select(RewardState))
     }
     assert found == dict(expected)
@@ -77,7 +79,7 @@ def test_reward_states_count_only_rolled_up_rewards_and_issued_follows(app, db):
     for day in db.session.scalars(select(RollupDay)):
         created[day.campaign_id] += day.rewards
     open_ = Counter()
-    for (cid, _, status), n in found.items():
+    for (cid, _, _, status), n in found.items():
         if status != "redeemed":
             open_[cid] += n
     assert {cid: created[cid] - open_[cid] for cid in created} == dict(issued)
