@@ -40,7 +40,7 @@ def demo(activity: bool):
         from builder.demo_activity import play_demo
 
         played = play_demo()
-        if played.get("campaigns"):
+        if any(played.values()):
             click.echo("demo activity: " + ", ".join(f"{n} {k}" for k, n in played.items()))
 
 

@@ -114,6 +114,47 @@ def _play(ref, live, principal, actions: set[str], at: datetime, rng: random.Ran
     return draws
 
 
+# (name, kind, status, branch code, month, day, months long or days long)
+DEMO_PLAN = (
+    ("春节红包季", "festival", "confirmed", "HQ", 1, 20, 25),
+    ("一季度话题：开门红", "topic", "confirmed", "HQ", 1, 1, 90),
+    ("二季度话题：理财节", "topic", "planned", "HQ", 4, 1, 91),
+    ("618 年中狂欢", "campaign", "planned", "HQ", 6, 1, 20),
+    ("三季度话题：暑期亲子", "topic", "planned", "HQ", 7, 1, 92),
+    ("上海分行 夏日签到", "campaign", "planned", "SH001", 7, 10, 45),
+    ("四季度话题：年终回馈", "topic", "planned", "HQ", 10, 1, 92),
+    ("双十一 消费季", "campaign", "planned", "HQ", 11, 1, 12),
+    ("每月图文：手机银行新功能", "content", "confirmed", "HQ", 3, 1, 275),
+)
+
+
+def plan_demo_year(year: int) -> int:
+    """Head office's marketing calendar for `year` (seed 004), if nothing is planned yet."""
+    from datetime import date
+
+    from core.models import CalendarEntry
+
+    if db.session.scalar(select(CalendarEntry.id).limit(1)) is not None:
+        return 0
+    branches = dict(db.session.execute(select(Branch.code, Branch.id)).tuples().all())
+    for name, kind, status, code, month, day, length in DEMO_PLAN:
+        if code not in branches:
+            continue
+        start = date(year, month, day)
+        db.session.add(
+            CalendarEntry(
+                name=name,
+                kind=kind,
+                status=status,
+                branch_id=branches[code],
+                starts_on=start,
+                ends_on=start + timedelta(days=length - 1),
+            )
+        )
+    db.session.commit()
+    return len(DEMO_PLAN)
+
+
 def play_demo(seed: int = 2026) -> dict[str, int]:
     """Play the live demo campaigns that have no members yet; then run the report jobs."""
     from builder.demo import DEMO_CHANNEL
@@ -137,6 +178,7 @@ def play_demo(seed: int = 2026) -> dict[str, int]:
         played["campaigns"] += 1
     if played["campaigns"]:
         run_report_jobs()
+    played["planned"] = plan_demo_year(utcnow().year)
     return played
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from builder.reports import queries
-from builder.reports.labels import FUNNEL
+from builder.reports.labels import FUNNEL, PEOPLE_STEPS
 from builder.reports.periods import Period, campaign_period
 from core.extensions import db
 from core.models import MEASURES, Branch, Campaign, CampaignVersion, Prize
@@ -247,19 +247,19 @@ def _audience(report: CampaignReport) -> None:
 
 
 def _funnel(report: CampaignReport) -> None:
-    first = None
-    previous = None
-    for key, label in FUNNEL:
-        value = int(report.totals.get(key) or 0)
-        if first is None:
-            first = value
+    """Visited -> joined -> drew -> won counts people; issued and redeemed count rewards, so
+    their rate is against the rewards won and issued."""
+    totals = report.totals
+    visitors = int(totals.get("visitors") or 0)
+    for key, label, base in FUNNEL:
+        value = int(totals.get(key) or 0)
+        against = int(totals.get(base) or 0) if base else 0
         report.funnel.append(
             {
                 "key": key,
                 "label": label,
                 "value": value,
-                "from_previous": value / previous if previous else None,
-                "from_first": value / first if first else None,
+                "from_previous": value / against if against else None,
+                "from_first": value / visitors if visitors and key in PEOPLE_STEPS else None,
             }
         )
-        previous = value

@@ -38,14 +38,17 @@ FIGURE_LABELS = {
     "quota": N_("Quota"),
     "quota_used": N_("Quota used"),
 }
+# (figure, label, the step its rate is taken against): people visit, join, draw and win;
+# then rewards (a winner may have several) are issued and redeemed
 FUNNEL = (
-    ("visitors", N_("Visited")),
-    ("joins", N_("Joined")),
-    ("drawers", N_("Drew")),
-    ("winners", N_("Won")),
-    ("issued", N_("Reward issued")),
-    ("redeemed", N_("Redeemed")),
+    ("visitors", N_("Visited"), None),
+    ("joins", N_("Joined"), "visitors"),
+    ("drawers", N_("Drew"), "joins"),
+    ("winners", N_("Won"), "drawers"),
+    ("issued", N_("Rewards issued"), "rewards"),
+    ("redeemed", N_("Rewards redeemed"), "issued"),
 )
+PEOPLE_STEPS = ("visitors", "joins", "drawers", "winners")
 
 
 def label(key: str) -> str:

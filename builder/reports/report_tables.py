@@ -74,7 +74,7 @@ def campaign_tables(
         [
             Column("step", _t("Step"), "text"),
             Column("value", _t("Count")),
-            Column("from_previous", _t("Of the step before"), "percent"),
+            Column("from_previous", _t("Conversion"), "percent"),
             Column("from_first", _t("Of visitors"), "percent"),
         ],
         [{**f, "step": _t(f["label"])} for f in report.funnel],

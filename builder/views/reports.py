@@ -15,6 +15,7 @@ from builder.auth import branch_scope
 from builder.i18n import current_language, translate
 from builder.reports import campaign as campaign_report
 from builder.reports.journey import find_member, journey
+from builder.reports.labels import PEOPLE_STEPS
 from builder.reports.organisation import Tree, branch_report, overview
 from builder.reports.periods import Period, parse_period
 from builder.reports.report_tables import branch_tables, campaign_tables, overview_tables
@@ -289,7 +290,11 @@ def _campaign_chart(report, other) -> dict:
     data = {
         "daily": report.daily,
         "hourly": report.hourly,
-        "funnel": [{"label": translate(f["label"]), "value": f["value"]} for f in report.funnel],
+        "funnel": [
+            {"label": translate(f["label"]), "value": f["value"]}
+            for f in report.funnel
+            if f["key"] in PEOPLE_STEPS
+        ],
         "prizes": [p for p in report.prizes],
         "channels": report.channels,
         "decay": report.decay,
