@@ -4,6 +4,8 @@ their own, neither reads nor changes anything of SH001's."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from flask import url_for
 from sqlalchemy import func, select
@@ -12,6 +14,7 @@ from builder.drafts import new_draft
 from core.models import (
     AuditEntry,
     Branch,
+    CalendarEntry,
     CampaignVersion,
     Membership,
     Participant,
@@ -56,6 +59,9 @@ SAMPLE_ARGS = {
     "decision": "approve",
     "export_type": "csv",
     "key": "prizes",  # a campaign editor section (and wizard step)
+    "table": "daily",  # a report table's CSV
+    "branch_id": "1",
+    "entry_id": "1",
 }
 
 
@@ -95,9 +101,17 @@ def sh001(db):
         note="big",
         requested_by_id=make_user("operator", branch=sh).id,
     )
-    db.session.add_all([reward, held])
+    plan = CalendarEntry(
+        name="上海秘密节点",
+        kind="campaign",
+        branch_id=sh.id,
+        starts_on=date(2026, 12, 1),
+        ends_on=date(2026, 12, 31),
+    )
+    db.session.add_all([reward, held, plan])
     db.session.commit()
     return {
+        "plan": plan,
         "branch": sh,
         "user": insider,
         "campaign": campaign,
@@ -125,6 +139,7 @@ def world_state(db, sh001) -> tuple:
         db.session.scalar(select(func.count(Branch.id))),
         db.session.scalar(select(func.count(User.id))),
         db.session.scalar(select(func.count(CampaignVersion.id))),
+        db.session.get(CalendarEntry, sh001["plan"].id).name,
     )
 
 
@@ -144,6 +159,8 @@ def test_another_branchs_admin_reaches_nothing_of_sh001(app, client, db, sh001):
         "campaign_id": sh001["campaign"].id,
         "reward_id": sh001["reward"].id,
         "request_id": sh001["request"].id,
+        "branch_id": sh001["branch"].id,
+        "entry_id": sh001["plan"].id,
     }
     before = world_state(db, sh001)
     sign_in(client, intruder)
