@@ -136,7 +136,7 @@ def plan_demo_year(year: int) -> int:
 
     if db.session.scalar(select(CalendarEntry.id).limit(1)) is not None:
         return 0
-    branches = dict(db.session.execute(select(Branch.code, Branch.id)).tuples().all())
+    branches = {code: bid for code, bid in db.session.execute(select(Branch.code, Branch.id))}
     for name, kind, status, code, month, day, length in DEMO_PLAN:
         if code not in branches:
             continue
