@@ -72,9 +72,7 @@ def campaign_hours(campaign_id: int, start: datetime, end: datetime) -> list[dic
     ]
 
 
-def breakdowns(
-    campaign_id: int, period: Period, branch_codes: Iterable[str] | None = None
-) -> dict[str, dict[str, list[int]]]:
+def breakdowns(campaign_id: int, period: Period) -> dict[str, dict[str, list[int]]]:
     """dimension -> item -> [count, amount] in `period`."""
     query = (
         select(
@@ -90,8 +88,6 @@ def breakdowns(
         )
         .group_by(RollupBreakdown.dimension, RollupBreakdown.item)
     )
-    if branch_codes is not None:
-        query = query.where(RollupBreakdown.branch_code.in_(list(branch_codes)))
     found: dict[str, dict[str, list[int]]] = defaultdict(dict)
     for dimension, item, count, amount in db.session.execute(query):
         found[dimension][item] = [int(count or 0), int(amount or 0)]

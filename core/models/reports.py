@@ -105,20 +105,19 @@ BREAKDOWN_DIMENSIONS = ("prize", "reward", "share_channel", "share_age", "candid
 
 
 class RollupBreakdown(CampaignFK, Base):
-    """Counts per campaign x branch x local day by one item of a dimension: draws by prize,
-    rewards (and amounts paid) by prize, shares by channel and by days since the sharer
-    joined, votes by candidate, server events by type."""
+    """Counts per campaign x local day by one item of a dimension: draws by prize, rewards
+    (and amounts paid) by prize, shares by channel and by days since the sharer joined,
+    votes by candidate, server events by type. (Per branch, rollup_days has the measures.)"""
 
     __tablename__ = "rollup_breakdowns"
     __table_args__ = (
-        UniqueConstraint("campaign_id", "dimension", "day", "branch_code", "item"),
+        UniqueConstraint("campaign_id", "dimension", "day", "item"),
         CheckConstraint(f"dimension IN {BREAKDOWN_DIMENSIONS!r}", name="dimension"),
     )
 
     id: Mapped[int] = mapped_column(Count, primary_key=True)
     dimension: Mapped[str] = mapped_column(String(16))
     day: Mapped[str] = mapped_column(String(10))
-    branch_code: Mapped[str] = mapped_column(String(32), default="")
     item: Mapped[str] = mapped_column(String(64))
     count: Mapped[int] = _count()
     amount: Mapped[int] = _count()

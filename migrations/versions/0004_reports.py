@@ -76,7 +76,6 @@ def upgrade():
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('dimension', sa.String(length=16), nullable=False),
     sa.Column('day', sa.String(length=10), nullable=False),
-    sa.Column('branch_code', sa.String(length=32), nullable=False),
     sa.Column('item', sa.String(length=64), nullable=False),
     sa.Column('count', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), server_default='0', nullable=False),
     sa.Column('amount', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), server_default='0', nullable=False),
@@ -84,7 +83,7 @@ def upgrade():
     sa.CheckConstraint("dimension IN ('prize', 'reward', 'share_channel', 'share_age', 'candidate', 'event')", name=op.f('ck_rollup_breakdowns_dimension')),
     sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name=op.f('fk_rollup_breakdowns_campaign_id_campaigns'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_rollup_breakdowns')),
-    sa.UniqueConstraint('campaign_id', 'dimension', 'day', 'branch_code', 'item', name=op.f('uq_rollup_breakdowns_campaign_id_dimension_day_branch_code_item'))
+    sa.UniqueConstraint('campaign_id', 'dimension', 'day', 'item', name=op.f('uq_rollup_breakdowns_campaign_id_dimension_day_item'))
     )
     op.create_table('rollup_campaign_hours',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),

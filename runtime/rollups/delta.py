@@ -1,13 +1,19 @@
 """What one chunk adds to the rollups, and writing it: INSERT ... ON CONFLICT DO UPDATE that
-adds to the counts already there (corrections may subtract)."""
+adds to the counts already there (corrections may subtract).
+
+A chunk of a busy month touches up to one rollup row per draw (400 branches x 720 hours), so
+the write is a single driver call per table on the session's connection: executemany of one
+compiled upsert on SQLite, one INSERT ... SELECT FROM unnest(arrays) on PostgreSQL."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import BigInteger, DateTime, Integer, String, TypeDecorator
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from core.models import MEASURES, RollupBreakdown, RollupCampaignHour, RollupDay, RollupHour
@@ -32,7 +38,7 @@ class Delta:
         default_factory=lambda: defaultdict(_counts)
     )
     days: dict[tuple[int, str, str], Counts] = field(default_factory=lambda: defaultdict(_counts))
-    breakdowns: dict[tuple[int, str, str, str, str], list[int]] = field(
+    breakdowns: dict[tuple[int, str, str, str], list[int]] = field(
         default_factory=lambda: defaultdict(lambda: [0, 0])
     )
 
@@ -46,7 +52,6 @@ class Delta:
     def add_item(
         self,
         campaign_id: int,
-        branch: str,
         hour: datetime,
         dimension: str,
         item: str,
@@ -54,7 +59,7 @@ class Delta:
         amount: int = 0,
     ) -> None:
         day = self.zones.day(campaign_id, hour)
-        found = self.breakdowns[(campaign_id, dimension, day, branch, item[:64])]
+        found = self.breakdowns[(campaign_id, dimension, day, item[:64])]
         found[0] += count
         found[1] += amount
 
@@ -62,48 +67,91 @@ class Delta:
         return bool(self.hours or self.breakdowns)
 
 
-def _upsert(session: Session, model, keys: tuple[str, ...], measures: tuple[str, ...], rows):
-    if not rows:
-        return
+@dataclass(frozen=True)
+class Upsert:
+    """One rollup table's "add these counts" statement, compiled for one dialect."""
+
+    sql: str
+    columns: tuple[str, ...]
+    processors: tuple[Any, ...]
+    arrays: bool  # PostgreSQL: one row of arrays (unnest) instead of executemany
+
+
+def _pg_type(column) -> str:
+    kind = column.type
+    if isinstance(kind, DateTime | TypeDecorator):  # UTCDateTime
+        return "timestamptz"
+    if isinstance(kind, Integer | BigInteger):
+        return "bigint"
+    if isinstance(kind, String):
+        return "text"
+    raise TypeError(f"no array type for {column}")
+
+
+def _build(model, keys: tuple[str, ...], measures: tuple[str, ...], dialect: Dialect) -> Upsert:
     table = model.__table__
-    module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = module.insert(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=[table.c[k] for k in keys],
-        set_={m: table.c[m] + statement.excluded[m] for m in measures},
+    columns = keys + measures
+    names = ", ".join(columns)
+    if dialect.name == "postgresql":
+        arrays = ", ".join(f"%s::{_pg_type(table.c[c])}[]" for c in columns)
+        updates = ", ".join(f"{m} = {table.name}.{m} + EXCLUDED.{m}" for m in measures)
+        sql = (
+            f"INSERT INTO {table.name} ({names}) SELECT * FROM unnest({arrays}) "
+            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+        )
+        return Upsert(sql, columns, tuple(None for _ in columns), True)
+    marks = ", ".join("?" for _ in columns)
+    updates = ", ".join(f"{m} = {m} + excluded.{m}" for m in measures)
+    sql = (
+        f"INSERT INTO {table.name} ({names}) VALUES ({marks}) "
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
     )
-    session.execute(statement, rows)
+    processors = tuple(table.c[c].type.bind_processor(dialect) for c in columns)
+    return Upsert(sql, columns, processors, False)
 
 
-def _rows(buckets: dict, keys: tuple[str, ...]) -> list[dict]:
-    return [
-        {**dict(zip(keys, key, strict=True)), **{m: counts.get(m, 0) for m in MEASURES}}
-        for key, counts in buckets.items()
-    ]
+HOUR_KEYS = ("campaign_id", "branch_code", "hour")
+CAMPAIGN_HOUR_KEYS = ("campaign_id", "hour")
+DAY_KEYS = ("campaign_id", "branch_code", "day")
+ITEM_KEYS = ("campaign_id", "dimension", "day", "item")
+TABLES = (
+    ("hours", RollupHour, HOUR_KEYS, MEASURES),
+    ("campaign_hours", RollupCampaignHour, CAMPAIGN_HOUR_KEYS, MEASURES),
+    ("days", RollupDay, DAY_KEYS, MEASURES),
+    ("breakdowns", RollupBreakdown, ITEM_KEYS, ("count", "amount")),
+)
+_compiled: dict[tuple[str, str], Upsert] = {}
+
+
+def _upsert(dialect: Dialect, name: str, model, keys, measures) -> Upsert:
+    found = _compiled.get((dialect.name, name))
+    if found is None:
+        found = _compiled[(dialect.name, name)] = _build(model, keys, measures, dialect)
+    return found
+
+
+def _rows(delta: Delta, name: str) -> list[tuple]:
+    if name == "breakdowns":
+        return [(*key, c, a) for key, (c, a) in delta.breakdowns.items()]
+    buckets = getattr(delta, name)
+    return [(*key, *(counts.get(m, 0) for m in MEASURES)) for key, counts in buckets.items()]
 
 
 def write_delta(session: Session, delta: Delta) -> None:
     """Add `delta` to the rollup tables (in the caller's transaction)."""
-    hour_keys = ("campaign_id", "branch_code", "hour")
-    _upsert(session, RollupHour, hour_keys, MEASURES, _rows(delta.hours, hour_keys))
-    campaign_keys = ("campaign_id", "hour")
-    _upsert(
-        session,
-        RollupCampaignHour,
-        campaign_keys,
-        MEASURES,
-        _rows(delta.campaign_hours, campaign_keys),
-    )
-    day_keys = ("campaign_id", "branch_code", "day")
-    _upsert(session, RollupDay, day_keys, MEASURES, _rows(delta.days, day_keys))
-    item_keys = ("campaign_id", "dimension", "day", "branch_code", "item")
-    _upsert(
-        session,
-        RollupBreakdown,
-        item_keys,
-        ("count", "amount"),
-        [
-            {**dict(zip(item_keys, key, strict=True)), "count": c, "amount": a}
-            for key, (c, a) in delta.breakdowns.items()
-        ],
-    )
+    connection = session.connection()
+    dialect = connection.dialect
+    for name, model, keys, measures in TABLES:
+        rows = _rows(delta, name)
+        if not rows:
+            continue
+        upsert = _upsert(dialect, name, model, keys, measures)
+        if upsert.arrays:
+            columns = tuple(list(values) for values in zip(*rows, strict=True))
+            connection.exec_driver_sql(upsert.sql, [columns])  # one execution: one row of arrays
+            continue
+        processors = upsert.processors
+        prepared = [
+            tuple(p(v) if p else v for p, v in zip(processors, row, strict=True)) for row in rows
+        ]
+        connection.exec_driver_sql(upsert.sql, prepared)

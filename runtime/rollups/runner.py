@@ -75,13 +75,12 @@ def _read_chunk(session: Session, source: Source, zones: Zones, size: int, now) 
             return None
         missing = cursors.missing_ranges(session, source.table, old.last_id, upto)
         delta = Delta(zones)
-        a = source.alias
         params = {"lo": old.last_id, "hi": upto, "yes": True}
         if upto > old.last_id:
-            source.aggregate(session, f"{a}.id > :lo AND {a}.id <= :hi", params, delta)
+            source.aggregate(session, "{a}.id > :lo AND {a}.id <= :hi", params, delta)
         if late:
             listed = ", ".join(str(int(i)) for i in late)
-            source.aggregate(session, f"{a}.id IN ({listed})", params, delta)
+            source.aggregate(session, "{a}.id IN (" + listed + ")", params, delta)
             if source is DRAWS:
                 correct_late_draws(session, late, old.last_id, delta)
         gaps = cursors.remaining_gaps(old.gaps, set(late), missing, now)

@@ -30,7 +30,8 @@ MEMBER_JOIN = (
 
 @dataclass(frozen=True)
 class Query:
-    """A grouped SELECT; `{where}` takes the id predicate, `{hour}`/`{join_hour}` the hour."""
+    """A grouped SELECT; `{where}` takes the id predicate on the source's alias (`{where_x}`
+    the same on alias x), `{hour}`/`{join_hour}` the hour."""
 
     sql: str
     feed: Callable[[Delta, Any], None]
@@ -44,10 +45,12 @@ class Source:
     queries: tuple[Query, ...]
 
     def aggregate(self, session: Session, where: str, params: dict[str, Any], delta: Delta) -> None:
+        """Add the rows whose ids satisfy `where` (a predicate on alias `{a}`) to `delta`."""
         dialect = session.get_bind().dialect.name
         for query in self.queries:
             sql = query.sql.format(
-                where=where,
+                where=where.format(a=self.alias),
+                where_x=where.format(a="x"),
                 hour=hour_sql(f"{self.alias}.{_time_column(self.table)}", dialect),
                 join_hour=hour_sql("m.joined_at", dialect),
                 amount=_amount_sql(dialect),
@@ -83,7 +86,7 @@ def _draws(delta: Delta, row) -> None:
     elif prize is not None:
         delta.add(campaign, branch, hour, "consolations", n)
     if prize is not None:
-        delta.add_item(campaign, branch, hour, "prize", prize, n)
+        delta.add_item(campaign, hour, "prize", prize, n)
 
 
 def _measure(name: str) -> Callable[[Delta, Any], None]:
@@ -99,7 +102,7 @@ def _rewards(delta: Delta, row) -> None:
     hour = parse_hour(hour_text)
     delta.add(campaign, branch, hour, "rewards", n)
     delta.add(campaign, branch, hour, "paid_cents", int(cents or 0))
-    delta.add_item(campaign, branch, hour, "reward", item, n, int(cents or 0))
+    delta.add_item(campaign, hour, "reward", item, n, int(cents or 0))
 
 
 def share_age(delta: Delta, campaign: int, share_day: str, join_hour: str | None) -> str:
@@ -115,29 +118,31 @@ def _shares(delta: Delta, row) -> None:
     campaign, branch, hour_text, channel, share_day, join_hour, n = row
     hour = parse_hour(hour_text)
     delta.add(campaign, branch, hour, "shares", n)
-    delta.add_item(campaign, branch, hour, "share_channel", channel, n)
-    delta.add_item(
-        campaign, branch, hour, "share_age", share_age(delta, campaign, share_day, join_hour), n
-    )
+    delta.add_item(campaign, hour, "share_channel", channel, n)
+    delta.add_item(campaign, hour, "share_age", share_age(delta, campaign, share_day, join_hour), n)
 
 
 def _votes(delta: Delta, row) -> None:
     campaign, branch, hour_text, candidate, n = row
     hour = parse_hour(hour_text)
     delta.add(campaign, branch, hour, "votes", n)
-    delta.add_item(campaign, branch, hour, "candidate", candidate, n)
+    delta.add_item(campaign, hour, "candidate", candidate, n)
 
 
 def _events(delta: Delta, row) -> None:
     campaign, branch, hour_text, kind, n = row
     hour = parse_hour(hour_text)
     delta.add(campaign, branch, hour, "events", n)
-    delta.add_item(campaign, branch, hour, "event", kind, n)
+    delta.add_item(campaign, hour, "event", kind, n)
 
 
+# A participant's first draw (first win): only the lowest id of each participant in the
+# chunk can be it, and it is when no lower id of theirs exists.
 FIRST_DRAW = (
     "SELECT d.campaign_id, COALESCE(d.branch_code, ''), {hour} AS h, COUNT(*) FROM draws d "
-    "WHERE {where} {extra} AND NOT EXISTS (SELECT 1 FROM draws e "
+    "JOIN (SELECT MIN(x.id) AS id FROM draws x WHERE {where_x} {extra_x} "
+    "GROUP BY x.campaign_id, x.participant_id) f ON f.id = d.id "
+    "WHERE NOT EXISTS (SELECT 1 FROM draws e "
     "WHERE e.campaign_id = d.campaign_id AND e.participant_id = d.participant_id "
     "AND e.id < d.id {extra_e}) GROUP BY d.campaign_id, COALESCE(d.branch_code, ''), h"
 )
@@ -153,9 +158,9 @@ DRAWS = Source(
             "GROUP BY d.campaign_id, COALESCE(d.branch_code, ''), h, d.prize_key, d.won",
             _draws,
         ),
-        Query(FIRST_DRAW.replace("{extra}", "").replace("{extra_e}", ""), _measure("drawers")),
+        Query(FIRST_DRAW.replace("{extra_x}", "").replace("{extra_e}", ""), _measure("drawers")),
         Query(
-            FIRST_DRAW.replace("{extra}", "AND d.won = :yes").replace(
+            FIRST_DRAW.replace("{extra_x}", "AND x.won = :yes").replace(
                 "{extra_e}", "AND e.won = :yes"
             ),
             _measure("winners"),

@@ -223,7 +223,7 @@ class Count:
         self.hours[(cid, branch or "", _hour(at))][measure] += n
 
     def item(self, cid, branch, at, dimension, name, n=1, amount=0) -> None:
-        found = self.items[(cid, dimension, self.day(cid, at), branch or "", name)]
+        found = self.items[(cid, dimension, self.day(cid, at), name)]
         found[0] += n
         found[1] += amount
 
@@ -339,7 +339,7 @@ def actual() -> dict[str, dict]:
             for r in db.session.scalars(select(RollupDay))
         },
         "breakdowns": {
-            (r.campaign_id, r.dimension, r.day, r.branch_code, r.item): (r.count, r.amount)
+            (r.campaign_id, r.dimension, r.day, r.item): (r.count, r.amount)
             for r in db.session.scalars(select(RollupBreakdown))
             if r.count or r.amount
         },
