@@ -149,7 +149,7 @@ def bulk(table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
 
 def _sqlite(value):
     if isinstance(value, datetime):
-        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")  # as SQLAlchemy stores it
     return value
 
 

@@ -104,7 +104,6 @@ def build(
     period = period or whole
     report = CampaignReport(campaign, bundle, zone, period, period == whole, lang)
     _figures(report)
-    _curves(report)
     _prizes(report)
     _audience(report)
     _funnel(report)
@@ -112,45 +111,24 @@ def build(
 
 
 def _figures(report: CampaignReport) -> None:
-    cid, period = report.campaign.id, report.period
-    totals: dict[str, Any] = queries.totals(queries.day_sums(period, campaign_ids=[cid]))
-    states = queries.reward_states(period, campaign_ids=[cid])
-    totals["issued"] = queries.issued(totals["rewards"], states)
-    totals["open"] = sum(states.get(s, 0) for s in queries.OPEN_STATES)
-    totals["failed"] = states.get("failed", 0)
-    totals["redeemed"] = states.get("redeemed", 0)
-    days = queries.traffic(cid, "day", period.start.isoformat(), period.end.isoformat())
-    for key in ("views", "visitors", "clicks"):
-        totals[key] = sum(day[key] for day in days.values())
-    if report.whole:  # the whole campaign: exact unique visitors, not a sum of days
-        everything = queries.traffic(cid, "all", "", "").get("")
-        if everything:
-            totals["visitors"] = everything["visitors"]
-    report.referrals = queries.referrals(cid)
-    report.totals = totals
-
-
-def _curves(report: CampaignReport) -> None:
+    """Totals, the daily and the hourly curves, all from the campaign's hour buckets (the
+    local days are whole hours in the campaign's zone)."""
     cid, period, pricing = report.campaign.id, report.period, Pricing(report.bundle)
-    by_day = {
-        row["day"]: row for row in queries.day_sums(period, group_by=["day"], campaign_ids=[cid])
-    }
-    traffic = queries.traffic(cid, "day", period.start.isoformat(), period.end.isoformat())
-    costs = queries.cost_by_day(cid, period)
-    running = 0.0
-    for day in period.day_list():
-        row = {m: int(by_day.get(day, {}).get(m) or 0) for m in MEASURES}
-        row.update(traffic.get(day, {"views": 0, "visitors": 0, "clicks": 0}))
-        cost = sum(pricing.cost(k, c, a) for k, (c, a) in costs.get(day, {}).items())
-        running += cost
-        report.daily.append({"day": day, **row, "cost": round(cost, 2), "total_cost": running})
-    report.totals["cost"] = round(running, 2)
     start, end = period.utc_bounds(report.zone)
     hours = {row["hour"]: row for row in queries.campaign_hours(cid, start, end)}
+    totals: dict[str, Any] = dict.fromkeys(MEASURES, 0)
+    by_day: dict[str, dict[str, int]] = {
+        day: dict.fromkeys(MEASURES, 0) for day in period.day_list()
+    }
     views = queries.traffic(cid, "hour", _bucket(start), _bucket(end - timedelta(hours=1)))
     moment = start
     while moment < end:
         row = hours.get(moment, {})
+        day = by_day.setdefault(moment.astimezone(report.zone).date().isoformat(), {})
+        for m in MEASURES:
+            value = int(row.get(m) or 0)
+            totals[m] += value
+            day[m] = day.get(m, 0) + value
         report.hourly.append(
             {
                 "hour": moment.astimezone(report.zone).strftime("%Y-%m-%d %H:00"),
@@ -159,6 +137,28 @@ def _curves(report: CampaignReport) -> None:
             }
         )
         moment += timedelta(hours=1)
+    states = queries.reward_states(period, campaign_ids=[cid])
+    totals["issued"] = queries.issued(totals["rewards"], states)
+    totals["open"] = sum(states.get(s, 0) for s in queries.OPEN_STATES)
+    totals["failed"] = states.get("failed", 0)
+    totals["redeemed"] = states.get("redeemed", 0)
+    traffic = queries.traffic(cid, "day", period.start.isoformat(), period.end.isoformat())
+    for key in ("views", "visitors", "clicks"):
+        totals[key] = sum(day[key] for day in traffic.values())
+    if report.whole:  # the whole campaign: exact unique visitors, not a sum of days
+        everything = queries.traffic(cid, "all", "", "").get("")
+        if everything:
+            totals["visitors"] = everything["visitors"]
+    costs = queries.cost_by_day(cid, period)
+    running = 0.0
+    for day in period.day_list():
+        cost = sum(pricing.cost(k, c, a) for k, (c, a) in costs.get(day, {}).items())
+        running += cost
+        row = {**by_day[day], **traffic.get(day, {"views": 0, "visitors": 0, "clicks": 0})}
+        report.daily.append({"day": day, **row, "cost": round(cost, 2), "total_cost": running})
+    totals["cost"] = round(running, 2)
+    report.referrals = queries.referrals(cid)
+    report.totals = totals
 
 
 def _bucket(moment: datetime) -> str:

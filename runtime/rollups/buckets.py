@@ -64,6 +64,7 @@ class Zones:
     def __init__(self, session: Session, default: str) -> None:
         self.session, self.default = session, default
         self.known = campaign_zones(session, default)
+        self.days: dict[tuple[int, datetime], str] = {}
 
     def __getitem__(self, campaign_id: int) -> tzinfo:
         found = self.known.get(campaign_id)
@@ -73,4 +74,7 @@ class Zones:
         return found
 
     def day(self, campaign_id: int, hour: datetime) -> str:
-        return local_day(hour, self[campaign_id])
+        found = self.days.get((campaign_id, hour))
+        if found is None:
+            found = self.days[(campaign_id, hour)] = local_day(hour, self[campaign_id])
+        return found

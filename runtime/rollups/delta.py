@@ -28,26 +28,32 @@ def _counts() -> Counts:
 
 @dataclass
 class Delta:
-    """Counts to add, keyed by bucket; `add` feeds the hour, campaign-hour and day tables."""
+    """Counts to add, keyed by campaign x branch x hour; the campaign-hour and day tables are
+    summed from those buckets when written."""
 
     zones: Zones
     hours: dict[tuple[int, str, datetime], Counts] = field(
         default_factory=lambda: defaultdict(_counts)
     )
-    campaign_hours: dict[tuple[int, datetime], Counts] = field(
-        default_factory=lambda: defaultdict(_counts)
-    )
-    days: dict[tuple[int, str, str], Counts] = field(default_factory=lambda: defaultdict(_counts))
     breakdowns: dict[tuple[int, str, str, str], list[int]] = field(
         default_factory=lambda: defaultdict(lambda: [0, 0])
     )
 
     def add(self, campaign_id: int, branch: str, hour: datetime, measure: str, n: int) -> None:
-        if not n:
-            return
-        self.hours[(campaign_id, branch, hour)][measure] += n
-        self.campaign_hours[(campaign_id, hour)][measure] += n
-        self.days[(campaign_id, branch, self.zones.day(campaign_id, hour))][measure] += n
+        if n:
+            self.hours[(campaign_id, branch, hour)][measure] += n
+
+    def rolled(self) -> tuple[dict, dict]:
+        """(campaign x hour, campaign x branch x local day) sums of the hour buckets."""
+        campaign_hours: dict = defaultdict(_counts)
+        days: dict = defaultdict(_counts)
+        for (campaign_id, branch, hour), counts in self.hours.items():
+            by_hour = campaign_hours[(campaign_id, hour)]
+            by_day = days[(campaign_id, branch, self.zones.day(campaign_id, hour))]
+            for measure, n in counts.items():
+                by_hour[measure] += n
+                by_day[measure] += n
+        return campaign_hours, days
 
     def add_item(
         self,
@@ -106,7 +112,11 @@ def _build(model, keys: tuple[str, ...], measures: tuple[str, ...], dialect: Dia
         f"INSERT INTO {table.name} ({names}) VALUES ({marks}) "
         f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
     )
-    processors = tuple(table.c[c].type.bind_processor(dialect) for c in columns)
+    # the dialect's own processors: SQLite stores timestamps as text with microseconds, the
+    # form every other statement compares them in
+    processors = tuple(
+        table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in columns
+    )
     return Upsert(sql, columns, processors, False)
 
 
@@ -130,10 +140,7 @@ def _upsert(dialect: Dialect, name: str, model, keys, measures) -> Upsert:
     return found
 
 
-def _rows(delta: Delta, name: str) -> list[tuple]:
-    if name == "breakdowns":
-        return [(*key, c, a) for key, (c, a) in delta.breakdowns.items()]
-    buckets = getattr(delta, name)
+def _rows(buckets: dict) -> list[tuple]:
     return [(*key, *(counts.get(m, 0) for m in MEASURES)) for key, counts in buckets.items()]
 
 
@@ -141,8 +148,15 @@ def write_delta(session: Session, delta: Delta) -> None:
     """Add `delta` to the rollup tables (in the caller's transaction)."""
     connection = session.connection()
     dialect = connection.dialect
+    campaign_hours, days = delta.rolled()
+    tables = {
+        "hours": _rows(delta.hours),
+        "campaign_hours": _rows(campaign_hours),
+        "days": _rows(days),
+        "breakdowns": [(*key, c, a) for key, (c, a) in delta.breakdowns.items()],
+    }
     for name, model, keys, measures in TABLES:
-        rows = _rows(delta, name)
+        rows = tables[name]
         if not rows:
             continue
         upsert = _upsert(dialect, name, model, keys, measures)
@@ -150,8 +164,22 @@ def write_delta(session: Session, delta: Delta) -> None:
             columns = tuple(list(values) for values in zip(*rows, strict=True))
             connection.exec_driver_sql(upsert.sql, [columns])  # one execution: one row of arrays
             continue
-        processors = upsert.processors
-        prepared = [
-            tuple(p(v) if p else v for p, v in zip(processors, row, strict=True)) for row in rows
-        ]
-        connection.exec_driver_sql(upsert.sql, prepared)
+        connection.exec_driver_sql(upsert.sql, _stored(upsert.processors, rows))
+
+
+def _stored(processors: tuple[Any, ...], rows: list[tuple]) -> list[tuple]:
+    """Rows in the driver's stored form (SQLite keeps timestamps as text); each distinct
+    value is converted once."""
+    converted: dict[tuple[int, Any], Any] = {}
+    active = [(n, p) for n, p in enumerate(processors) if p is not None]
+    prepared = []
+    for row in rows:
+        values = list(row)
+        for n, process in active:
+            key = (n, values[n])
+            found = converted.get(key)
+            if found is None:
+                found = converted[key] = process(values[n])
+            values[n] = found
+        prepared.append(tuple(values))
+    return prepared

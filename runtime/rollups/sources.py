@@ -56,7 +56,7 @@ class Source:
                 amount=_amount_sql(dialect),
                 member_join=MEMBER_JOIN.format(a=self.alias),
             )
-            for row in session.execute(text(sql), params):
+            for row in session.execute(text(sql), params).all():
                 query.feed(delta, row)
 
 
