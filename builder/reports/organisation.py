@@ -103,20 +103,20 @@ def _add(target: dict[str, int], counts: dict[str, int]) -> None:
         target[m] = target.get(m, 0) + counts.get(m, 0)
 
 
-def _live_campaigns(tree: Tree, branch_id: int, period: Period) -> int:
-    """Campaigns owned in the subtree that ran during the period."""
+def _running(period: Period) -> list[int]:
+    """Owning branch of every published campaign that ran during the period (one query)."""
     start, end = period.start.isoformat(), period.end.isoformat()
-    count = 0
-    for starts_at, ends_at in db.session.execute(
-        select(Campaign.starts_at, Campaign.ends_at).where(
-            Campaign.branch_id.in_(tree.subtree(branch_id)),
-            Campaign.published_version_id.is_not(None),
+    owners = []
+    for branch_id, starts_at, ends_at in db.session.execute(
+        select(Campaign.branch_id, Campaign.starts_at, Campaign.ends_at).where(
+            Campaign.published_version_id.is_not(None)
         )
     ):
         began = starts_at.date().isoformat() if starts_at else ""
         ended = ends_at.date().isoformat() if ends_at else "9999"
-        count += int(began <= end and ended >= start)
-    return count
+        if began <= end and ended >= start:
+            owners.append(branch_id)
+    return owners
 
 
 def overview(tree: Tree, node_id: int, scope: set[int], period: Period) -> Overview:
@@ -133,6 +133,7 @@ def overview(tree: Tree, node_id: int, scope: set[int], period: Period) -> Overv
     if codes is None:
         known = set(tree.by_code)
         groups.append((None, {c for c in set(now) | set(before) if c not in known}))
+    running = _running(period)
     for member, member_codes in groups:
         current: dict[str, int] = {}
         earlier: dict[str, int] = {}
@@ -141,7 +142,11 @@ def overview(tree: Tree, node_id: int, scope: set[int], period: Period) -> Overv
             _add(earlier, before.get(code, {}))
         if member is None and not any(current.values()) and not any(earlier.values()):
             continue
-        result.rows.append(_row(tree, member, node, current, earlier, period))
+        campaigns = None
+        if member is not None and member is not node:
+            subtree = tree.subtree(member.id)
+            campaigns = sum(1 for owner in running if owner in subtree)
+        result.rows.append(_row(member, node, current, earlier, campaigns))
     ranked = sorted(result.rows, key=lambda r: (-r["draws"], -r["joins"], r["name"]))
     for rank, row in enumerate(ranked, 1):
         row["rank"] = rank
@@ -151,7 +156,7 @@ def overview(tree: Tree, node_id: int, scope: set[int], period: Period) -> Overv
     return result
 
 
-def _row(tree, member, node, current, earlier, period) -> dict[str, Any]:
+def _row(member, node, current, earlier, campaigns: int | None) -> dict[str, Any]:
     own = member is node
     row: dict[str, Any] = {
         "id": None if member is None or own else member.id,
@@ -159,7 +164,7 @@ def _row(tree, member, node, current, earlier, period) -> dict[str, Any]:
         "name": member.name if member else None,
         "own": own,
         "level": member.level if member else "",
-        "campaigns": _live_campaigns(tree, member.id, period) if member and not own else None,
+        "campaigns": campaigns,
     }
     for m in SHOWN:
         row[m] = current.get(m, 0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import add
 from typing import Any
 
 from sqlalchemy import BigInteger, DateTime, Integer, String, TypeDecorator
@@ -19,40 +20,41 @@ from sqlalchemy.orm import Session
 from core.models import MEASURES, RollupBreakdown, RollupCampaignHour, RollupDay, RollupHour
 from runtime.rollups.buckets import Zones
 
-Counts = dict[str, int]
-
-
-def _counts() -> Counts:
-    return defaultdict(int)
+INDEX = {measure: n for n, measure in enumerate(MEASURES)}
+WIDTH = len(MEASURES)
 
 
 @dataclass
 class Delta:
-    """Counts to add, keyed by campaign x branch x hour; the campaign-hour and day tables are
-    summed from those buckets when written."""
+    """Counts to add per campaign x branch x hour (a list in MEASURES order); the
+    campaign-hour and day tables are summed from those buckets when written."""
 
     zones: Zones
-    hours: dict[tuple[int, str, datetime], Counts] = field(
-        default_factory=lambda: defaultdict(_counts)
-    )
+    hours: dict[tuple[int, str, datetime], list[int]] = field(default_factory=dict)
     breakdowns: dict[tuple[int, str, str, str], list[int]] = field(
         default_factory=lambda: defaultdict(lambda: [0, 0])
     )
 
     def add(self, campaign_id: int, branch: str, hour: datetime, measure: str, n: int) -> None:
-        if n:
-            self.hours[(campaign_id, branch, hour)][measure] += n
+        if not n:
+            return
+        key = (campaign_id, branch, hour)
+        counts = self.hours.get(key)
+        if counts is None:
+            counts = self.hours[key] = [0] * WIDTH
+        counts[INDEX[measure]] += n
 
     def rolled(self) -> tuple[dict, dict]:
         """(campaign x hour, campaign x branch x local day) sums of the hour buckets."""
-        campaign_hours: dict = defaultdict(_counts)
-        days: dict = defaultdict(_counts)
+        campaign_hours: dict[tuple, list[int]] = {}
+        days: dict[tuple, list[int]] = {}
         for (campaign_id, branch, hour), counts in self.hours.items():
-            by_hour = campaign_hours[(campaign_id, hour)]
-            by_day = days[(campaign_id, branch, self.zones.day(campaign_id, hour))]
-            for measure, n in counts.items():
-                by_hour[measure] += n
-                by_day[measure] += n
+            for target, key in (
+                (campaign_hours, (campaign_id, hour)),
+                (days, (campaign_id, branch, self.zones.day(campaign_id, hour))),
+            ):
+                found = target.get(key)
+                target[key] = list(counts) if found is None else list(map(add, found, counts))
         return campaign_hours, days
 
     def add_item(
@@ -140,8 +142,8 @@ def _upsert(dialect: Dialect, name: str, model, keys, measures) -> Upsert:
     return found
 
 
-def _rows(buckets: dict) -> list[tuple]:
-    return [(*key, *(counts.get(m, 0) for m in MEASURES)) for key, counts in buckets.items()]
+def _rows(buckets: dict[tuple, list[int]]) -> list[tuple]:
+    return [(*key, *counts) for key, counts in buckets.items()]
 
 
 def write_delta(session: Session, delta: Delta) -> None:
