@@ -236,10 +236,12 @@ def _memberships(bank: Bank, rng: random.Random, home: list[str]) -> None:
 
 def _draw_rows(bank: Bank, rng: random.Random, draws: int, shares: list[float]):
     plays = []
+    counts = [int(draws * share) for share in shares]
+    counts[-1] += draws - sum(counts)
     for n, cid in enumerate(bank.campaigns):
         _, last = _window(n)
         members = bank.members[cid]
-        for _ in range(int(draws * shares[n])):
+        for _ in range(counts[n]):
             pid, branch, joined = members[rng.randrange(len(members))]
             at = joined + timedelta(seconds=rng.random() * (last - joined).total_seconds())
             plays.append((at, cid, pid, branch))
