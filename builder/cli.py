@@ -21,8 +21,9 @@ from core.extensions import db
 @click.command(help="Load the demo branches, staff, channel and campaigns (idempotent).")
 @click.option(
     "--activity/--no-activity",
-    default=True,
-    help="Also play the new demo campaigns as demo visitors, so reports have figures.",
+    default=False,
+    help="Also play the new demo campaigns as demo visitors, so reports have figures "
+    "(what `make run` does).",
 )
 @with_appcontext
 def demo(activity: bool):
