@@ -14,7 +14,7 @@ from builder.reports import queries
 from builder.reports.labels import FUNNEL, PEOPLE_STEPS
 from builder.reports.periods import Period, campaign_period
 from core.extensions import db
-from core.models import MEASURES, Branch, Campaign, CampaignVersion, Prize
+from core.models import MEASURES, Branch, Campaign, CampaignVersion, Channel, Prize
 from runtime.rollups.buckets import zone_named
 from runtime.rollups.sources import SHARE_AGE_CAP
 
@@ -63,6 +63,7 @@ class CampaignReport:
     prizes: list[dict[str, Any]] = field(default_factory=list)
     branches: list[dict[str, Any]] = field(default_factory=list)
     channels: list[dict[str, Any]] = field(default_factory=list)
+    sources: list[dict[str, Any]] = field(default_factory=list)
     decay: list[dict[str, Any]] = field(default_factory=list)
     candidates: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
@@ -187,6 +188,7 @@ def _prizes(report: CampaignReport) -> None:
             }
         )
     report.channels = _shares_of(items.get("share_channel", {}))
+    report.sources = _sources(items.get("join_channel", {}))
     report.decay = _decay(items.get("share_age", {}))
     config = (report.bundle.get("widget") or {}).get("config") or {}
     names = {str(c.get("id")): c.get("name") for c in config.get("candidates") or []}
@@ -200,6 +202,19 @@ def _prizes(report: CampaignReport) -> None:
         key=lambda row: -row["votes"],
     )
     report.events = [{"type": k, "events": v[0]} for k, v in sorted(items.get("event", {}).items())]
+
+
+def _sources(found: dict[str, list[int]]) -> list[dict[str, Any]]:
+    """Participants by the channel they came through (the bank's app, a WeChat account...)."""
+    names = {str(cid): name for cid, name in db.session.execute(select(Channel.id, Channel.name))}
+    total = sum(v[0] for v in found.values()) or 1
+    return sorted(
+        (
+            {"channel": names.get(k, k), "joins": v[0], "share": v[0] / total}
+            for k, v in found.items()
+        ),
+        key=lambda row: -row["joins"],
+    )
 
 
 def _shares_of(found: dict[str, list[int]]) -> list[dict[str, Any]]:

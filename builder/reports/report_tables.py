@@ -120,6 +120,16 @@ def campaign_tables(
         ],
         report.channels,
     )
+    tables["sources"] = Table(
+        "sources",
+        _t("Participants by channel"),
+        [
+            Column("channel", _t("Channel"), "text"),
+            Column("joins", label("joins")),
+            Column("share", _t("Share"), "percent"),
+        ],
+        report.sources,
+    )
     tables["decay"] = Table(
         "decay",
         _t("Shares by days since joining"),

@@ -101,13 +101,22 @@ class RollupDay(CampaignFK, Measures, Base):
     day: Mapped[str] = mapped_column(String(10))
 
 
-BREAKDOWN_DIMENSIONS = ("prize", "reward", "share_channel", "share_age", "candidate", "event")
+BREAKDOWN_DIMENSIONS = (
+    "prize",
+    "reward",
+    "share_channel",
+    "share_age",
+    "candidate",
+    "event",
+    "join_channel",
+)
 
 
 class RollupBreakdown(CampaignFK, Base):
     """Counts per campaign x local day by one item of a dimension: draws by prize, rewards
     (and amounts paid) by prize, shares by channel and by days since the sharer joined,
-    votes by candidate, server events by type. (Per branch, rollup_days has the measures.)"""
+    votes by candidate, server events by type, participants by the channel (the bank's app,
+    a WeChat account...) they came through. (Per branch, rollup_days has the measures.)"""
 
     __tablename__ = "rollup_breakdowns"
     __table_args__ = (

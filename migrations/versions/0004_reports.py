@@ -80,7 +80,7 @@ def upgrade():
     sa.Column('count', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), server_default='0', nullable=False),
     sa.Column('amount', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), server_default='0', nullable=False),
     sa.Column('campaign_id', sa.Integer(), nullable=False),
-    sa.CheckConstraint("dimension IN ('prize', 'reward', 'share_channel', 'share_age', 'candidate', 'event')", name=op.f('ck_rollup_breakdowns_dimension')),
+    sa.CheckConstraint("dimension IN ('prize', 'reward', 'share_channel', 'share_age', 'candidate', 'event', 'join_channel')", name=op.f('ck_rollup_breakdowns_dimension')),
     sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name=op.f('fk_rollup_breakdowns_campaign_id_campaigns'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_rollup_breakdowns')),
     sa.UniqueConstraint('campaign_id', 'dimension', 'day', 'item', name=op.f('uq_rollup_breakdowns_campaign_id_dimension_day_item'))

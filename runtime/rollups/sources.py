@@ -183,16 +183,24 @@ REWARDS = Source(
     ),
 )
 
+
+def _joins(delta: Delta, row) -> None:
+    campaign, branch, hour_text, channel, n = row
+    hour = parse_hour(hour_text)
+    delta.add(campaign, branch, hour, "joins", n)
+    delta.add_item(campaign, hour, "join_channel", str(channel), n)
+
+
 MEMBERSHIPS = Source(
     "memberships",
     "memberships",
     "j",
     (
         Query(
-            "SELECT j.campaign_id, COALESCE(j.branch_code, ''), {hour} AS h, COUNT(*) "
-            "FROM memberships j WHERE {where} "
-            "GROUP BY j.campaign_id, COALESCE(j.branch_code, ''), h",
-            _measure("joins"),
+            "SELECT j.campaign_id, COALESCE(j.branch_code, ''), {hour} AS h, p.channel_id, "
+            "COUNT(*) FROM memberships j JOIN participants p ON p.id = j.participant_id "
+            "WHERE {where} GROUP BY j.campaign_id, COALESCE(j.branch_code, ''), h, p.channel_id",
+            _joins,
         ),
     ),
 )

@@ -282,8 +282,11 @@ class Count:
             self.item(e.campaign_id, branch, e.created_at, "event", e.type)
 
     def result(self) -> dict[str, dict]:
+        channels = dict(db.session.execute(select(Participant.id, Participant.channel_id)).all())
         for m in self.members.values():
             self.add(m.campaign_id, m.branch_code, m.joined_at, "joins")
+            channel = str(channels[m.participant_id])
+            self.item(m.campaign_id, m.branch_code, m.joined_at, "join_channel", channel)
         self.draws()
         self.rewards()
         self.shares()

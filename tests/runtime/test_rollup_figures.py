@@ -121,3 +121,25 @@ def test_insights_count_accepted_invitations_depth_and_top_inviters(app, db, red
     top = figures["top"][0]
     assert (top["participant_id"], top["invited"], top["descendants"]) == (ids[0], 2, 4)
     assert top["clicks"] == 3 and top["code"] == "CODE0000" and figures["clicks"] == 3
+
+
+def test_a_server_event_is_counted_in_the_campaign_it_applied_to(app, client, db, channel, token):
+    from core.accounts import secret_for
+    from core.models import Event, RollupBreakdown
+    from tests.runtime.conftest import auth
+    from tests.runtime.test_auth_and_replay import _event
+
+    campaign = publish(base_bundle("evented"))
+    headers = auth(token("alice", {"branch": "SH001"}))
+    assert (
+        client.post("/api/v1/campaigns/evented/join", headers=headers, json={}).status_code == 200
+    )
+    body = {"event_id": "tx-9", "type": "transaction", "participant": "alice", "data": {}}
+    assert _event(client, channel.key, secret_for(channel), body).status_code == 200
+    assert db.session.scalar(select(Event.campaign_id)) == campaign.id
+    catch_up(db.session)
+    day = db.session.scalars(select(RollupDay).where(RollupDay.campaign_id == campaign.id)).one()
+    assert (day.branch_code, day.joins, day.events) == ("SH001", 1, 1)
+    items = {(b.dimension, b.item): b.count for b in db.session.scalars(select(RollupBreakdown))}
+    assert items[("event", "transaction")] == 1
+    assert items[("join_channel", str(channel.id))] == 1
