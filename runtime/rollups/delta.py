@@ -101,7 +101,8 @@ def _build(model, keys: tuple[str, ...], measures: tuple[str, ...], dialect: Dia
     columns = keys + measures
     names = ", ".join(columns)
     if dialect.name == "postgresql":
-        arrays = ", ".join(f"%s::{_pg_type(table.c[c])}[]" for c in columns)
+        # %b: arrays sent in binary (the text form escapes every element in Python)
+        arrays = ", ".join(f"%b::{_pg_type(table.c[c])}[]" for c in columns)
         updates = ", ".join(f"{m} = {table.name}.{m} + EXCLUDED.{m}" for m in measures)
         sql = (
             f"INSERT INTO {table.name} ({names}) SELECT * FROM unnest({arrays}) "
