@@ -6,7 +6,7 @@ bootstrap:
 
 run: bootstrap
 	.venv/bin/studio db upgrade
-	.venv/bin/studio demo
+	.venv/bin/studio demo --activity
 	.venv/bin/studio up
 
 lint: bootstrap

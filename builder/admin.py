@@ -12,11 +12,13 @@ from builder.headers import csp_nonce, init_headers
 from builder.i18n import lazy
 from builder.views.audiences import AudienceListView
 from builder.views.audit import AuditView
+from builder.views.calendar import CalendarView
 from builder.views.campaign_page import CampaignPageView
 from builder.views.campaigns import CampaignView, VersionView
 from builder.views.editor import EditorView
 from builder.views.home import StudioIndexView
 from builder.views.org import BranchView, ChannelView, StaffView
+from builder.views.reports import ReportsView
 from builder.views.review import ReviewView
 from builder.views.rewards import RewardOpsView
 from builder.views.rights import RightView
@@ -56,6 +58,22 @@ def init_admin(app: Flask) -> None:
             name=lazy("Published versions"),
             endpoint="versions",
             category=lazy("Audit"),
+        )
+    )
+    admin.add_view(
+        ReportsView(
+            name=lazy("Overview"),
+            endpoint="reports",
+            url="/studio/reports",
+            category=lazy("Reports"),
+        )
+    )
+    admin.add_view(
+        CalendarView(
+            name=lazy("Marketing calendar"),
+            endpoint="calendar",
+            url="/studio/calendar",
+            category=lazy("Reports"),
         )
     )
     admin.add_view(

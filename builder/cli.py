@@ -26,8 +26,14 @@ MAX_LISTED = 50
 
 
 @click.command(help="Load the demo branches, staff, channel and campaigns (idempotent).")
+@click.option(
+    "--activity/--no-activity",
+    default=False,
+    help="Also play the new demo campaigns as demo visitors, so reports have figures "
+    "(what `make run` does).",
+)
 @with_appcontext
-def demo():
+def demo(activity: bool):
     from builder.demo import load_demo
     from runtime.publishing import CampaignError
 
@@ -38,6 +44,12 @@ def demo():
         click.echo(f"demo: a demo campaign was refused: {exc.detail}", err=True)
         raise SystemExit(1) from None
     click.echo("demo loaded: " + ", ".join(f"{count} {name}" for name, count in summary.items()))
+    if activity:
+        from builder.demo_activity import play_demo
+
+        played = play_demo()
+        if any(played.values()):
+            click.echo("demo activity: " + ", ".join(f"{n} {k}" for k, n in played.items()))
 
 
 @click.group(help="Campaign bundles: import, export, validate, simulate.")

@@ -21,8 +21,8 @@ from core.models import (
     AuditEntry,
     Campaign,
     CampaignVersion,
-    Draw,
-    Membership,
+    RollupBreakdown,
+    RollupDay,
     User,
 )
 
@@ -35,13 +35,6 @@ class LiveFigures:
     participants: int
     draws: int
     cost: float
-
-
-def start_of_today() -> datetime:
-    """Midnight in the studio's zone (STUDIO_TIMEZONE), as UTC."""
-    zone = ZoneInfo(current_app.config["STUDIO_TIMEZONE"])
-    local = datetime.now(zone).replace(hour=0, minute=0, second=0, microsecond=0)
-    return local.astimezone(UTC)
 
 
 def my_drafts(user: User, scope: set[int]) -> list[tuple[Campaign, str]]:
@@ -75,45 +68,36 @@ def sent_back(user: User, scope: set[int]) -> list[dict[str, Any]]:
 
 
 def live_figures(scope: set[int]) -> list[LiveFigures]:
-    """Live campaigns of the user's branches with today's participants, draws and prize cost
-    (the live version's cost per prize times today's wins)."""
+    """Live campaigns of the user's branches with today's new participants, draws and prize cost
+    (the live version's value per prize times today's wins), read from the report rollups
+    (runtime.rollups, a minute behind): today is the campaign's own local day."""
     campaigns = db.session.scalars(
         select(Campaign)
         .where(Campaign.branch_id.in_(scope), Campaign.status == "live")
         .order_by(Campaign.name)
         .limit(30)
     ).all()
-    since = start_of_today()
     figures = []
     for campaign in campaigns:
-        draws = db.session.execute(
-            select(Draw.prize_key, func.count(Draw.id))
-            .where(Draw.campaign_id == campaign.id, Draw.created_at >= since)
-            .group_by(Draw.prize_key)
-        ).all()
-        wins = dict(
-            db.session.execute(
-                select(Draw.prize_key, func.count(Draw.id))
-                .where(Draw.campaign_id == campaign.id, Draw.created_at >= since, Draw.won)
-                .group_by(Draw.prize_key)
-            ).all()
-        )
-        people = db.session.scalar(
-            select(func.count(func.distinct(Draw.participant_id))).where(
-                Draw.campaign_id == campaign.id, Draw.created_at >= since
-            )
-        )
-        joined = db.session.scalar(
-            select(func.count(Membership.id)).where(
-                Membership.campaign_id == campaign.id, Membership.joined_at >= since
-            )
-        )
         snapshot = campaign.published_version.snapshot if campaign.published_version else {}
+        zone = (snapshot.get("schedule") or {}).get("timezone")
+        day = datetime.now(ZoneInfo(zone or current_app.config["STUDIO_TIMEZONE"])).date()
+        joins, draws = db.session.execute(
+            select(
+                func.coalesce(func.sum(RollupDay.joins), 0),
+                func.coalesce(func.sum(RollupDay.draws), 0),
+            ).where(RollupDay.campaign_id == campaign.id, RollupDay.day == day.isoformat())
+        ).one()
+        wins = db.session.execute(
+            select(RollupBreakdown.item, RollupBreakdown.count).where(
+                RollupBreakdown.campaign_id == campaign.id,
+                RollupBreakdown.dimension == "prize",
+                RollupBreakdown.day == day.isoformat(),
+            )
+        ).all()
         values = {p["key"]: float(p.get("value") or 0) for p in snapshot.get("prizes") or []}
-        cost = sum(values.get(key, 0.0) * count for key, count in wins.items())
-        figures.append(
-            LiveFigures(campaign, max(people or 0, joined or 0), sum(n for _, n in draws), cost)
-        )
+        cost = sum(values.get(key, 0.0) * count for key, count in wins)
+        figures.append(LiveFigures(campaign, joins, draws, cost))
     return figures
 
 

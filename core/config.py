@@ -194,6 +194,10 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "DRAW_GROUP_COMMIT": parse_boolean(
             "DRAW_GROUP_COMMIT", env.get("DRAW_GROUP_COMMIT", "true")
         ),
+        # the participant page counts views, visitors and invitation clicks (docs/reports.md)
+        "STUDIO_TRAFFIC_CAPTURE": parse_boolean(
+            "STUDIO_TRAFFIC_CAPTURE", env.get("STUDIO_TRAFFIC_CAPTURE", "true")
+        ),
         "BABEL_DEFAULT_LOCALE": env.get("STUDIO_LOCALE", "zh").strip() or "zh",
         # Studio security (docs/security.md).
         "STUDIO_TRUSTED_PROXIES": parse_int(

@@ -33,13 +33,20 @@ ROLES: dict[str, Role] = {
                     "manage_staff",
                     "manage_channels",
                     "operate_rewards",
+                    "view_journeys",
                 }
             ),
             rank=2,
         ),
         Role("marketer", "营销人员", "Marketer", frozenset({"view", "edit_campaign"})),
-        Role("approver", "审批人", "Approver", frozenset({"view", "approve", "publish"})),
-        Role("auditor", "审计员", "Auditor", frozenset({"view", "audit"})),
+        # approvers are the branch managers: they see the journeys of their subtree's campaigns
+        Role(
+            "approver",
+            "审批人",
+            "Approver",
+            frozenset({"view", "approve", "publish", "view_journeys"}),
+        ),
+        Role("auditor", "审计员", "Auditor", frozenset({"view", "audit", "view_journeys"})),
         Role("operator", "运营人员", "Operations", frozenset({"view", "operate_rewards"})),
     )
 }

@@ -43,7 +43,9 @@ def reconcile(slug: str | None):
 
 def register(group: click.Group) -> None:
     from runtime.issuance.cli import register as register_issuance
+    from runtime.rollups.cli import reports
 
     group.add_command(worker)
+    group.add_command(reports)
     group.add_command(reconcile)
     register_issuance(group)

@@ -115,6 +115,8 @@ def _record_event(
         channel_id=channel.channel_id,
         event_id=body["event_id"],
         type=body["type"],
+        # the campaign the event applied to, when exactly one (reports count it there)
+        campaign_id=outcomes[0][0].campaign_id if len(outcomes) == 1 else None,
         participant_id=participant.id if participant else None,
         payload=body["data"],
     )

@@ -107,7 +107,39 @@ def campaign_page(slug: str) -> Response:
             static_base=static_base,
         )
         return _html(body)
-    return _html(widget.render_page(bundle, lang=lang, static_base=static_base))
+    response = _html(widget.render_page(bundle, lang=lang, static_base=static_base))
+    if current_app.config.get("STUDIO_TRAFFIC_CAPTURE", True):
+        _count_view(campaign.id, bundle, response)
+    return response
+
+
+def _count_view(campaign_id: int, bundle: dict[str, Any], response: Response) -> None:
+    """Views, visitors and invitation clicks (runtime.rollups.traffic); a Redis failure
+    never costs the participant the page."""
+    from redis.exceptions import RedisError
+
+    from runtime.hotstate import client
+    from runtime.rollups import traffic
+    from runtime.rollups.buckets import zone_named
+
+    visitor, new = traffic.visitor_id(request.cookies.get(traffic.VISITOR_COOKIE))
+    zone = zone_named((bundle.get("schedule") or {}).get("timezone") or "UTC")
+    try:
+        traffic.count_view(
+            client(), campaign_id, visitor, request.args.get("ref"), datetime.now(UTC), zone
+        )
+    except RedisError:
+        logger.warning("page view of campaign %s not counted: Redis unavailable", campaign_id)
+    if new:
+        response.set_cookie(
+            traffic.VISITOR_COOKIE,
+            visitor,
+            max_age=365 * 24 * 3600,
+            path="/c/",
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure,
+        )
 
 
 @bp.get("/w/static/<path:filename>")

@@ -17,8 +17,19 @@ from core.models.ledger import (
 )
 from core.models.notice import StudioNotice
 from core.models.org import Branch, User
+from core.models.reports import (
+    MEASURES,
+    CalendarEntry,
+    CampaignInsight,
+    RewardState,
+    RollupBreakdown,
+    RollupCampaignHour,
+    RollupCursor,
+    RollupDay,
+    RollupHour,
+    TrafficRollup,
+)
 from core.models.rights import (
-    ActivityRollup,
     CouponCode,
     CouponPool,
     Fulfilment,
@@ -31,7 +42,16 @@ from core.models.rights import (
 from core.models.runtime_state import CheckIn, Lead, OddsBoost, ShareRecord, Vote
 
 __all__ = [
-    "ActivityRollup",
+    "MEASURES",
+    "CalendarEntry",
+    "CampaignInsight",
+    "RewardState",
+    "RollupBreakdown",
+    "RollupCampaignHour",
+    "RollupCursor",
+    "RollupDay",
+    "RollupHour",
+    "TrafficRollup",
     "CouponCode",
     "CouponPool",
     "Fulfilment",

@@ -1,5 +1,5 @@
 """Rights and their fulfilment: the points ledger, coupon code pools, red packet budgets,
-physical fulfilment records, and the hourly activity rollups reports read.
+and physical fulfilment records.
 
 Every effect of issuing a reward carries the reward id behind a UNIQUE constraint, so the
 database refuses a second effect for the same reward whatever the workers do.
@@ -219,23 +219,6 @@ class Fulfilment(Base):
     shipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
-
-
-class ActivityRollup(Base):
-    """Counts per campaign x branch x hour (UTC), recomputed from the ledger by a job."""
-
-    __tablename__ = "activity_rollups"
-    __table_args__ = (UniqueConstraint("campaign_id", "branch_code", "hour"),)
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
-    branch_code: Mapped[str] = mapped_column(String(32), default="")
-    hour: Mapped[datetime] = mapped_column(UTCDateTime())
-    joins: Mapped[int] = mapped_column(Integer, default=0)
-    draws: Mapped[int] = mapped_column(Integer, default=0)
-    wins: Mapped[int] = mapped_column(Integer, default=0)
-    rewards_issued: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 

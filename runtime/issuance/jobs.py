@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import functools
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from flask import current_app, has_app_context
 from sqlalchemy import select
 
 from core import audit
-from core.extensions import db
+from core.extensions import db, redis_store
 from core.models import Campaign, utcnow
 
 logger = logging.getLogger(__name__)
@@ -205,10 +205,31 @@ def expire_rewards() -> int:
 
 
 @job
-def rollup_activity(hours: int = 3) -> int:
-    from runtime.issuance.rollups import rollup_recent
+def roll_up(max_seconds: float = 240.0) -> dict[str, int]:
+    """Count the ledger rows not yet in the report rollups, then refresh where the rewards
+    stand (runtime.rollups); a run that hits `max_seconds` leaves the rest to the next."""
+    from runtime.rollups import catch_up
+    from runtime.rollups.states import refresh_reward_states
 
-    return rollup_recent(db.session, datetime.now(UTC), hours)
+    counted = catch_up(db.session, max_seconds=max_seconds)
+    refresh_reward_states(db.session)
+    return counted
+
+
+@job
+def flush_traffic() -> int:
+    """Copy the participant pages' view, visitor and click counters from Redis into SQL."""
+    from runtime.rollups.traffic import flush_traffic as flush
+
+    return flush(db.session, redis_store.client)
+
+
+@job
+def refresh_insights() -> int:
+    """Recompute the invitation figures (viral coefficient, tree depth, top inviters)."""
+    from runtime.rollups.insights import refresh_insights as refresh
+
+    return refresh(db.session, redis_store.client)
 
 
 @job

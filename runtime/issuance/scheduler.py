@@ -34,9 +34,11 @@ LEADER_KEY = "cs:cron:leader"
 LEADER_TTL = 30
 
 PERIODIC = (
-    # (function path, interval seconds)
+    # (function path, interval seconds[, job timeout seconds])
     ("runtime.issuance.jobs.campaign_clock", 30),
-    ("runtime.issuance.jobs.rollup_activity", 300),
+    ("runtime.issuance.jobs.roll_up", 60, 300),
+    ("runtime.issuance.jobs.flush_traffic", 60),
+    ("runtime.issuance.jobs.refresh_insights", 300),
     ("runtime.issuance.jobs.reconcile_all", 600),
     ("runtime.issuance.jobs.expire_points", 3600),
     ("runtime.issuance.jobs.expire_rewards", 3600),
@@ -157,9 +159,15 @@ def run_cron(app: Flask) -> None:
     leadership.acquire()
     leadership.keep()
     cron = CronScheduler(connection=redis_store.raw, logging_level="INFO")
-    for func_path, interval in PERIODIC:
+    for func_path, interval, *timeout in PERIODIC:
         module, name = func_path.rsplit(".", 1)
         func = getattr(importlib.import_module(module), name)
-        cron.register(func, queue_name=QUEUE, interval=interval, result_ttl=3600)
+        cron.register(
+            func,
+            queue_name=QUEUE,
+            interval=interval,
+            result_ttl=3600,
+            job_timeout=timeout[0] if timeout else None,
+        )
     logger.info("cron scheduler leading with %s periodic jobs", len(PERIODIC))
     cron.start()

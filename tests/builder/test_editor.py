@@ -86,8 +86,6 @@ def marketer(db):
     return user
 
 
-
-
 def csrf_of(page: str) -> str:
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
         r'name="csrf_token" value="([^"]+)"', page

@@ -4,6 +4,8 @@ their own, neither reads nor changes anything of SH001's."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from flask import url_for
 from sqlalchemy import func, select
@@ -13,6 +15,7 @@ from core.models import (
     AudienceListVersion,
     AuditEntry,
     Branch,
+    CalendarEntry,
     CampaignVersion,
     Channel,
     Membership,
@@ -67,6 +70,9 @@ SAMPLE_ARGS = {
     "key": "prizes",  # a campaign editor section (and wizard step)
     "list_id": "1",  # an audience list
     "channel_id": "1",
+    "table": "daily",  # a report table's CSV
+    "branch_id": "1",
+    "entry_id": "1",
 }
 
 
@@ -114,9 +120,17 @@ def sh001(db):
         note="big",
         requested_by_id=make_user("operator", branch=sh).id,
     )
-    db.session.add_all([reward, held, secret_right])
+    plan = CalendarEntry(
+        name="上海秘密节点",
+        kind="campaign",
+        branch_id=sh.id,
+        starts_on=date(2026, 12, 1),
+        ends_on=date(2026, 12, 31),
+    )
+    db.session.add_all([reward, held, secret_right, plan])
     db.session.commit()
     return {
+        "plan": plan,
         "list": secret_list,
         "right": secret_right,
         "channel": channel,
@@ -150,6 +164,7 @@ def world_state(db, sh001) -> tuple:
         db.session.scalar(select(func.count(AudienceListVersion.id))),
         db.session.get(Right, sh001["right"].id).name,
         db.session.get(Channel, sh001["channel"].id).secret_nonce,
+        db.session.get(CalendarEntry, sh001["plan"].id).name,
     )
 
 
@@ -173,6 +188,8 @@ def test_another_branchs_admin_reaches_nothing_of_sh001(app, client, db, sh001):
         "version_id": sh001["version"].id,
         "list_id": sh001["list"].id,
         "channel_id": sh001["channel"].id,  # bank-wide: only head office manages channels
+        "branch_id": sh001["branch"].id,
+        "entry_id": sh001["plan"].id,
     }
     before = world_state(db, sh001)
     sign_in(client, intruder)

@@ -1,5 +1,5 @@
 """Scheduled work: campaign start/end and daily release at the campaign's local times,
-overdue transitions run at once (audited, idempotent), rollups, expiry jobs, cron."""
+overdue transitions run at once (audited, idempotent), expiry jobs, cron."""
 
 from __future__ import annotations
 
@@ -12,12 +12,11 @@ from rq.cron import CronScheduler
 from sqlalchemy import select
 
 from core.extensions import redis_store
-from core.models import ActivityRollup, AuditEntry, Campaign, Draw, Membership, Reward, utcnow
+from core.models import AuditEntry, Campaign, Reward, utcnow
 from runtime.issuance import coupons, jobs, scheduler
 from runtime.issuance.expiry import expire_coupon_rewards
 from runtime.issuance.loop import IssuanceLoop
-from runtime.issuance.rollups import rollup_recent
-from tests.issuance.factories import bundle, make_participants, make_rewards, publish
+from tests.issuance.factories import bundle, make_rewards, publish
 
 PRIZES_WITH_RELEASE = [
     {
@@ -152,58 +151,6 @@ def test_overdue_start_and_end_run_at_once_audited_and_once(app, db, redis):
     assert jobs.end_campaign(ids["waiting"]) == "not due"
 
 
-def test_rollups_count_the_last_hours_and_recompute_idempotently(app, db, redis):
-    campaign = publish(
-        bundle("rolled", starts_at="2020-01-01T00:00:00", ends_at="2099-01-01T00:00:00")
-    )
-    cid, version = campaign.id, campaign.published_version_id
-    people = [p.id for p in make_participants(3)]
-    now = datetime.now(UTC).replace(minute=30, second=0, microsecond=0)
-    hour, before = now.replace(minute=0), now.replace(minute=0) - timedelta(hours=1)
-    for n, pid in enumerate(people):
-        db.session.add(
-            Membership(
-                campaign_id=cid,
-                participant_id=pid,
-                branch_code="SH01",
-                referral_code=f"R{n}",
-                joined_at=before + timedelta(minutes=5),
-            )
-        )
-    for n, (pid, won, at) in enumerate(
-        [
-            (people[0], True, hour),
-            (people[1], False, hour),
-            (people[2], True, before),
-            (people[2], False, now - timedelta(hours=6)),
-        ]  # too old: outside the window
-    ):
-        db.session.add(
-            Draw(
-                campaign_id=cid,
-                version_id=version,
-                participant_id=pid,
-                chance_kind="gold",
-                branch_code="SH01",
-                prize_key="thanks",
-                won=won,
-                random_value=0.5,
-                evidence={},
-                created_at=at + timedelta(minutes=n),
-            )
-        )
-    db.session.commit()
-
-    assert rollup_recent(db.session, now, hours=3) == 2
-    assert rollup_recent(db.session, now, hours=3) == 2
-
-    rows = db.session.scalars(select(ActivityRollup).order_by(ActivityRollup.hour)).all()
-    assert [(r.hour, r.branch_code, r.joins, r.draws, r.wins) for r in rows] == [
-        (before, "SH01", 3, 1, 1),
-        (hour, "SH01", 0, 2, 1),
-    ]
-
-
 def test_expire_rewards_marks_lapsed_codes_once(app, db, campaign, people, issuance_config):
     coupons.upload_codes(db.session, "week", "W1\nW2\n", valid_days=7)
     db.session.commit()
@@ -231,7 +178,7 @@ def test_only_one_cron_scheduler_leads(app, redis):
 
 def test_every_periodic_job_registers_with_rq_cron(app):
     cron = CronScheduler(connection=redis_store.raw)
-    for path, interval in scheduler.PERIODIC:
+    for path, interval, *_ in scheduler.PERIODIC:
         module, name = path.rsplit(".", 1)
         func = getattr(importlib.import_module(module), name)
         assert callable(func) and interval >= 30
