@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from .conditions import Pred, compile_conditions, explain
+from .loyalty import TaskBook
 from .odds import OddsModel, OddsTable, PersonState
 from .validate import load_bundle
 from .windows import (
@@ -108,6 +109,7 @@ class CompiledCampaign:
         self._refusal = audience["message"]
         self.odds = OddsModel(bundle)
         self.windows = ScheduleView(bundle["schedule"])
+        self.tasks = TaskBook(bundle)
 
     def run(self, trigger: str, variables: Mapping[str, Any]) -> Outcome:
         """Evaluate every rule of `trigger` against one variable snapshot."""

@@ -13,6 +13,7 @@ from core.models.ledger import (
     Participant,
     Reward,
 )
+from core.models.loyalty import Exchange, ExchangePart, MallStock, TaskCompletion
 from core.models.org import Branch, User
 from core.models.rights import (
     ActivityRollup,
@@ -48,14 +49,18 @@ __all__ = [
     "Channel",
     "Draw",
     "Event",
+    "Exchange",
+    "ExchangePart",
     "IdempotencyRecord",
     "Lead",
+    "MallStock",
     "Membership",
     "OddsBoost",
     "Participant",
     "Prize",
     "Reward",
     "ShareRecord",
+    "TaskCompletion",
     "User",
     "Vote",
     "utcnow",
