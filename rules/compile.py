@@ -45,6 +45,11 @@ class Outcome:
     _variables: Mapping[str, Any] = field(repr=False, default_factory=dict)
 
     @property
+    def variables(self) -> Mapping[str, Any]:
+        """The snapshot the rules were evaluated against (tasks are checked against it too)."""
+        return self._variables
+
+    @property
     def denied(self) -> str | None:
         """The message of the first `deny` action, if any (the runtime refuses the request)."""
         return next((p["message"] for name, p in self.actions if name == "deny"), None)

@@ -42,14 +42,34 @@ class TaskEvent:
 TASK_EVENTS: dict[str, TaskEvent] = {
     e.key: e
     for e in (
-        TaskEvent("account_opened", "account_opened", "开立账户", "Open an account",
-                  ("account_type",)),
-        TaskEvent("transaction", "transaction", "完成交易", "Make a transaction",
-                  ("transaction_type", "min_amount")),
-        TaskEvent("check_in", "check_in", "连续签到", "Check-in streak", ("count",),
-                  "连续签到天数", "Days in a row"),
-        TaskEvent("referral", "referral", "邀请好友", "Invite friends", ("count",),
-                  "成功邀请人数", "Friends who joined"),
+        TaskEvent(
+            "account_opened", "account_opened", "开立账户", "Open an account", ("account_type",)
+        ),
+        TaskEvent(
+            "transaction",
+            "transaction",
+            "完成交易",
+            "Make a transaction",
+            ("transaction_type", "min_amount"),
+        ),
+        TaskEvent(
+            "check_in",
+            "check_in",
+            "连续签到",
+            "Check-in streak",
+            ("count",),
+            "连续签到天数",
+            "Days in a row",
+        ),
+        TaskEvent(
+            "referral",
+            "referral",
+            "邀请好友",
+            "Invite friends",
+            ("count",),
+            "成功邀请人数",
+            "Friends who joined",
+        ),
         TaskEvent("vote", "vote", "参与投票", "Vote", ("candidate",)),
     )
 }
@@ -89,7 +109,9 @@ def badge_keys(bundle: Mapping[str, Any]) -> list[str]:
     return [
         t["key"]
         for t in (tasks if isinstance(tasks, list) else [])
-        if isinstance(t, dict) and isinstance(t.get("badge"), dict) and isinstance(t.get("key"), str)
+        if isinstance(t, dict)
+        and isinstance(t.get("badge"), dict)
+        and isinstance(t.get("key"), str)
     ]
 
 
@@ -139,8 +161,11 @@ class TaskBook:
 
 
 def _dicts(value: Any) -> list[tuple[int, dict]]:
-    return [(i, v) for i, v in enumerate(value if isinstance(value, list) else []) if
-            isinstance(v, dict)]
+    return [
+        (i, v)
+        for i, v in enumerate(value if isinstance(value, list) else [])
+        if isinstance(v, dict)
+    ]
 
 
 def check_loyalty(data: dict[str, Any], ctx: Any) -> None:
@@ -156,8 +181,12 @@ def _unique(items: list[tuple[int, dict]], base: str, ctx: Any, en: str, zh: str
     for i, item in items:
         key = item.get("key")
         if isinstance(key, str) and key in seen:
-            ctx.add(join_path(join_path(base, i), "key"), f"duplicate_{en.replace(' ', '_')}",
-                    f"Another {en} already uses '{key}'.", f"{zh}编号“{key}”重复。")
+            ctx.add(
+                join_path(join_path(base, i), "key"),
+                f"duplicate_{en.replace(' ', '_')}",
+                f"Another {en} already uses '{key}'.",
+                f"{zh}编号“{key}”重复。",
+            )
         seen.add(key)
 
 
@@ -171,22 +200,35 @@ def _check_tasks(data: dict[str, Any], ctx: Any) -> None:
             continue  # reported by the schema
         for name in EVENT_FIELDS:
             if task.get(name) is not None and name not in event.fields:
-                ctx.add(join_path(path, name), "task_field",
-                        f"A task of kind '{event.key}' has no '{name}'.",
-                        f"“{event.label_zh}”类任务没有此项。")
+                ctx.add(
+                    join_path(path, name),
+                    "task_field",
+                    f"A task of kind '{event.key}' has no '{name}'.",
+                    f"“{event.label_zh}”类任务没有此项。",
+                )
         for name, options in _OPTIONS.items():
             value = task.get(name)
             if isinstance(value, str) and value not in options:
-                ctx.add(join_path(path, name), "unknown_option",
-                        f"'{value}' is not an option of '{name}'; use one of: "
-                        f"{', '.join(options)}.", f"“{value}”不是可选项。")
+                ctx.add(
+                    join_path(path, name),
+                    "unknown_option",
+                    f"'{value}' is not an option of '{name}'; use one of: {', '.join(options)}.",
+                    f"“{value}”不是可选项。",
+                )
         if task.get("badge") is None and task.get("points") is None:
-            ctx.add(join_path(path, "points"), "task_awards_nothing",
-                    "A task must award a badge, points, or both.",
-                    "任务至少要颁发勋章或奖励积分。")
+            ctx.add(
+                join_path(path, "points"),
+                "task_awards_nothing",
+                "A task must award a badge, points, or both.",
+                "任务至少要颁发勋章或奖励积分。",
+            )
         if task.get("points_valid_days") is not None and task.get("points") is None:
-            ctx.add(join_path(path, "points_valid_days"), "task_field",
-                    "Points validity needs points to award.", "设置积分有效期需先设置积分。")
+            ctx.add(
+                join_path(path, "points_valid_days"),
+                "task_field",
+                "Points validity needs points to award.",
+                "设置积分有效期需先设置积分。",
+            )
 
 
 def _check_reward(reward: Any, path: str, ctx: Any) -> None:
@@ -195,9 +237,12 @@ def _check_reward(reward: Any, path: str, ctx: Any) -> None:
     for p_path, code, en, zh in check_reward(reward, path):
         ctx.add(p_path, code, en, zh)
     if reward.get("kind") in MALL_REFUSED_KINDS:
-        ctx.add(join_path(path, "kind"), "mall_reward_kind",
-                "A mall right cannot be points (points are what it costs).",
-                "积分商城的权益不能是积分。")
+        ctx.add(
+            join_path(path, "kind"),
+            "mall_reward_kind",
+            "A mall right cannot be points (points are what it costs).",
+            "积分商城的权益不能是积分。",
+        )
 
 
 def _check_mall(mall: dict[str, Any], ctx: Any) -> None:
@@ -208,16 +253,25 @@ def _check_mall(mall: dict[str, Any], ctx: Any) -> None:
         choices = _dicts(item.get("choices"))
         has_reward = item.get("reward") is not None
         if has_reward == bool(choices):
-            ctx.add(join_path(path, "reward"), "mall_reward",
-                    "A right has either one reward or a list of choices, not both or neither.",
-                    "权益须设置一种奖励或一组可选项(二选一)。")
+            ctx.add(
+                join_path(path, "reward"),
+                "mall_reward",
+                "A right has either one reward or a list of choices, not both or neither.",
+                "权益须设置一种奖励或一组可选项(二选一)。",
+            )
         _check_reward(item.get("reward"), join_path(path, "reward"), ctx)
         _unique(choices, join_path(path, "choices"), ctx, "choice", "可选项")
         for j, choice in choices:
-            _check_reward(choice.get("reward"),
-                          join_path(join_path(join_path(path, "choices"), j), "reward"), ctx)
+            _check_reward(
+                choice.get("reward"),
+                join_path(join_path(join_path(path, "choices"), j), "reward"),
+                ctx,
+            )
         limit, day = item.get("per_person_limit"), item.get("per_day_limit")
         if isinstance(limit, int) and isinstance(day, int) and day > limit:
-            ctx.add(join_path(path, "per_day_limit"), "range",
-                    "The daily limit cannot be above the per-person limit.",
-                    "每日限兑不能大于每人限兑。")
+            ctx.add(
+                join_path(path, "per_day_limit"),
+                "range",
+                "The daily limit cannot be above the per-person limit.",
+                "每日限兑不能大于每人限兑。",
+            )
