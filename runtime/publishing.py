@@ -240,6 +240,7 @@ def publish_campaign(
     ) + 1
     before = _summary(campaign)
     updates = _sync_prizes(campaign, bundle)
+    _sync_mall(campaign, bundle)
     budget_delta = _sync_budget(campaign, bundle)
     version = CampaignVersion(
         campaign_id=campaign.id,
@@ -273,6 +274,15 @@ def publish_campaign(
         except Exception:  # Redis down: the ledger is committed; `studio reconcile` repairs
             logger.exception("publish %s: stock priming failed; run `studio reconcile`", slug)
     return version
+
+
+def _sync_mall(campaign: Campaign, bundle: dict[str, Any]) -> None:
+    """The points mall's stock rows follow the version (runtime.loyalty.stock)."""
+    from runtime.loyalty.stock import sync_stock
+
+    problems = sync_stock(db.session, campaign.id, bundle)
+    if problems:
+        raise CampaignError(problems)
 
 
 def _sync_budget(campaign: Campaign, bundle: dict[str, Any]) -> int:

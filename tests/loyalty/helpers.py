@@ -1,0 +1,104 @@
+"""Builders for loyalty tests: a campaign with a mall and tasks, members with points."""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime
+from typing import Any
+
+from core.extensions import db
+from runtime.issuance import points
+from tests.runtime.conftest import auth, base_bundle, publish
+
+SLUG = "mall-test"
+API = f"/api/v1/campaigns/{SLUG}"
+
+PHONE = {
+    "key": "phone-10",
+    "name": "10元话费",
+    "price": 100,
+    "stock": 50,
+    "valid_days": 30,
+    "message": "话费已充值到您的手机",
+    "reward": {"kind": "physical"},
+}
+VIDEO = {
+    "key": "video",
+    "name": "视频会员月卡",
+    "price": 300,
+    "stock": None,
+    "per_person_limit": 2,
+    "per_day_limit": 1,
+    "choices": [
+        {"key": "tencent", "name": "腾讯视频", "reward": {"kind": "webhook", "sku": "TX-1M"}},
+        {"key": "iqiyi", "name": "爱奇艺", "reward": {"kind": "webhook", "sku": "IQ-1M"}},
+    ],
+}
+FUEL = {
+    "key": "fuel",
+    "name": "加油卡",
+    "price": 50,
+    "stock": 20,
+    "max_quantity": 5,
+    "unit": "10元",
+    "reward": {"kind": "none", "message": "加油卡已发放"},
+}
+
+
+def mall_bundle(items: list[dict[str, Any]] | None = None, **overrides: Any) -> dict[str, Any]:
+    mall = {"points_from": "campaign", "items": copy.deepcopy(items or [PHONE, VIDEO, FUEL])}
+    return base_bundle(SLUG, mall=mall, **overrides)
+
+
+def publish_mall(items=None, **overrides):
+    return publish(mall_bundle(items, **overrides))
+
+
+def join(client, tok: str) -> int:
+    """Join and return the participant id."""
+    from core.models import Participant
+
+    answer = client.post(f"{API}/join", headers=auth(tok), json={})
+    assert answer.status_code == 200, answer.json
+    sub = _sub(tok)
+    return db.session.query(Participant.id).filter_by(external_id=sub).scalar()
+
+
+def _sub(tok: str) -> str:
+    import base64
+    import json
+
+    payload = tok.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sub"]
+
+
+def credit(
+    pid: int,
+    amount: int,
+    campaign_id: int | None,
+    key: str,
+    expires_at: datetime | None = None,
+    now: datetime | None = None,
+) -> None:
+    points.post(
+        db.session,
+        participant_id=pid,
+        campaign_id=campaign_id,
+        delta=amount,
+        kind="staff",
+        source_key=key,
+        expires_at=expires_at,
+        now=now,
+    )
+    db.session.commit()
+
+
+def balance(pid: int, campaign_id: int | None) -> int:
+    db.session.expire_all()
+    value = points.balance(pid, campaign_id, session=db.session)
+    db.session.commit()
+    return value
+
+
+def exchange(client, tok: str, item: str, key: str | None = None, **body: Any):
+    return client.post(f"{API}/exchanges", headers=auth(tok, key), json={"item": item, **body})
