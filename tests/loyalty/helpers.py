@@ -54,11 +54,11 @@ def publish_mall(items=None, **overrides):
     return publish(mall_bundle(items, **overrides))
 
 
-def join(client, tok: str) -> int:
+def join(client, tok: str, api: str = API) -> int:
     """Join and return the participant id."""
     from core.models import Participant
 
-    answer = client.post(f"{API}/join", headers=auth(tok), json={})
+    answer = client.post(f"{api}/join", headers=auth(tok), json={})
     assert answer.status_code == 200, answer.json
     sub = _sub(tok)
     return db.session.query(Participant.id).filter_by(external_id=sub).scalar()
@@ -102,3 +102,58 @@ def balance(pid: int, campaign_id: int | None) -> int:
 
 def exchange(client, tok: str, item: str, key: str | None = None, **body: Any):
     return client.post(f"{API}/exchanges", headers=auth(tok, key), json={"item": item, **body})
+
+
+def event_request(channel, body: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
+    """A signed server event (body, headers) from `channel`."""
+    import json
+    import time
+
+    from core.accounts import secret_for
+    from runtime.auth import sign_event
+
+    raw = json.dumps(body).encode()
+    stamp = str(int(time.time()))
+    headers = {
+        "X-Studio-Channel": channel.key,
+        "X-Studio-Timestamp": stamp,
+        "X-Studio-Signature": "sha256=" + sign_event(secret_for(channel), stamp, raw),
+        "Content-Type": "application/json",
+    }
+    return raw, headers
+
+
+def send_event(client, channel, event_id: str, kind: str, participant: str, **data: Any):
+    raw, headers = event_request(
+        channel,
+        {"event_id": event_id, "type": kind, "participant": participant, "data": data},
+    )
+    return client.post("/api/v1/events", data=raw, headers=headers)
+
+
+def badge_task(key: str, event: str, **fields: Any) -> dict[str, Any]:
+    return {"key": key, "name": f"任务 {key}", "event": event, "badge": {"name": key}, **fields}
+
+
+FIVE_BADGES = [
+    badge_task("debit", "account_opened", account_type="debit_card"),
+    badge_task("credit", "account_opened", account_type="credit_card"),
+    badge_task("epay", "account_opened", account_type="e_payment"),
+    badge_task("fund", "transaction", transaction_type="fund", min_amount=1000),
+    badge_task("wealth", "transaction", transaction_type="wealth"),
+]
+# what each badge's event is: (type, data)
+BADGE_EVENTS = {
+    "debit": ("account_opened", {"account_type": "debit_card"}),
+    "credit": ("account_opened", {"account_type": "credit_card"}),
+    "epay": ("account_opened", {"account_type": "e_payment"}),
+    "fund": ("transaction", {"transaction_type": "fund", "transaction_amount": 5000}),
+    "wealth": ("transaction", {"transaction_type": "wealth", "transaction_amount": 1}),
+}
+THIRD_BADGE_UNLOCKS_A_DRAW = {
+    "id": "three-badges",
+    "trigger": "badge",
+    "conditions": {"all": [{"name": "badges_count", "operator": "equal_to", "value": 3}]},
+    "actions": [{"name": "grant_chances", "params": {"kind": "gold", "count": 1}}],
+}
+NO_CHANCES = {"kinds": [{"key": "gold", "name": "金", "initial": 0}], "default_kind": "gold"}
