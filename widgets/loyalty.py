@@ -93,3 +93,9 @@ def public_tasks(bundle: Mapping[str, Any], lang: str = "zh") -> list[dict[str, 
             }
         )
     return out
+
+
+def page_tasks(bundle: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """`public_tasks` for a page, which picks its language when it renders."""
+    english = {t["key"]: t["requirement"] for t in public_tasks(bundle, "en")}
+    return [{**t, "requirement_en": english[t["key"]]} for t in public_tasks(bundle, "zh")]
