@@ -33,6 +33,7 @@ COMMON: dict[str, tuple[str, str]] = {
     "status_issued": ("已到账", "Received"),
     "status_failed": ("发放失败,请联系客服", "Failed — please contact us"),
     "status_cancelled": ("已取消", "Cancelled"),
+    "status_refunded": ("积分已退回", "Points refunded"),
     "redeem_code": ("兑换码", "Code"),
     "valid_until": ("有效期至", "Valid until"),
     "preview_banner": (

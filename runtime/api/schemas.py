@@ -208,6 +208,9 @@ class RewardItem(Schema):
     prize_key = fields.String(allow_none=True)
     kind = fields.String(required=True)
     status = fields.String(required=True)
+    refunded = fields.Boolean(
+        metadata={"description": "A mall exchange part whose points went back (cancelled)"}
+    )
     payload = fields.Dict(required=True)
     result = fields.Dict(allow_none=True)
     created_at = fields.String(required=True)

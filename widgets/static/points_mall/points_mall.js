@@ -41,7 +41,9 @@
 
   function partLabel(ex) {
     var text = T["ex_" + ex.status] || ex.status;
-    if (ex.refunded_points) text += " · " + fill(T.refunded_points, ex.refunded_points + " " + unit);
+    if (ex.status === "partly_refunded") {
+      text += " · " + fill(T.refunded_points, ex.refunded_points + " " + unit);
+    }
     return text;
   }
 
