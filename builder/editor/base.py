@@ -82,6 +82,11 @@ class Section:
         """The form field (dash-joined name) that shows a problem at bundle `path`, if any."""
         return None
 
+    def applies(self, bundle: dict[str, Any]) -> bool:
+        """Whether this campaign uses the section (sections a campaign does not use are not
+        listed; the campaign page offers them as sections to add)."""
+        return True
+
     def owns(self, path: str) -> bool:
         return any(path == p or path.startswith((p + ".", p + "[")) for p in self.prefixes)
 

@@ -28,9 +28,8 @@
         bar.style.width = Math.round(100 * task.progress.current / task.progress.target) + "%";
         bar.parentNode.setAttribute("aria-valuenow", String(task.progress.current));
       }
-      Array.prototype.forEach.call(li.querySelectorAll("button"), function (b) {
-        b.hidden = !!task.done;
-      });
+      Array.prototype.forEach.call(li.querySelectorAll(".tc-task-foot > :not([data-state])"),
+        function (node) { node.hidden = !!task.done; });
     });
   }
 
