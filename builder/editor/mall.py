@@ -84,6 +84,7 @@ def item_row_form(ctx: EditContext) -> type[Form]:
             lazy("Parts per exchange at most"),
             [validators.InputRequired(), validators.NumberRange(min=1, max=100)],
             description=lazy("More than 1: a splittable right the customer takes in parts."),
+            default=1,
         ),
         "unit": StringField(
             lazy("One part is"),
