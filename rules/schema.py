@@ -295,7 +295,7 @@ class WidgetSchema(Base):
 
 
 # The loyalty parts' schemas build on the helpers above (imported here, once they exist).
-from .loyalty_schema import MallSchema, TaskSchema  # noqa: E402
+from .loyalty_schema import TASKS_BOUND, MallSchema, TaskSchema  # noqa: E402
 
 
 class BundleSchema(Base):
@@ -315,7 +315,7 @@ class BundleSchema(Base):
     odds = _nested(OddsSchema)
     limits = _nested(LimitsSchema)
     rules = _list(_nested(RuleSchema), load_default=list)
-    tasks = _list(_nested(TaskSchema), load_default=list)
+    tasks = _list(_nested(TaskSchema), load_default=list, validate=TASKS_BOUND)
     mall = _opt(_nested(MallSchema))
 
 

@@ -80,10 +80,6 @@ def order_from(live: LiveVersion, body: dict[str, Any]) -> Order:
     return Order(item, choice, quantity)
 
 
-def _refuse(code: str, detail: str, **extra: Any) -> ApiProblem:
-    return ApiProblem(409, code, detail, **extra)
-
-
 def units_taken(campaign_id: int, participant_id: int, item_key: str, day: str | None) -> int:
     """Parts of `item_key` the participant holds (not refunded), in all or on `day`."""
     query = (
@@ -111,7 +107,8 @@ def _check_limits(live: LiveVersion, pid: int, order: Order, day: str) -> None:
             continue
         left = limit - units_taken(live.campaign_id, pid, item["key"], on_day)
         if order.quantity > left:
-            raise _refuse(
+            raise ApiProblem(
+                409,
                 "limit_reached",
                 f"You can take {max(left, 0)} more of this right" + (" today." if on_day else "."),
                 limit=label,
@@ -131,7 +128,7 @@ def _take_stock(live: LiveVersion, order: Order, now: datetime) -> None:
         .values(taken=MallStock.taken + order.quantity, updated_at=now)
     ).rowcount
     if taken != 1:
-        raise _refuse("sold_out", "This right is sold out.")
+        raise ApiProblem(409, "sold_out", "This right is sold out.")
 
 
 def reward_payload(order: Order, exchange_id: int, part: int) -> dict[str, Any]:
@@ -180,7 +177,8 @@ def _write(
     account = spending.lock_account(db.session, pid, scope)
     balance = spending.expire_due(db.session, account, now) if account is not None else 0
     if balance < order.total:
-        raise _refuse(
+        raise ApiProblem(
+            409,
             "insufficient_points",
             f"This costs {order.total} points; you have {balance}.",
             balance=balance,
@@ -275,7 +273,9 @@ def exchange(
                 db.session.rollback()
                 if found is not None:
                     return found
-            raise _refuse("conflict", "Another exchange got in the way; try again.") from None
+            raise ApiProblem(
+                409, "conflict", "Another exchange got in the way; try again."
+            ) from None
         except Exception:
             db.session.rollback()
             raise
