@@ -44,6 +44,14 @@ class EditContext:
             for p in self.bundle.get("prizes") or []
         ]
 
+    def badges(self) -> list[tuple[str, str]]:
+        """The campaign's badges (a badge's key is its task's key) with their names."""
+        return [
+            (t["key"], self.pick(t["badge"].get("name", ""), t["badge"].get("name_en")))
+            for t in self.bundle.get("tasks") or []
+            if isinstance(t, dict) and isinstance(t.get("badge"), dict)
+        ]
+
     def windows(self) -> list[tuple[str, str]]:
         return [
             (w["id"], w.get("name") or w["id"])

@@ -141,3 +141,31 @@ def test_a_mall_right_with_options_and_a_problem_next_to_its_field(client, db, m
     assert [o["name"] for o in options] == ["腾讯视频", "爱奇艺", "优酷"]
     assert options[2]["reward"] == {"kind": "webhook", "sku": "VIDEO-YK-1M"}
     assert items["video"]["reward"] is None
+
+
+def test_the_rule_builder_and_the_tester_offer_the_campaigns_badges(app):
+    from datetime import datetime
+
+    from builder.describe import bundle_names, rule_sentence
+    from builder.editor.rule_builder import builder_config
+    from builder.editor.tester import tester_form
+    from rules.tester import SampleParticipant, run_trigger
+
+    bundle = load_bundle(widgets.get("task_center").default_bundle("badge-ui", "X", "HQ"))
+    with app.test_request_context():
+        ctx = context(bundle)
+        filters = {f["id"]: f for f in builder_config(ctx)["filters"]["badge"]}
+        assert {"开户小达人", "分享小使者"} <= {
+            label for v in filters["badges"]["values"] for label in v.values()
+        }
+        assert filters["badge_earned"]["values"] and "badges_count" in filters
+        form = tester_form(ctx)()
+        assert ("open-card", "开户小达人") in list(form.v_badges.choices)
+    goal = next(r for r in bundle["rules"] if r["id"] == "badge-goal")
+    assert "获得勋章" in rule_sentence(goal, "zh", bundle_names(bundle, "zh"))
+    from zoneinfo import ZoneInfo
+
+    start = datetime.fromisoformat(bundle["schedule"]["starts_at"])
+    moment = start.replace(hour=10, tzinfo=ZoneInfo("Asia/Shanghai"))
+    fired = run_trigger(bundle, "badge", SampleParticipant(values={"badges_count": 3}), moment)
+    assert [r["id"] for r in fired["rules"] if r["fired"]] == ["badge-goal"]
