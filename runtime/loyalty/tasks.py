@@ -148,9 +148,11 @@ def stage(task_plan: TaskPlan | None, effects: Effects, source: str, now: dateti
         rows.append(row)
     try:
         db.session.flush()
-    except IntegrityError:
+    except IntegrityError as exc:
         db.session.rollback()
         effects.undo()  # stock an issue_prize of this request took goes back
+        if "task_completions" not in str(exc.orig):
+            raise  # not a race on a task: the caller's own row (reported as before)
         raise TaskRace(f"campaign {live.campaign_id}: participant {pid} raced on a task") from None
     for award, row in zip(task_plan.awards, rows, strict=True):
         if award.task.points:
