@@ -88,7 +88,7 @@ def action_text(action: dict[str, Any], lang: str, names: dict[str, str] | None 
 
 
 def bundle_names(bundle: dict[str, Any], lang: str) -> dict[str, str]:
-    """Display names of the bundle's chance kinds, prizes and windows, by key."""
+    """Display names of the bundle's chance kinds, prizes, windows and badges, by key."""
     names: dict[str, str] = {}
     for kind in bundle.get("chances", {}).get("kinds", []):
         names[kind["key"]] = (
@@ -100,6 +100,10 @@ def bundle_names(bundle: dict[str, Any], lang: str) -> dict[str, str]:
         )
     for window in bundle.get("schedule", {}).get("windows", []):
         names[window["id"]] = window.get("name") or window["id"]
+    for task in bundle.get("tasks") or []:
+        badge = task.get("badge") or {}
+        if badge:  # a badge's key is its task's key
+            names[task["key"]] = (badge.get("name_en") if lang == "en" else None) or badge["name"]
     return names
 
 

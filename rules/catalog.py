@@ -18,6 +18,7 @@ TRIGGERS: dict[str, tuple[str, str]] = {
     "lead": ("提交意向", "Lead form"),
     "transaction": ("交易完成", "Transaction (server event)"),
     "account_opened": ("开户完成", "Account opened (server event)"),
+    "badge": ("获得勋章", "Badge earned (a task's badge)"),
 }
 ALL_TRIGGERS = frozenset(TRIGGERS)
 
@@ -129,6 +130,11 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
        ("referral",)),
     _v("account_type", SELECT, "开户类型", "Account type", ("account_opened",), ACCOUNT_TYPES),
     _v("vote_candidate", STRING, "投票对象", "Vote candidate", ("vote",)),
+    # badges: the bundle's task badges (keys = task keys), checked like active_windows
+    _v("badges", SELECT_MULTIPLE, "已获勋章", "Badges held", open_options=True),
+    _v("badges_count", NUMERIC, "已获勋章数", "Badges held (count)"),
+    _v("badge_earned", SELECT, "本次获得的勋章", "Badge just earned", ("badge",),
+       open_options=True),
 )}
 
 # Parameter types: integer (>= 1 unless noted), number (> 0), text, prize, prizes, chance_kind.
@@ -180,7 +186,7 @@ class Action:
                             "default": p.default} for p in self.params]}
 
 
-_REQUEST_TRIGGERS = ALL_TRIGGERS - {"transaction", "account_opened", "referral"}
+_REQUEST_TRIGGERS = ALL_TRIGGERS - {"transaction", "account_opened", "referral", "badge"}
 
 ACTIONS: dict[str, Action] = {a.name: a for a in (
     Action("grant_chances", "赠送机会", "Grant chances",

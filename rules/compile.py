@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from .conditions import Pred, compile_conditions, explain
+from .loyalty import TaskBook
 from .odds import OddsModel, OddsTable, PersonState
 from .validate import load_bundle
 from .windows import (
@@ -42,6 +43,11 @@ class Outcome:
     fired: list[str]
     _rules: tuple[CompiledRule, ...] = field(repr=False, default=())
     _variables: Mapping[str, Any] = field(repr=False, default_factory=dict)
+
+    @property
+    def variables(self) -> Mapping[str, Any]:
+        """The snapshot the rules were evaluated against (tasks are checked against it too)."""
+        return self._variables
 
     @property
     def denied(self) -> str | None:
@@ -109,6 +115,7 @@ class CompiledCampaign:
         self._refusal = audience["message"]
         self.odds = OddsModel(bundle)
         self.windows = ScheduleView(bundle["schedule"])
+        self.tasks = TaskBook(bundle)
 
     def run(self, trigger: str, variables: Mapping[str, Any]) -> Outcome:
         """Evaluate every rule of `trigger` against one variable snapshot."""

@@ -112,6 +112,8 @@ _HOOKS: dict[tuple[str, str], dict[str, Any]] = {
 # Fields whose content another part of `rules` checks (a prize's reward: by its kind).
 _OVERRIDES: dict[tuple[str, str], dict[str, Any]] = {
     ("PrizeSchema", "reward"): {"$ref": "#/$defs/reward"},
+    ("MallItemSchema", "reward"): {"$ref": "#/$defs/reward"},
+    ("MallChoiceSchema", "reward"): {"$ref": "#/$defs/reward"},
 }
 
 

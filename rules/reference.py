@@ -82,6 +82,8 @@ def variables_table() -> str:
     for v in catalog.VARIABLES.values():
         if v.name == "active_windows":
             options = "the bundle's window ids"
+        elif v.name in ("badges", "badge_earned"):
+            options = "the bundle's badges (task keys)"
         elif v.options:
             options = ", ".join(map(str, v.options)) + (" (or any)" if v.open_options else "")
         else:

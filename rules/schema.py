@@ -328,6 +328,10 @@ class WidgetSchema(Base):
     config = StrictDict(load_default=dict)
 
 
+# The loyalty parts' schemas build on the helpers above (imported here, once they exist).
+from .loyalty_schema import TASKS_BOUND, MallSchema, TaskSchema  # noqa: E402
+
+
 class BundleSchema(Base):
     format = StrictStr(required=True, validate=validate.Equal(
         FORMAT, error="Must be \"campaign-bundle/1\"."))
@@ -345,6 +349,8 @@ class BundleSchema(Base):
     odds = _nested(OddsSchema)
     limits = _nested(LimitsSchema)
     rules = _list(_nested(RuleSchema), load_default=list, validate=sb.max_items(lim.MAX_RULES))
+    tasks = _list(_nested(TaskSchema), load_default=list, validate=TASKS_BOUND)
+    mall = _opt(_nested(MallSchema))
 
 
 _SECTIONS = ("audience", "chances", "odds", "limits")

@@ -9,6 +9,7 @@ from typing import Any
 from . import catalog
 from .bounds import BLOCKING_CODES, sweep
 from .limits import MAX_CONDITIONS_TOTAL, MAX_RULES
+from .loyalty import badge_keys, check_loyalty
 from .problems import BundleError, Problem, join_path
 from .rewards import check_reward, normalise_reward
 from .schema import load_structure
@@ -44,6 +45,7 @@ def validate_bundle(data: Any) -> list[Problem]:
         _check_schedule(data, ctx)
         _check_audience(data, ctx)
         _check_rules(data, ctx)
+        check_loyalty(data, ctx)
     unique: dict[tuple[str, str, str], Problem] = {}
     for p in problems:
         unique.setdefault((p.path, p.code, p.message), p)
@@ -59,6 +61,10 @@ def load_bundle(data: Any) -> dict[str, Any]:
     assert bundle is not None
     for prize in bundle["prizes"]:
         prize["reward"] = normalise_reward(prize["reward"])
+    for item in (bundle["mall"] or {}).get("items", []):
+        for holder in [item, *(item["choices"] or [])]:
+            if holder.get("reward") is not None:
+                holder["reward"] = normalise_reward(holder["reward"])
     for rule in bundle["rules"]:
         _normalise_conditions(rule["conditions"])
         for action in rule["actions"]:
@@ -103,6 +109,7 @@ def _refs(data: dict, problems: list[Problem]) -> Refs:
                           ctx, "chance kind", "机会类型"),
         windows=_duplicates(_dicts(schedule.get("windows")), "id", "schedule.windows", ctx,
                             "window", "时段"),
+        badges=set(badge_keys(data)),
     )
 
 

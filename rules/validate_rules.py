@@ -30,6 +30,7 @@ class Refs:
     prizes: set[str] = field(default_factory=set)
     kinds: set[str] = field(default_factory=set)
     windows: set[str] = field(default_factory=set)
+    badges: set[str] = field(default_factory=set)  # keys of the tasks that award a badge
 
 
 @dataclass
@@ -154,6 +155,10 @@ def _check_option(var: catalog.Variable, value: Any, path: str, ctx: Ctx) -> Non
         if value not in ctx.refs.windows:
             ctx.add(path, "unknown_window", f"No time window has the id '{value}'.",
                     f"没有 id 为“{value}”的时段。")
+    elif var.name in ("badges", "badge_earned"):
+        if value not in ctx.refs.badges:
+            ctx.add(path, "unknown_badge", f"No task awards a badge with the key '{value}'.",
+                    f"没有任务颁发编号为“{value}”的勋章。")
     elif var.options and not var.open_options:
         lowered = {str(o).lower() for o in var.options}
         if not isinstance(value, str) or value.lower() not in lowered:

@@ -20,6 +20,7 @@ from runtime import flights, hotstate
 from runtime.actions import Effects, stage_actions
 from runtime.auth import Principal
 from runtime.loader import CampaignRef, LiveVersion, require_live
+from runtime.loyalty import tasks
 from runtime.members import Member, require_member
 from runtime.reads import reading
 from runtime.variables import build_variables
@@ -135,6 +136,7 @@ def _streak(live: LiveVersion, participant_id: int, day: str) -> int:
     return (previous or 0) + 1
 
 
+@tasks.retry_on_race
 def check_in(ref: CampaignRef, live: LiveVersion, principal: Principal) -> dict[str, Any]:
     """One check-in per local day; the streak counts consecutive local days."""
     member, now, day, person = _start(ref, live, principal)
@@ -146,6 +148,7 @@ def check_in(ref: CampaignRef, live: LiveVersion, principal: Principal) -> dict[
         "checkins_this_month": hotstate.as_int(person, month) + 1,
     }
     outcome = _evaluate(live, principal, member, person, now, "check_in", extra)
+    task_plan = tasks.plan(live, outcome, principal, person, now, member.participant_id)
     with flights.flight(live.campaign_id):
         row = CheckIn(
             campaign_id=live.campaign_id,
@@ -161,6 +164,7 @@ def check_in(ref: CampaignRef, live: LiveVersion, principal: Principal) -> dict[
             db.session.rollback()
             raise conflict from None
         effects = _stage(live, member, outcome, f"checkin:{row.id}", now)
+        tasks.stage(task_plan, effects, f"checkin:{row.id}", now)
         effects.counters.update({"ci": 1, month: 1})
         _commit(effects, conflict)
         conn = hotstate.client()
@@ -177,6 +181,7 @@ def candidates(live: LiveVersion) -> set[str]:
     return {str(c["id"]) for c in items if isinstance(c, dict) and "id" in c}
 
 
+@tasks.retry_on_race
 def vote(
     ref: CampaignRef, live: LiveVersion, principal: Principal, candidate: str
 ) -> dict[str, Any]:
@@ -191,6 +196,7 @@ def vote(
         )
     period = live.bundle["widget"]["config"].get("vote_period", "day")
     outcome = _evaluate(live, principal, member, person, now, "vote", {"vote_candidate": candidate})
+    task_plan = tasks.plan(live, outcome, principal, person, now, member.participant_id)
     with flights.flight(live.campaign_id):
         row = Vote(
             campaign_id=live.campaign_id,
@@ -206,6 +212,7 @@ def vote(
             db.session.rollback()
             raise conflict from None
         effects = _stage(live, member, outcome, f"vote:{row.id}", now)
+        tasks.stage(task_plan, effects, f"vote:{row.id}", now)
         effects.counters[f"v:{day}"] = 1
         _commit(effects, conflict)
         count = hotstate.client().hincrby(hotstate.votes_key(live.campaign_id), candidate, 1)

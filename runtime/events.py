@@ -17,6 +17,7 @@ from runtime import flights, hotstate, loader
 from runtime.actions import Effects, stage_actions
 from runtime.auth import ChannelSecret, Principal
 from runtime.loader import LiveVersion
+from runtime.loyalty import tasks
 from runtime.reads import reading
 from runtime.variables import build_variables
 
@@ -69,6 +70,7 @@ def _campaigns(participant_id: int, slug: str | None) -> list[str]:
         return list(db.session.scalars(query))
 
 
+@tasks.retry_on_race
 def accept_event(channel: ChannelSecret, body: dict[str, Any]) -> dict[str, Any]:
     """Record a server event once (UNIQUE channel + event id) and apply the rules it triggers
     in each campaign the participant belongs to. The rules run before the transaction opens
@@ -84,7 +86,7 @@ def accept_event(channel: ChannelSecret, body: dict[str, Any]) -> dict[str, Any]
         if participant is not None:
             db.session.expunge(participant)
     now = utcnow()
-    outcomes: list[tuple[LiveVersion, Any]] = []
+    outcomes: list[tuple[LiveVersion, Any, tasks.TaskPlan | None]] = []
     if participant is not None:
         principal = Principal(
             channel.channel_id,
@@ -99,8 +101,10 @@ def accept_event(channel: ChannelSecret, body: dict[str, Any]) -> dict[str, Any]
                 continue
             person = hotstate.person_state(live.campaign_id, participant.id)
             variables = build_variables(live, principal, person, now, participant.id, extra)
-            outcomes.append((live, live.compiled.run(body["type"], variables)))
-    with flights.flight(*(live.campaign_id for live, _ in outcomes)):
+            outcome = live.compiled.run(body["type"], variables)
+            task_plan = tasks.plan(live, outcome, principal, person, now, participant.id)
+            outcomes.append((live, outcome, task_plan))
+    with flights.flight(*(live.campaign_id for live, _, _ in outcomes)):
         return _record_event(channel, body, participant, outcomes, now)
 
 
@@ -108,7 +112,7 @@ def _record_event(
     channel: ChannelSecret,
     body: dict[str, Any],
     participant: Participant | None,
-    outcomes: list[tuple[LiveVersion, Any]],
+    outcomes: list[tuple[LiveVersion, Any, tasks.TaskPlan | None]],
     now,
 ) -> dict[str, Any]:
     event = Event(
@@ -127,11 +131,16 @@ def _record_event(
         db.session.rollback()
         return {"accepted": True, "duplicate": True, "campaigns": []}
     applied: list[tuple[Effects, dict[str, Any]]] = []
-    for live, outcome in outcomes:
+    for live, outcome, task_plan in outcomes:
         actions = [(n, p) for n, p in outcome.actions if n != "deny"]
-        effects = stage_actions(
-            live, participant.id, actions, f"event:{event.id}:{live.campaign_id}", now
-        )
+        source = f"event:{event.id}:{live.campaign_id}"
+        effects = stage_actions(live, participant.id, actions, source, now)
+        try:
+            tasks.stage(task_plan, effects, source, now)
+        except tasks.TaskRace:
+            for earlier, _ in applied:
+                earlier.undo()
+            raise
         applied.append(
             (effects, {"slug": live.slug, "fired": outcome.fired, "granted": effects.chances})
         )

@@ -80,7 +80,7 @@ def compile_version(version: CampaignVersion, slug: str) -> LiveVersion:
     kinds = {k["key"]: k for k in bundle["chances"]["kinds"]}
     default_kind = bundle["chances"]["default_kind"] or next(iter(kinds), None)
     text = repr(bundle["rules"]) + repr(bundle["audience"])
-    uses = {name for name in ("points_balance",) if name in text}
+    uses = {name for name in ("points_balance", "badges") if name in text}
     return LiveVersion(
         campaign_id=version.campaign_id,
         slug=slug,

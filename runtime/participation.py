@@ -25,6 +25,7 @@ from runtime.actions import Effects, stage_actions
 from runtime.auth import Principal
 from runtime.grants import ensure_daily_grants, stage_initial_grants
 from runtime.loader import CampaignRef, LiveVersion, require_live
+from runtime.loyalty import tasks
 from runtime.members import (
     Member,
     add_membership,
@@ -64,8 +65,9 @@ def _inviter(live: LiveVersion, code: str, invitee_id: int) -> Member:
 
 def _inviter_outcome(
     live: LiveVersion, inviter: Member, invitee: Principal, now: datetime
-) -> Outcome:
-    """Run the referral rules for the inviter (profile from the inviter's stored attributes)."""
+) -> tuple[Outcome, tasks.TaskPlan | None]:
+    """Run the referral rules for the inviter (profile from the inviter's stored attributes),
+    and plan the inviter's tasks this referral completes."""
     from runtime.auth import Principal as P
 
     with reading():
@@ -77,17 +79,25 @@ def _inviter_outcome(
     extra = {"invitee_is_new_customer": invitee.attrs.get("is_new_customer") is True}
     extra.update(this_referral_counted(person, live.local_day(now)))
     variables = build_variables(live, inviter_principal, person, now, inviter.participant_id, extra)
-    return live.compiled.run("referral", variables)
+    outcome = live.compiled.run("referral", variables)
+    pid = inviter.participant_id
+    return outcome, tasks.plan(live, outcome, inviter_principal, person, now, pid)
 
 
 def _stage_inviter_bonus(
-    live: LiveVersion, inviter: Member, outcome: Outcome, invitee_id: int, now: datetime
+    live: LiveVersion,
+    inviter: Member,
+    planned: tuple[Outcome, tasks.TaskPlan | None],
+    invitee_id: int,
+    now: datetime,
 ) -> Effects:
-    """Stage the inviter's bonus from the referral rules' (already evaluated) outcome."""
+    """Stage the inviter's bonus from the referral rules' (already evaluated) outcome and the
+    inviter's tasks it completes."""
+    outcome, task_plan = planned
     actions = [(n, p) for n, p in outcome.actions if n != "deny"]
-    effects = stage_actions(
-        live, inviter.participant_id, actions, f"referral:{live.campaign_id}:{invitee_id}", now
-    )
+    source = f"referral:{live.campaign_id}:{invitee_id}"
+    effects = stage_actions(live, inviter.participant_id, actions, source, now)
+    tasks.stage(task_plan, effects, source, now)
     day = live.local_day(now)
     effects.counters.update({"r": 1, f"r:{day}": 1})
     return effects
@@ -102,6 +112,7 @@ def this_referral_counted(person: dict[str, str], day: str) -> dict[str, int]:
     }
 
 
+@tasks.retry_on_race
 def join(
     ref: CampaignRef,
     live: LiveVersion,
@@ -146,7 +157,11 @@ def join(
         effects = stage_actions(live, pid, outcome.actions, f"join:{live.campaign_id}:{pid}", now)
         bonus = None
         if inviter is not None and inviter_rules is not None:
-            bonus = _stage_inviter_bonus(live, inviter, inviter_rules, pid, now)
+            try:
+                bonus = _stage_inviter_bonus(live, inviter, inviter_rules, pid, now)
+            except tasks.TaskRace:
+                effects.undo()
+                raise
         try:
             db.session.flush()
             joined = as_member(row)
@@ -184,6 +199,7 @@ def join(
         }
 
 
+@tasks.retry_on_race
 def accept_referral(
     ref: CampaignRef,
     live: LiveVersion,

@@ -296,6 +296,7 @@ def publish_campaign(
     before = _summary(campaign)
     previous = campaign.published_version.snapshot if campaign.published_version else None
     updates = _sync_prizes(campaign, bundle)
+    _sync_mall(campaign, bundle)
     budget_delta = _sync_budget(campaign, bundle)
     version = CampaignVersion(
         campaign_id=campaign.id,
@@ -338,6 +339,15 @@ def publish_campaign(
         except Exception:  # Redis down: the ledger is committed; `studio reconcile` repairs
             logger.exception("publish %s: stock priming failed; run `studio reconcile`", slug)
     return version
+
+
+def _sync_mall(campaign: Campaign, bundle: dict[str, Any]) -> None:
+    """The points mall's stock rows follow the version (runtime.loyalty.stock)."""
+    from runtime.loyalty.stock import sync_stock
+
+    problems = sync_stock(db.session, campaign.id, bundle)
+    if problems:
+        raise CampaignError(problems)
 
 
 def _sync_budget(campaign: Campaign, bundle: dict[str, Any]) -> int:

@@ -117,6 +117,21 @@ def public_payload(payload: dict[str, Any] | None) -> dict[str, Any]:
     return {k: v for k, v in (payload or {}).items() if k in PUBLIC_PAYLOAD_KEYS}
 
 
+def _refunded(reward_ids: list[int]) -> set[int]:
+    """Which of these (cancelled) rewards were mall exchange parts whose points went back."""
+    from core.models import ExchangePart
+
+    if not reward_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(ExchangePart.reward_id).where(
+                ExchangePart.reward_id.in_(reward_ids), ExchangePart.refunded_at.is_not(None)
+            )
+        )
+    )
+
+
 def rewards(principal: Principal) -> list[dict[str, Any]]:
     pid = find_participant(principal)
     if pid is None:
@@ -129,6 +144,7 @@ def rewards(principal: Principal) -> list[dict[str, Any]]:
             .order_by(Reward.id.desc())
             .limit(200)
         ).all()
+        refunded = _refunded([r.id for r, _ in rows if r.status == "cancelled"])
         return [
             {
                 "id": r.id,
@@ -136,6 +152,7 @@ def rewards(principal: Principal) -> list[dict[str, Any]]:
                 "prize_key": r.prize_key,
                 "kind": r.kind,
                 "status": r.status,
+                "refunded": r.id in refunded,
                 "payload": public_payload(r.payload),
                 "result": r.result if r.status == "issued" else None,
                 "created_at": r.created_at.isoformat(),

@@ -219,6 +219,10 @@ def default_registry() -> SupplierRegistry:
     registry.register("ledger", ("points_balance",), _points)
     registry.register("clock", CLOCK, _clock)
     registry.register("request", REQUEST_DATA, _request)
+    from runtime.loyalty import badges
+
+    registry.register("ledger", badges.BADGE_VARIABLES, badges.supply_badges)
+    registry.register("request", ("badge_earned",), badges.supply_badge_earned)
     return registry
 
 

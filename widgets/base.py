@@ -13,7 +13,7 @@ from .render import render_template
 from .rewards import bundle_currency
 
 # The runtime endpoints a widget may use (CONTRACTS.md participant API).
-RUNTIME_ACTIONS = ("draw", "share", "referral", "check_in", "vote", "lead")
+RUNTIME_ACTIONS = ("draw", "share", "referral", "check_in", "vote", "lead", "exchange", "task")
 
 
 class Widget:

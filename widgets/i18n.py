@@ -33,6 +33,7 @@ COMMON: dict[str, tuple[str, str]] = {
     "status_issued": ("已到账", "Received"),
     "status_failed": ("发放失败,请联系客服", "Failed — please contact us"),
     "status_cancelled": ("已取消", "Cancelled"),
+    "status_refunded": ("积分已退回", "Points refunded"),
     "redeem_code": ("兑换码", "Code"),
     "valid_until": ("有效期至", "Valid until"),
     "preview_banner": (
@@ -96,6 +97,9 @@ ERRORS: dict[str, tuple[str, str]] = {
     "self_referral": ("不能使用自己的邀请码", "You cannot use your own invitation code"),
     "already_referred": ("您已接受过邀请", "You have already accepted an invitation"),
     "idempotency_in_progress": ("请求处理中,请稍候", "Still working on it, please wait"),
+    "insufficient_points": ("积分不足,完成任务可赚取更多积分", "Not enough points yet"),
+    "sold_out": ("该权益已兑完,看看其他权益吧", "This one is sold out"),
+    "limit_reached": ("已达到兑换上限", "You have reached the limit for this one"),
     "vote_limit": ("今日投票次数已用完,明天再来吧", "No votes left today; come back tomorrow"),
     "duplicate": ("您已提交过,无需重复提交", "You have already submitted this"),
     "conflict": ("请求正在处理中,请稍候", "Your request is being processed"),

@@ -20,6 +20,8 @@ BUILTIN: dict[str, str] = {
     "red_packet": "widgets.plugins.red_packet",
     "vote": "widgets.plugins.vote",
     "invite": "widgets.plugins.invite",
+    "points_mall": "widgets.plugins.points_mall",
+    "task_center": "widgets.plugins.task_center",
 }
 
 
@@ -74,7 +76,7 @@ class Registry:
 
 
 def builtin_registry() -> Registry:
-    """A registry holding the eight built-in widgets (modules imported on call, not at import)."""
+    """A registry holding the built-in widgets (modules imported on call, not at import)."""
     registry = Registry()
     for key, module_name in BUILTIN.items():
         widget = importlib.import_module(module_name).WIDGET

@@ -8,8 +8,10 @@ from builder.editor.base import EditContext, Section
 from builder.editor.basics import BasicsSection
 from builder.editor.chances import ChancesSection
 from builder.editor.limits import LimitsSection
+from builder.editor.mall import MallSection
 from builder.editor.prizes import PrizesSection
 from builder.editor.rule_builder import RulesSection
+from builder.editor.tasks import TasksSection
 from builder.editor.widget_settings import WidgetSection
 from builder.editor.windows import WindowsSection
 
@@ -18,12 +20,24 @@ SECTIONS: tuple[Section, ...] = (
     WindowsSection(),
     WidgetSection(),
     PrizesSection(),
+    TasksSection(),
+    MallSection(),
     ChancesSection(),
     LimitsSection(),
     AudienceSection(),
     RulesSection(),
 )
 BY_KEY: dict[str, Section] = {s.key: s for s in SECTIONS}
+
+
+def sections_for(bundle: dict) -> list[Section]:
+    """The sections this campaign uses, in order."""
+    return [s for s in SECTIONS if s.applies(bundle)]
+
+
+def sections_to_add(bundle: dict) -> list[Section]:
+    """Sections a campaign could use and does not yet (tasks for a lucky wheel...)."""
+    return [s for s in SECTIONS if not s.applies(bundle)]
 
 
 def section_for_path(path: str) -> Section | None:
@@ -34,4 +48,12 @@ def section_for_path(path: str) -> Section | None:
     return None
 
 
-__all__ = ["BY_KEY", "SECTIONS", "EditContext", "Section", "section_for_path"]
+__all__ = [
+    "BY_KEY",
+    "SECTIONS",
+    "EditContext",
+    "Section",
+    "section_for_path",
+    "sections_for",
+    "sections_to_add",
+]

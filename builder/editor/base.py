@@ -49,6 +49,14 @@ class EditContext:
             for p in self.bundle.get("prizes") or []
         ]
 
+    def badges(self) -> list[tuple[str, str]]:
+        """The campaign's badges (a badge's key is its task's key) with their names."""
+        return [
+            (t["key"], self.pick(t["badge"].get("name", ""), t["badge"].get("name_en")))
+            for t in self.bundle.get("tasks") or []
+            if isinstance(t, dict) and isinstance(t.get("badge"), dict)
+        ]
+
     def windows(self) -> list[tuple[str, str]]:
         return [
             (w["id"], w.get("name") or w["id"])
@@ -109,6 +117,11 @@ class Section(ABC):
     def field_for(self, path: str, bundle: dict[str, Any]) -> str | None:
         """The form field (dash-joined name) that shows a problem at bundle `path`, if any."""
         return None
+
+    def applies(self, bundle: dict[str, Any]) -> bool:
+        """Whether this campaign uses the section (sections a campaign does not use are not
+        listed; the campaign page offers them as sections to add)."""
+        return True
 
     def owns(self, path: str) -> bool:
         return any(path == p or path.startswith((p + ".", p + "[")) for p in self.prefixes)

@@ -44,6 +44,15 @@ def reward_field_name(kind: str, name: str) -> str:
     return f"r_{kind}_{name}"
 
 
+def bundle_rewards(bundle: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every reward the bundle names: its prizes' and its mall rights' (and their options')."""
+    found = [p.get("reward") or {} for p in bundle.get("prizes") or []]
+    for item in (bundle.get("mall") or {}).get("items") or []:
+        found.append(item.get("reward") or {})
+        found += [c.get("reward") or {} for c in item.get("choices") or []]
+    return found
+
+
 def _reward_input(spec: RewardField, ctx: EditContext) -> Field:
     label = ctx.pick(spec.label_zh, spec.label_en)
     help_text = ctx.pick(spec.help_zh, spec.help_en)
@@ -51,11 +60,7 @@ def _reward_input(spec: RewardField, ctx: EditContext) -> Field:
     if spec.name == "pool":
         known = dict(ctx.pools)
         missing = sorted(
-            {
-                (p.get("reward") or {}).get("pool")
-                for p in ctx.bundle.get("prizes") or []
-                if (p.get("reward") or {}).get("pool") not in known
-            }
+            {r.get("pool") for r in bundle_rewards(ctx.bundle) if r.get("pool") not in known}
             - {None}
         )
         choices = [("", translate("Choose a code pool")), *ctx.pools]

@@ -110,7 +110,9 @@ def filters(trigger: str, lang: str, choices: dict[str, list[tuple[str, str]]]) 
         if options is None and variable.options:
             options = [(o, catalog.option_label(variable.name, o, lang)) for o in variable.options]
         if variable.type in (catalog.SELECT, catalog.SELECT_MULTIPLE):
-            entry["values"] = [{str(v): label} for v, label in options or []]
+            if not options:  # nothing to choose (a campaign without badges): not offered
+                continue
+            entry["values"] = [{str(v): label} for v, label in options]
         if variable.type == catalog.BOOLEAN:
             entry["values"] = [{"true": "是" if lang == "zh" else "yes"}]
         out.append(entry)

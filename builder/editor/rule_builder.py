@@ -131,7 +131,11 @@ def problem_targets(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def builder_config(ctx: EditContext) -> dict[str, Any]:
     """What the page script needs: triggers, filters per trigger, operators, actions, names."""
-    choices = {"active_windows": ctx.windows()}
+    choices = {
+        "active_windows": ctx.windows(),
+        "badges": ctx.badges(),
+        "badge_earned": ctx.badges(),
+    }
     triggers = [{"key": k, "label": ctx.pick(zh, en)} for k, (zh, en) in catalog.TRIGGERS.items()]
     return {
         "lang": ctx.lang,

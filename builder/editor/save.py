@@ -115,18 +115,24 @@ def save_section(section: Section, form: Form, ctx: EditContext, campaign, user)
 
 
 def extra_problems(bundle: dict[str, Any], ctx: EditContext) -> list[dict[str, Any]]:
-    """Checks that need the bank's data, not only the bundle: code pools must exist."""
+    """Checks that need the bank's data, not only the bundle: code pools must exist (for
+    prizes and mall rights)."""
     from builder.i18n import translate
 
     known = {key for key, _ in ctx.pools}
     problems = []
-    for index, prize in enumerate(bundle.get("prizes") or []):
-        reward = prize.get("reward") or {}
+    rewards = [(f"prizes[{i}]", p.get("reward")) for i, p in enumerate(bundle.get("prizes") or [])]
+    for i, item in enumerate((bundle.get("mall") or {}).get("items") or []):
+        rewards.append((f"mall.items[{i}]", item.get("reward")))
+        for j, choice in enumerate(item.get("choices") or []):
+            rewards.append((f"mall.items[{i}].choices[{j}]", choice.get("reward")))
+    for where, reward in rewards:
+        reward = reward or {}
         pool = reward.get("pool")
         if reward.get("kind") == "coupon_code" and pool and pool not in known:
             problems.append(
                 {
-                    "path": f"prizes[{index}].reward.pool",
+                    "path": f"{where}.reward.pool",
                     "message": translate(
                         "No code pool '{pool}'. Upload its codes in Reward operations first."
                     ).format(pool=pool),

@@ -44,6 +44,8 @@ def variable_field(variable: catalog.Variable, ctx: EditContext):
     if variable.type == catalog.BOOLEAN:
         return BooleanField(label)
     options = [(str(o), catalog.option_label(variable.name, o, ctx.lang)) for o in variable.options]
+    if variable.name in ("badges", "badge_earned"):
+        options = ctx.badges()  # the campaign's own badges
     if variable.type == catalog.SELECT_MULTIPLE:
         return CheckboxesField(label, choices=options, render_kw={"data-col": "col-12"})
     if variable.type == catalog.SELECT:

@@ -75,6 +75,7 @@ def page_context(campaign: Campaign) -> dict:
         },
         "lang": lang,
         "section_summaries": section_summaries(campaign),
+        "sections_to_add": _sections_to_add(campaign),
     }
 
 
@@ -101,13 +102,19 @@ def review_context(campaign: Campaign, live: dict | None, lang: str) -> dict:
     }
 
 
+def _sections_to_add(campaign: Campaign) -> list:
+    from builder.editor import sections_to_add
+
+    return sections_to_add(campaign.draft)
+
+
 def section_summaries(campaign: Campaign) -> list[tuple]:
-    """Each editing section of the campaign with a one-line summary of the draft."""
-    from builder.editor import SECTIONS, EditContext
+    """Each editing section the campaign uses with a one-line summary of the draft."""
+    from builder.editor import EditContext, sections_for
     from builder.i18n import current_language
 
     ctx = EditContext(lang=current_language(), bundle=campaign.draft)
-    return [(section, section.summary(campaign.draft, ctx)) for section in SECTIONS]
+    return [(section, section.summary(campaign.draft, ctx)) for section in sections_for(ctx.bundle)]
 
 
 class CampaignPageView(SecureViewMixin, BaseView):

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from builder.auth import branch_scope
-from builder.editor import BY_KEY, SECTIONS, EditContext, section_for_path
+from builder.editor import BY_KEY, EditContext, section_for_path, sections_for
 from builder.editor.review import budget_warnings, last_simulation
 from builder.editor.rule_builder import builder_config, problem_targets
 from builder.editor.save import bundle_problems, save_section
@@ -21,6 +21,19 @@ from core.models import Branch, Campaign
 from core.roles import has_permission
 
 WIZARD_STEPS = ("basics", "windows", "widget", "prizes", "chances", "limits", "audience", "rules")
+
+
+def wizard_steps(bundle: dict) -> tuple[str, ...]:
+    """The wizard's steps for this campaign: the loyalty sections it uses (tasks, mall) come
+    after the prizes."""
+    extra = tuple(s.key for s in sections_for(bundle) if s.key not in WIZARD_STEPS)
+    cut = WIZARD_STEPS.index("prizes") + 1
+    return WIZARD_STEPS[:cut] + extra + WIZARD_STEPS[cut:]
+
+
+def listed_sections(bundle: dict, current=None) -> list:
+    """The sections the editor lists: those the campaign uses, and the one being edited."""
+    return [s for s in BY_KEY.values() if s.applies(bundle) or s is current]
 
 
 def edit_context(campaign: Campaign) -> EditContext:
@@ -91,7 +104,7 @@ class EditorView(SecureViewMixin, BaseView):
     def wizard(self, campaign_id: int, key: str):
         if key == "review":
             return self.review(campaign_id)
-        if key not in WIZARD_STEPS:
+        if key not in wizard_steps(campaign_or_404(campaign_id).draft):
             abort(404)
         return self.edit(campaign_id, key, wizard=True)
 
@@ -113,12 +126,14 @@ class EditorView(SecureViewMixin, BaseView):
             "admin/editor/section.html",
             campaign=campaign,
             section=section,
-            sections=[(s, s.summary(campaign.draft, ctx)) for s in SECTIONS],
+            sections=[
+                (s, s.summary(campaign.draft, ctx)) for s in listed_sections(ctx.bundle, section)
+            ],
             form=form,
             ctx=ctx,
             wizard=wizard,
-            steps=WIZARD_STEPS,
-            step_labels=step_labels(),
+            steps=wizard_steps(campaign.draft),
+            step_labels=step_labels(wizard_steps(campaign.draft)),
             elsewhere=problem_links(campaign, result.elsewhere) if result else [],
             rule_problems=problem_targets(result.problems) if result else [],
             builder=builder_config(ctx) if key in ("rules", "audience") else None,
@@ -128,11 +143,12 @@ class EditorView(SecureViewMixin, BaseView):
     def next_url(self, campaign: Campaign, key: str, wizard: bool) -> str:
         if not wizard:
             return url_for(".section", campaign_id=campaign.id, key=key)
+        steps = wizard_steps(campaign.draft)
         if request.form.get("go") == "back":
-            index = WIZARD_STEPS.index(key)
-            return url_for(".wizard", campaign_id=campaign.id, key=WIZARD_STEPS[max(0, index - 1)])
-        index = WIZARD_STEPS.index(key) + 1
-        following = WIZARD_STEPS[index] if index < len(WIZARD_STEPS) else "review"
+            index = steps.index(key)
+            return url_for(".wizard", campaign_id=campaign.id, key=steps[max(0, index - 1)])
+        index = steps.index(key) + 1
+        following = steps[index] if index < len(steps) else "review"
         return url_for(".wizard", campaign_id=campaign.id, key=following)
 
     @expose("/<int:campaign_id>/test", methods=("GET", "POST"))
@@ -264,14 +280,14 @@ class EditorView(SecureViewMixin, BaseView):
         return self.render(
             "admin/editor/review.html",
             campaign=campaign,
-            sections=[(s, s.summary(campaign.draft, ctx)) for s in SECTIONS],
+            sections=[(s, s.summary(campaign.draft, ctx)) for s in sections_for(campaign.draft)],
             problems=problems,
             warnings=warnings,
-            steps=WIZARD_STEPS,
-            step_labels=step_labels(),
+            steps=wizard_steps(campaign.draft),
+            step_labels=step_labels(wizard_steps(campaign.draft)),
             wizard=True,
         )
 
 
-def step_labels() -> dict[str, str]:
-    return {key: BY_KEY[key].label for key in WIZARD_STEPS}
+def step_labels(steps: tuple[str, ...] = WIZARD_STEPS) -> dict[str, str]:
+    return {key: BY_KEY[key].label for key in steps}

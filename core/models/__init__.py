@@ -15,6 +15,7 @@ from core.models.ledger import (
     Participant,
     Reward,
 )
+from core.models.loyalty import Exchange, ExchangePart, MallStock, TaskCompletion
 from core.models.notice import StudioNotice
 from core.models.org import Branch, User
 from core.models.reports import (
@@ -74,8 +75,11 @@ __all__ = [
     "Channel",
     "Draw",
     "Event",
+    "Exchange",
+    "ExchangePart",
     "IdempotencyRecord",
     "Lead",
+    "MallStock",
     "Membership",
     "OddsBoost",
     "Participant",
@@ -84,6 +88,7 @@ __all__ = [
     "Right",
     "ShareRecord",
     "StudioNotice",
+    "TaskCompletion",
     "User",
     "Vote",
     "utcnow",

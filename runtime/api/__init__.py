@@ -35,7 +35,7 @@ class ProblemApi(Api):
 
 
 def init_api(app: Flask) -> None:
-    from runtime.api import branches, campaigns, events, me
+    from runtime.api import branches, campaigns, events, loyalty, me
 
     app.config.setdefault("API_TITLE", "Campaign Studio participant API")
     app.config.setdefault("API_VERSION", "v1")
@@ -59,6 +59,6 @@ def init_api(app: Flask) -> None:
         },
     )
     api = ProblemApi(app)
-    for module in (campaigns, me, branches, events):
+    for module in (campaigns, me, branches, events, loyalty):
         api.register_blueprint(module.blp)
     app.extensions["runtime_api"] = api

@@ -22,7 +22,14 @@ class ProblemSchema(Schema):
     request_id = fields.String()
     errors = fields.List(fields.Nested(ErrorItem))
     retry_after = fields.Integer(metadata={"description": "seconds to wait (429)"})
-    limit = fields.String(metadata={"description": "the limit that was reached (429)"})
+    limit = fields.String(
+        metadata={
+            "description": "the limit that was reached (429; limit_reached: per_person or per_day)"
+        }
+    )
+    left = fields.Integer(metadata={"description": "limit_reached: parts I may still take"})
+    balance = fields.Integer(metadata={"description": "insufficient_points: my points"})
+    price = fields.Integer(metadata={"description": "insufficient_points: the points needed"})
 
 
 class RewardPublic(Schema):
@@ -201,6 +208,9 @@ class RewardItem(Schema):
     prize_key = fields.String(allow_none=True)
     kind = fields.String(required=True)
     status = fields.String(required=True)
+    refunded = fields.Boolean(
+        metadata={"description": "A mall exchange part whose points went back (cancelled)"}
+    )
     payload = fields.Dict(required=True)
     result = fields.Dict(allow_none=True)
     created_at = fields.String(required=True)

@@ -148,4 +148,7 @@ def cancel(
         after={"status": "cancelled", "reason": reason},
     )
     db.session.commit()
+    from runtime.loyalty.refunds import refund_failed
+
+    refund_failed(db.session, [reward_id])  # a cancelled exchange part gives its points back
     return {"id": reward_id, "status": "cancelled"}

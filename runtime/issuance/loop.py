@@ -25,6 +25,8 @@ from runtime.issuance.claim import claim_batch, reclaim_expired
 from runtime.issuance.engine import BatchReport, issue_external, issue_internal
 from runtime.issuance.issuers import default_registry
 from runtime.issuance.settings import IssuanceSettings, load_settings
+from runtime.loyalty.refunds import SWEEP_EVERY_SECONDS as REFUND_SWEEP_SECONDS
+from runtime.loyalty.refunds import refund_failed
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +87,7 @@ class IssuanceLoop:
         self.stopping = False
         self.processed = 0
         self._last_reclaim = 0.0
+        self._last_refund_sweep = 0.0
         self._last_beat = 0.0
 
     def request_stop(self, signum=None, frame=None) -> None:
@@ -123,6 +126,8 @@ class IssuanceLoop:
             )
             count_outcomes(redis_store.client, report)
         self.processed += len(report.issued)
+        if report.failed:  # a failed exchange part gives its points back at once
+            refund_failed(session, report.failed)
         return report
 
     def housekeeping(self) -> None:
@@ -132,6 +137,9 @@ class IssuanceLoop:
             requeued, failed = reclaim_expired(db.session)
             if requeued or failed:
                 logger.warning("reclaimed %s abandoned claims (%s now failed)", requeued, failed)
+        if now - self._last_refund_sweep >= REFUND_SWEEP_SECONDS:
+            self._last_refund_sweep = now
+            refund_failed(db.session)
         if now - self._last_beat >= HEARTBEAT_SECONDS:
             self._last_beat = now
             beat = json.dumps({"pid": os.getpid(), "issued": self.processed, "at": time.time()})

@@ -10,7 +10,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from builder.drafts import new_draft
-from builder.editor import SECTIONS, EditContext
+from builder.editor import BY_KEY, SECTIONS, EditContext
 from builder.editor.base import form_values
 from builder.editor.save import keep_equal
 from core.models import Campaign, CouponPool
@@ -180,7 +180,7 @@ def test_a_deleted_prize_used_by_a_rule_is_reported_with_a_link(client, db, mark
 
 def test_form_values_drop_rows_marked_for_deletion(app):
     bundle = load_bundle(load_template("icbc_treasure_dig"))
-    section = SECTIONS[4]
+    section = BY_KEY["chances"]
     with app.test_request_context():
         ctx = context(bundle)
         posted = flatten(section.form_data(bundle, ctx))

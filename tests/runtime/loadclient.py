@@ -9,12 +9,9 @@ import requests
 
 
 def _one(session: requests.Session, call: dict[str, Any]) -> tuple[int, dict]:
+    body = {"data": call["data"]} if "data" in call else {"json": call.get("json", {})}
     response = session.request(
-        call.get("method", "POST"),
-        call["url"],
-        headers=call.get("headers"),
-        json=call.get("json", {}),
-        timeout=60,
+        call.get("method", "POST"), call["url"], headers=call.get("headers"), timeout=60, **body
     )
     try:
         body = response.json()

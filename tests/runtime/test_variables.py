@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from core import create_app
+from core.models import TaskCompletion
 from rules import catalog
 from runtime import hotstate, loader, variables
 from runtime.auth import Principal, sign_event
@@ -51,7 +52,13 @@ REQUEST = {
     "invitee_is_new_customer": True,
     "account_type": "credit_card",
     "vote_candidate": "a",
+    "badge_earned": "open-card",
 }
+# tasks whose badges the badge variables name (badge keys are task keys)
+TASKS = [
+    {"key": "open-card", "name": "开卡", "event": "account_opened", "badge": {"name": "开卡"}},
+    {"key": "buy-fund", "name": "买基金", "event": "transaction", "badge": {"name": "基金"}},
+]
 
 
 def test_every_catalogue_variable_has_one_supplier():
@@ -112,7 +119,10 @@ def rich_sources(app, db, channel) -> Sources:
             "id": "rich",
             "trigger": "draw",
             "conditions": {
-                "all": [{"name": "points_balance", "operator": "greater_than", "value": 0}]
+                "all": [
+                    {"name": "points_balance", "operator": "greater_than", "value": 0},
+                    {"name": "badges", "operator": "contains_all", "value": ["open-card"]},
+                ]
             },
             "actions": [{"name": "send_message", "params": {"text": "hi"}}],
         }
@@ -123,7 +133,7 @@ def rich_sources(app, db, channel) -> Sources:
         "ends_at": "2027-01-01T00:00:00",
         "windows": [ALL_DAY],
     }
-    publish(base_bundle(rules=rules, schedule=schedule))
+    publish(base_bundle(rules=rules, schedule=schedule, tasks=TASKS))
     _, live = loader.load("test-draw")
     day = live.local_day(NOW)
     person = {
@@ -144,6 +154,15 @@ def rich_sources(app, db, channel) -> Sources:
     principal = Principal(channel.id, channel.key, "p", PROFILE)
     pid = ensure_participant(principal)
     points.post(db.session, participant_id=pid, delta=120, kind="staff", source_key="t:p")
+    db.session.add(
+        TaskCompletion(
+            campaign_id=live.campaign_id,
+            participant_id=pid,
+            task_key="open-card",
+            badge_ordinal=1,
+            source="test",
+        )
+    )
     db.session.commit()
     return Sources(live, principal, person, NOW, pid, REQUEST)
 
@@ -187,6 +206,7 @@ def test_rich_variables_carry_the_expected_values(rich_variables):
     assert rich_variables["hour"] == 12 and rich_variables["weekday"] == 5
     assert rich_variables["active_windows"] == ["all-day"]
     assert rich_variables["share_channel"] == "weibo"
+    assert rich_variables["badges"] == ["open-card"] and rich_variables["badges_count"] == 1
 
 
 def _rule(trigger: str, name: str, value) -> dict:
@@ -229,6 +249,8 @@ def test_request_data_reaches_the_rules_of_its_trigger(client, token, channel, n
 
     (trigger,) = catalog.VARIABLES[name].triggers
     overrides = {"rules": [_rule(trigger, name, REQUEST[name])]}
+    if trigger == "badge":
+        overrides["tasks"] = TASKS
     if trigger == "vote":
         overrides["widget"] = {
             "type": "vote",
@@ -258,6 +280,17 @@ def test_request_data_reaches_the_rules_of_its_trigger(client, token, channel, n
         assert _gold(client, tok) == before
         new = token("new-friend", {"is_new_customer": True})
         answer = client.post(f"{SLUG}/join", headers=auth(new), json={"referral_code": code})
+    elif trigger == "badge":
+        # the buy-fund badge first (no grant), then the open-card badge (the rule's value)
+        secret = secret_for(channel)
+        base = {"participant": "p1", "campaign": "test-draw", "data": {}}
+        miss = _event(
+            client, channel.key, secret, {**base, "type": "transaction", "event_id": "b1"}
+        )
+        assert miss.status_code == 200 and _gold(client, tok) == before
+        answer = _event(
+            client, channel.key, secret, {**base, "type": "account_opened", "event_id": "b2"}
+        )
     else:
         secret = secret_for(channel)
         other = {**REQUEST, name: "other" if isinstance(REQUEST[name], str) else 1}

@@ -17,7 +17,7 @@ ALL = [w.type for w in widgets.enabled()]
 
 
 def test_every_builtin_widget_is_registered_in_order():
-    assert ALL == list(BUILTIN) and len(ALL) == 8
+    assert ALL == list(BUILTIN) and len(ALL) == 10
 
 
 @pytest.mark.parametrize("widget_type", ALL)
@@ -76,7 +76,8 @@ def test_page_renders_public_data_only(widget_type):
     data = json.loads(re.search(r'id="campaign-data">(.*?)</script>', html, re.S).group(1))
     assert data["type"] == widget_type and data["slug"] == bundle["slug"]
     assert data["preview"] is None
-    text = json.dumps({k: v for k, v in data.items() if k not in ("texts", "errors")})
+    # a mall right's stock and limits are what its page lists (checked below, not leaked)
+    text = json.dumps({k: v for k, v in data.items() if k not in ("texts", "errors", "mall_items")})
     for secret in (
         '"weight"',
         '"stock"',
@@ -87,6 +88,9 @@ def test_page_renders_public_data_only(widget_type):
         '"audience"',
     ):
         assert secret not in text, f"{secret} leaked into the page"
+    mall = json.dumps(data.get("mall_items") or [])
+    for secret in ('"pool"', '"sku"', '"value"', '"weight"'):
+        assert secret not in mall, f"{secret} leaked into the mall"
     assert f"/w/static/{widget_type}/{widget_type}.js?v=" in html
     assert "活动规则" in html and "我的奖品" in html
 
@@ -116,7 +120,7 @@ def test_registry_refuses_duplicates_and_unknown_names():
 
 def test_enabled_list_follows_config_order():
     assert [w.type for w in widgets.enabled(["invite", "lucky_wheel"])] == ["invite", "lucky_wheel"]
-    assert len(widgets.enabled(None)) == 8
+    assert len(widgets.enabled(None)) == 10
 
 
 def test_validate_widget_names_the_path():

@@ -1,5 +1,6 @@
-/* Campaign editor forms: show the fields of the chosen reward kind, each prize's share of the
- * draws next to its weight, and keep doing so for rows added with Flask-Admin's "Add" button. */
+/* Campaign editor forms: show the fields of the chosen reward kind (and of a task's event),
+ * each prize's share of the draws next to its weight, and keep doing so for rows added with
+ * Flask-Admin's "Add" button. */
 (function () {
   "use strict";
   var form = document.getElementById("section-form");
@@ -25,6 +26,19 @@
         if (/_(min|max)$/.test(name)) own = !fixed;
       }
       var display = own ? "" : "none";
+      var group = groupOf(input);
+      if (group.style.display !== display) group.style.display = display;
+    });
+  }
+
+  /* fields marked data-shown-with="<select>:<value>,<value>" show only while their row's
+   * select of that name has one of those values (a task's event fields) */
+  function showDependentFields(row) {
+    row.querySelectorAll("[data-shown-with]").forEach(function (input) {
+      var spec = input.getAttribute("data-shown-with").split(":");
+      var select = row.querySelector("select[name$='-" + spec[0] + "']");
+      if (!select) return;
+      var display = spec[1].split(",").indexOf(select.value) >= 0 ? "" : "none";
       var group = groupOf(input);
       if (group.style.display !== display) group.style.display = display;
     });
@@ -57,6 +71,7 @@
 
   function refresh() {
     form.querySelectorAll(".inline-field").forEach(showRewardFields);
+    form.querySelectorAll(".inline-field").forEach(showDependentFields);
     updateShares();
   }
 
@@ -70,7 +85,7 @@
 
   form.addEventListener("change", function (event) {
     var row = rowOf(event.target);
-    if (row) showRewardFields(row);
+    if (row) { showRewardFields(row); showDependentFields(row); }
     updateShares();
   });
   form.addEventListener("input", function (event) {

@@ -209,7 +209,7 @@
         (r.kind === "points" ? T.points : r.kind));
       li.appendChild(el("span", "reward-name", name));
       var status = el("span", "badge badge-" + (STATUS_CLASS[r.status] || "wait"),
-        T["status_" + r.status] || r.status);
+        r.refunded ? T.status_refunded : T["status_" + r.status] || r.status);
       li.appendChild(status);
       var result = r.result || r.redemption || {};
       var code = result.code || result.coupon_code;

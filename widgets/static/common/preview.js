@@ -1,3 +1,70 @@
+/* The mall and tasks as the preview and the sandbox fake them: exchanges against the page's
+ * own points, the sample's stock and limits; tasks as the sample says (nothing is stored). */
+window.CSLoyaltyFake = function (data, wallet, done) {
+  "use strict";
+  var exchanges = [], taken = {}, next = 1;
+  function copy(value) { return JSON.parse(JSON.stringify(value)); }
+  function item(key) {
+    return (data.mall_items || []).filter(function (i) { return i.key === key; })[0];
+  }
+  function left(i) {
+    var out = [];
+    if (i.stock !== null && i.stock !== undefined) out.push(i.stock - (taken[i.key] || 0));
+    if (i.per_person_limit) out.push(i.per_person_limit - (taken[i.key] || 0));
+    if (i.per_day_limit) out.push(i.per_day_limit - (taken[i.key] || 0));
+    return out.length ? Math.max(0, Math.min.apply(null, out)) : null;
+  }
+  function mall() {
+    return {joined: true, points_from: "campaign", balance: wallet.points,
+            items: (data.mall_items || []).map(function (i) {
+              var row = copy(i);
+              row.stock_left = i.stock === null || i.stock === undefined ? null
+                : i.stock - (taken[i.key] || 0);
+              row.mine = {total: taken[i.key] || 0, today: taken[i.key] || 0, can_take: left(i)};
+              return row;
+            })};
+  }
+  function problem(code) {
+    return Promise.reject(new window.CS.Problem(409, {code: code, status: 409}));
+  }
+  function exchange(body) {
+    var i = item(body.item), qty = body.quantity || 1;
+    if (!i) return Promise.reject(new window.CS.Problem(422, {code: "validation_error"}));
+    var can = left(i);
+    if (i.stock !== null && i.stock !== undefined && i.stock - (taken[i.key] || 0) < qty) {
+      return problem("sold_out");
+    }
+    if (can !== null && can < qty) return problem("limit_reached");
+    if (wallet.points < i.price * qty) return problem("insufficient_points");
+    wallet.points -= i.price * qty;
+    taken[i.key] = (taken[i.key] || 0) + qty;
+    var choice = (i.choices || []).filter(function (c) { return c.key === body.choice; })[0];
+    var ex = {exchange_id: next++, item: i.key, choice: body.choice || null,
+              name: i.name + (choice ? " · " + choice.name : ""), quantity: qty,
+              points: i.price * qty, refunded_points: 0, status: "issuing",
+              created_at: new Date().toISOString(), parts: [], balance: wallet.points};
+    exchanges.unshift(ex);
+    return Promise.resolve(copy(ex));
+  }
+  function tasks() {
+    var list = (data.tasks || []).map(function (t) {
+      var finished = done.indexOf(t.key) >= 0;
+      return {key: t.key, name: t.name, event: t.event, badge: t.badge, points: t.points,
+              done: finished, badge_held: finished && !!t.badge,
+              progress: t.target ? {current: finished ? t.target : 0, target: t.target} : null};
+    });
+    var held = list.filter(function (t) { return t.badge_held; }).map(function (t) { return t.key; });
+    return {joined: true, tasks: list, badges: {held: held, count: held.length,
+            total: list.filter(function (t) { return t.badge; }).length}};
+  }
+  return {
+    "GET /mall": function () { return Promise.resolve(mall()); },
+    "POST /exchanges": exchange,
+    "GET /exchanges": function () { return Promise.resolve({exchanges: copy(exchanges)}); },
+    "GET /tasks": function () { return Promise.resolve(tasks()); }
+  };
+};
+
 /* Preview mode only: a fake participant API over sample data, so the studio can embed the page
  * without a token or a server. Outcomes here are invented for display and marked as such. */
 window.CSPreview = function (data) {
@@ -66,6 +133,8 @@ window.CSPreview = function (data) {
     "GET /votes": function () { return ok({counts: counts}); },
     "GET ": function () { return ok({votes: counts}); }
   };
+  var loyalty = window.CSLoyaltyFake(data, me, state.tasks_done || []);
+  Object.keys(loyalty).forEach(function (route) { routes[route] = loyalty[route]; });
   return function (method, path, body) {
     if (path === data.api_base + "/me/rewards") return ok({rewards: rewards});
     var prefix = data.api_base + "/campaigns/" + data.slug;
@@ -180,6 +249,8 @@ window.CSSandbox = function (data) {
     "GET /votes": function () { return Promise.resolve({counts: copy(counts)}); },
     "GET ": function () { return Promise.resolve({votes: copy(counts)}); }
   };
+  var loyalty = window.CSLoyaltyFake(data, state, []);
+  Object.keys(loyalty).forEach(function (route) { routes[route] = loyalty[route]; });
   return function (method, path, body) {
     if (path === data.api_base + "/me/rewards") return Promise.resolve({rewards: copy(rewards)});
     var prefix = data.api_base + "/campaigns/" + data.slug;
