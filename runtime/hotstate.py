@@ -119,23 +119,36 @@ def draw_keys(campaign_id: int, participant_id: int, day: str) -> list[str]:
     ]
 
 
-def admit_draw(campaign_id: int, participant_id: int, spec: dict[str, Any]) -> DrawAdmission:
+def admit_draw(
+    campaign_id: int, participant_id: int, spec: dict[str, Any], boarding=None
+) -> DrawAdmission:
     """Run draw.lua: take a chance and admit the candidate prize (or another real prize for a
     guaranteed draw, or the fallback) atomically, registering the draw as in flight
     (runtime.flights). While reconcile holds the campaign's fence it waits (up to
     flights.FENCE_WAIT_SECONDS), then answers status "busy". `spec` must hold no None values
-    (see `compact`): it is sent as it is."""
+    (see `compact`): it is sent as it is. `boarding` (runtime.landings) hands the call the
+    committed flights of other draws to land first."""
     from runtime import flights
 
     keys = draw_keys(campaign_id, participant_id, spec["day"])
     keys += [fence_key(campaign_id), flights_key(campaign_id)]
     token = flights.new_token()
-    args = [json.dumps({**spec, "flight": token})]
+    carried = boarding.take() if boarding is not None else []
+    spec = {**spec, "flight": token, "land": carried} if carried else {**spec, "flight": token}
     script = Scripts.get("draw")
-    for _ in flights.fence_waits():
-        status, prize, reason, taken = script(keys=keys, args=args)
-        if status != "busy":
-            break
+    try:
+        for attempt in flights.fence_waits():
+            if attempt == 1 and carried:  # landed by the first call
+                spec = {k: v for k, v in spec.items() if k != "land"}
+            status, prize, reason, taken = script(keys=keys, args=[json.dumps(spec)])
+            if status != "busy":
+                break
+    except redis.RedisError:
+        if boarding is not None:
+            boarding.admitted(delivered=False)
+        raise
+    if boarding is not None:
+        boarding.admitted()
     return DrawAdmission(
         status, prize or None, reason or None, json.loads(taken) if taken else {}, token
     )
