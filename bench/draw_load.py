@@ -338,7 +338,7 @@ def profile(bench: Bench, server: str, out: Path) -> None:
     """py-spy on every worker of the draw server during one more closed-loop run."""
     import psutil
 
-    from bench import profile as spy
+    from bench import pyspy as spy
 
     root = psutil.Process(bench.served[server, "draw"].process.pid)
     workers = [p.pid for p in root.children(recursive=True)] or [root.pid]

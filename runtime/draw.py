@@ -67,6 +67,7 @@ class DrawContext:
     idempotency_key: str | None = None
     request_hash: str | None = None
     messages: list[str] = field(default_factory=list)
+    rate_hit: Any = None  # runtime.api.limits.RateHit sent with the first state read
 
 
 def person_state(person: dict[str, str], day: str):
@@ -145,8 +146,11 @@ def run_draw(
     idempotency_key: str | None = None,
     now: datetime | None = None,
     request_hash: str | None = None,
+    rate_hit=None,
 ) -> dict[str, Any]:
-    """One draw for `principal`; returns the answer body. Raises ApiProblem on refusal."""
+    """One draw for `principal`; returns the answer body. Raises ApiProblem on refusal.
+    `rate_hit` (runtime.api.limits.RateHit): the request's rate limits, counted in the same
+    round trip as the draw's state read."""
     now = now or utcnow()
     require_live(ref, now)
     member = require_member(live.campaign_id, principal)
@@ -159,6 +163,7 @@ def run_draw(
             errors=[{"path": "chance_kind", "message": "Unknown chance kind."}],
         )
     ctx = DrawContext(live, member, kind, live.local_day(now), now, idempotency_key, request_hash)
+    ctx.rate_hit = rate_hit
     if not idempotency_key:
         return _run(ctx, principal)
     try:
@@ -175,7 +180,7 @@ def run_draw(
 def _run(ctx: DrawContext, principal: Principal) -> dict[str, Any]:
     live, now, pid = ctx.live, ctx.now, ctx.member.participant_id
     with landings.boarding(live.campaign_id) as boarding:
-        inputs = hotstate.draw_inputs(live.campaign_id, pid, ctx.day)
+        inputs = hotstate.draw_inputs(live.campaign_id, pid, ctx.day, ctx.rate_hit)
         if ensure_daily_grants(live, pid, ctx.day, inputs.person):
             inputs = hotstate.draw_inputs(live.campaign_id, pid, ctx.day)
         variables = build_variables(live, principal, inputs.person, now, pid)

@@ -16,7 +16,7 @@ from runtime.api.common import (
     principal,
 )
 from runtime.api.draw_endpoint import answer_response, draw_body, served_by
-from runtime.api.limits import rate_limited
+from runtime.api.limits import counted_by_view, pending_hit, rate_limited
 from runtime.api.parsing import ApiBlueprint
 from runtime.api.problems import handle_unprocessable
 
@@ -65,6 +65,7 @@ def join(body: dict, slug: str):
     return participation.join(ref, live, principal(), body.get("referral_code"))
 
 
+@counted_by_view("api_campaigns.draw_view")
 @draw_write
 def lean_draw(slug: str):
     """The draw as served (runtime.api.draw_endpoint): the body read and the answer encoded
@@ -79,6 +80,7 @@ def lean_draw(slug: str):
         body.get("chance_kind"),
         environ.get("studio.idempotency_key"),
         request_hash=environ.get("studio.request_hash"),
+        rate_hit=pending_hit(),
     )
     return answer_response(live, answer)
 
