@@ -2,7 +2,8 @@
 
 gunicorn: gthread, the production settings (`core/gunicorn_conf.py`). granian: its WSGI
 interface (a Rust HTTP server calling the app on a pool of Python threads). Both run
-`workers` processes x `threads` request threads, so they differ only in the server.
+`workers` processes x `threads` request threads, with the command line `studio up` uses
+(core/web_server.py), so they differ only in the server.
 """
 
 from __future__ import annotations
@@ -20,46 +21,12 @@ BIN = Path(sys.executable).parent
 
 
 def command(server: str, target: str, port: int, workers: int, threads: int) -> list[str]:
-    if server == "gunicorn":
-        return [
-            str(BIN / "gunicorn"),
-            target,
-            "--config",
-            "python:core.gunicorn_conf",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-            "--worker-class",
-            "gthread",
-            "--log-level",
-            "warning",
-            "--keep-alive",
-            "30",
-        ]
-    if server == "granian":
-        return [
-            str(BIN / "granian"),
-            "--interface",
-            "wsgi",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--blocking-threads",
-            str(threads),
-            "--http",
-            "1",
-            "--no-ws",
-            "--log-level",
-            "warning",
-            target,
-        ]
-    raise SystemExit(f"unknown server {server!r} (gunicorn, granian)")
+    """The server's command line as `studio up` builds it (core/web_server.py), keep-alive
+    connections held as wrk holds them."""
+    from core.web_server import argv
+
+    found = argv(server, port, workers, threads, target=target)
+    return found + (["--keep-alive", "30"] if server == "gunicorn" else [])
 
 
 def free_port() -> int:

@@ -15,8 +15,12 @@ from schemathesis.checks import (
 
 from tests.runtime.conftest import base_bundle, publish
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 @pytest.fixture
@@ -39,8 +43,7 @@ def test_openapi_document_is_served(client):
 
 
 @schema.parametrize()
-@settings(max_examples=12, deadline=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_openapi_document(case, app):
     if "slug" in (case.path_parameters or {}) and hash(repr(case.body)) % 2:
         case.path_parameters["slug"] = "test-draw"

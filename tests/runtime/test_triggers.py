@@ -17,26 +17,35 @@ SLUG = "/api/v1/campaigns/test-draw"
 
 
 def test_audience_refusal_carries_the_marketers_message(client, token):
-    audience = {"conditions": {"all": [{"name": "is_new_customer", "operator": "is_true",
-                                        "value": None}]},
-                "whitelist": None, "message": "仅限新客户"}
+    audience = {
+        "conditions": {"all": [{"name": "is_new_customer", "operator": "is_true", "value": None}]},
+        "whitelist": None,
+        "message": "仅限新客户",
+    }
     publish(base_bundle(audience=audience))
     refused = client.post(f"{SLUG}/join", headers=auth(token("old")), json={})
     assert refused.status_code == 403
     assert refused.json["code"] == "not_eligible" and refused.json["detail"] == "仅限新客户"
-    ok = client.post(f"{SLUG}/join", headers=auth(token("new", {"is_new_customer": True})),
-                     json={})
+    ok = client.post(f"{SLUG}/join", headers=auth(token("new", {"is_new_customer": True})), json={})
     assert ok.status_code == 200
 
 
 def test_share_counts_once_per_channel_per_day_and_is_capped(client, token):
-    rules = [{"id": "share-bonus", "trigger": "share", "conditions": None,
-              "actions": [{"name": "grant_chances", "params": {"kind": "gold", "count": 1}}]}]
+    rules = [
+        {
+            "id": "share-bonus",
+            "trigger": "share",
+            "conditions": None,
+            "actions": [{"name": "grant_chances", "params": {"kind": "gold", "count": 1}}],
+        }
+    ]
     publish(base_bundle(rules=rules, limits={"per_person": {}, "shares_rewarded_per_day": 2}))
     tok = token()
     client.post(f"{SLUG}/join", headers=auth(tok), json={})
-    answers = [client.post(f"{SLUG}/share", headers=auth(tok), json={"share_channel": c}).json
-               for c in ("wechat_friend", "wechat_friend", "weibo", "qq")]
+    answers = [
+        client.post(f"{SLUG}/share", headers=auth(tok), json={"share_channel": c}).json
+        for c in ("wechat_friend", "wechat_friend", "weibo", "qq")
+    ]
     assert [a["counted"] for a in answers] == [True, False, True, True]
     assert [a["granted"] for a in answers] == [{"gold": 1}, {}, {"gold": 1}, {}]
     me = client.get(f"{SLUG}/me", headers=auth(tok)).json
@@ -45,10 +54,16 @@ def test_share_counts_once_per_channel_per_day_and_is_capped(client, token):
 
 def test_check_in_once_a_day_with_monthly_bonus_as_points_reward(client, db, token):
     today = datetime.now(UTC).astimezone(__import__("zoneinfo").ZoneInfo("Asia/Shanghai")).day
-    rules = [{"id": "day-bonus", "trigger": "check_in",
-              "conditions": {"all": [{"name": "day_of_month", "operator": "equal_to",
-                                      "value": today}]},
-              "actions": [{"name": "award_points", "params": {"amount": 1800}}]}]
+    rules = [
+        {
+            "id": "day-bonus",
+            "trigger": "check_in",
+            "conditions": {
+                "all": [{"name": "day_of_month", "operator": "equal_to", "value": today}]
+            },
+            "actions": [{"name": "award_points", "params": {"amount": 1800}}],
+        }
+    ]
     publish(base_bundle(rules=rules))
     tok = token()
     client.post(f"{SLUG}/join", headers=auth(tok), json={})
@@ -62,14 +77,18 @@ def test_check_in_once_a_day_with_monthly_bonus_as_points_reward(client, db, tok
 
 
 def test_votes_once_per_candidate_per_day_with_live_counts(client, redis, token):
-    widget = {"type": "vote", "config": {"candidates": [{"id": "a", "name": "A"},
-                                                        {"id": "b", "name": "B"}]}}
+    widget = {
+        "type": "vote",
+        "config": {"candidates": [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}]},
+    }
     campaign = publish(apply_managed(base_bundle(widget=widget)))  # with the daily vote limit
     for name in ("u1", "u2"):
         tok = token(name)
         client.post(f"{SLUG}/join", headers=auth(tok), json={})
-        assert client.post(f"{SLUG}/votes", headers=auth(tok), json={"candidate": "a"}
-                           ).status_code == 200
+        assert (
+            client.post(f"{SLUG}/votes", headers=auth(tok), json={"candidate": "a"}).status_code
+            == 200
+        )
     tok = token("u1")
     dup = client.post(f"{SLUG}/votes", headers=auth(tok), json={"candidate": "a"})
     assert dup.status_code == 409 and dup.json["code"] == "already_voted"
@@ -85,11 +104,17 @@ def test_lead_needs_consent_and_valid_fields(client, db, token):
     bad = client.post(f"{SLUG}/leads", headers=auth(tok), json={"name": "张三", "phone": "x"})
     assert bad.status_code == 422
     assert {e["path"] for e in bad.json["errors"]} == {"phone", "consent_contact"}
-    no_consent = client.post(f"{SLUG}/leads", headers=auth(tok), json={
-        "name": "张三", "phone": "13800000000", "consent_contact": False})
+    no_consent = client.post(
+        f"{SLUG}/leads",
+        headers=auth(tok),
+        json={"name": "张三", "phone": "13800000000", "consent_contact": False},
+    )
     assert no_consent.status_code == 422
-    ok = client.post(f"{SLUG}/leads", headers=auth(tok), json={
-        "name": "张三", "phone": "13800000000", "consent_contact": True})
+    ok = client.post(
+        f"{SLUG}/leads",
+        headers=auth(tok),
+        json={"name": "张三", "phone": "13800000000", "consent_contact": True},
+    )
     assert ok.status_code == 201
     lead = db.session.scalar(select(Lead))
     assert lead.consent_contact and not lead.consent_marketing
@@ -133,8 +158,13 @@ def test_republish_rollback_and_stock_priming(app, db, redis):
     assert db.session.scalar(select(func.count(CampaignVersion.id))) == 3
     assert db.session.scalar(select(Prize.stock_total).where(Prize.key == "iphone")) == 10
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
-    assert actions == ["campaign.create", "campaign.publish", "campaign.update_draft",
-                       "campaign.publish", "campaign.publish"]
+    assert actions == [
+        "campaign.create",
+        "campaign.publish",
+        "campaign.update_draft",
+        "campaign.publish",
+        "campaign.publish",
+    ]
 
 
 def test_reconcile_rebuilds_redis_from_the_ledger(client, db, redis, token, runner):
