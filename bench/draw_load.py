@@ -6,7 +6,7 @@ driven by wrk, same server configuration, same run (docs/benchmarks.md).
         [--servers gunicorn,granian] [--rounds 3 --seconds 5] [--workers 2 --threads 8]
 
 Serves three apps under each server with one fixed configuration: a bare Flask app
-(bench/bare_app.py); the "floor" (bench/floor_app.py: one Redis round trip and a
+(bench/bare_app.py); the "floor" (bench/floor_app.py: the draw's two Redis round trips and a
 group-committed SQL write, the I/O the draw's design cannot avoid, with nothing around it);
 and the real app (embedded defaults: SQLite in a temp dir + an embedded Redis, or
 --database-url). wrk drives each (bench/wrk/load.lua rotates one participant token per
@@ -313,6 +313,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=THREADS)
     parser.add_argument("--servers", default="gunicorn", help="comma-separated: gunicorn,granian")
     parser.add_argument(
+        "--floor-round-trips",
+        type=int,
+        choices=(1, 2),
+        default=2,
+        help="Redis round trips of the floor (2: as the draw makes them; bench/floor_app.py)",
+    )
+    parser.add_argument(
         "--paced-fraction",
         type=float,
         default=0.5,
@@ -393,6 +400,7 @@ def main() -> int:
     if floor_url.startswith("sqlite"):
         floor_url = f"sqlite:///{tmp / 'floor.db'}"
     env["FLOOR_DATABASE_URL"] = floor_url
+    env["FLOOR_ROUND_TRIPS"] = str(args.floor_round_trips)
     load_before = os.getloadavg()[0]
     bench = Bench(args, tokens_file, redis_pid())
     runs: dict[tuple[str, str], list[LoadResult]] = {}
@@ -423,7 +431,8 @@ def main() -> int:
     print(
         f"config: {args.workers} workers x {args.threads} threads, wrk -t{args.wrk_threads} "
         f"-c{args.connections}, {PARTICIPANTS} participants, {args.rounds} rounds x "
-        f"{args.seconds:g} s per target, {database} + Redis; load average "
+        f"{args.seconds:g} s per target, {database} + Redis, floor with "
+        f"{args.floor_round_trips} Redis round trip(s); load average "
         f"{load_before:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
     report(args, servers, runs, paced)

@@ -1,16 +1,17 @@
 """A second reference for bench/draw_load.py: the I/O a draw cannot avoid, with nothing else.
 
 POST /floor does what every draw must, as directly as Python can, in the shape the real draw
-has: ONE Redis round trip (a script that reads the participant's state and admits a prize)
-and a group-committed SQL transaction (runtime.group_commit: the draws a process has ready
-share one transaction) writing a draw row with its evidence, a reward row and the prize
-counter, then a JSON answer. No rules, odds, authentication, rate limits or schemas. The
-draw's throughput against this one shows how much of the gap to the bare endpoint is the work
-itself and how much the code around it.
+has: its Redis round trips (FLOOR_ROUND_TRIPS, default 2, as the real draw makes under load:
+one reading the participant's state, one admitting a prize; 1: one script doing both, the
+floor of a design that picks inside Redis) and a group-committed SQL transaction
+(runtime.group_commit: the draws a process has ready share one transaction) writing a draw
+row with its evidence, a reward row and the prize counter, then a JSON answer. No rules,
+odds, authentication, rate limits or schemas. The draw's throughput against this one shows
+how much of the gap to the bare endpoint is the work itself and how much the code around it.
 
 Served by the same server configuration; env: REDIS_URL, FLOOR_DATABASE_URL (the database the
 real draw uses: a SQLite file of its own beside it, or the same PostgreSQL database, tables
-`floor_*`).
+`floor_*`), FLOOR_ROUND_TRIPS.
 """
 
 from __future__ import annotations
@@ -32,20 +33,23 @@ from runtime.group_commit import GroupCommit
 
 app = Flask(__name__)
 _redis = redis.Redis.from_url(os.environ.get("REDIS_URL", "redis://"), decode_responses=True)
-DRAW = _redis.register_script(
-    """
+READ = """
     local function hash(key)
       local flat, out = redis.call('HGETALL', key), {}
       for i = 1, #flat, 2 do out[flat[i]] = flat[i + 1] end
       return out
     end
     local state = cjson.encode({hash(KEYS[1]), hash(KEYS[2])})
+"""
+ADMIT = """
     redis.call('HINCRBY', KEYS[1], 'chances', -1)
     redis.call('HINCRBY', KEYS[1], 'draws', 1)
     redis.call('HINCRBY', KEYS[2], ARGV[1], -1)
-    return {ARGV[1], state}
-    """
-)
+"""
+READ_STATE = _redis.register_script(READ + "return state")
+ADMIT_ONLY = _redis.register_script(ADMIT + "return {ARGV[1], ''}")
+READ_AND_ADMIT = _redis.register_script(READ + ADMIT + "return {ARGV[1], state}")
+ROUND_TRIPS = int(os.environ.get("FLOOR_ROUND_TRIPS", "2"))
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS floor_draw (id {serial} PRIMARY KEY, who TEXT, prize TEXT, "
     "evidence TEXT)",
@@ -136,7 +140,11 @@ def floor():
     body = request.get_json(silent=True) or {}
     keys = [f"floor:{{1}}:p:{who}", "floor:{1}:stock"]
     rand = _random.random()
-    prize, state = DRAW(keys=keys, args=["coupon"])
+    if ROUND_TRIPS == 1:
+        prize, state = READ_AND_ADMIT(keys=keys, args=["coupon"])
+    else:
+        state = READ_STATE(keys=keys)
+        prize, _ = ADMIT_ONLY(keys=keys, args=["coupon"])
     evidence = json.dumps(
         {"state": state, "random": rand, "body": body, "at": time.time(), "odds": [1, 20, 30]},
         separators=(",", ":"),
