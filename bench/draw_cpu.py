@@ -67,6 +67,8 @@ def main() -> int:
     used = time.process_time() - started
     print(f"{args.draws} draws: {used / args.draws * 1000:.3f} ms CPU per draw (in-process)")
     if profiler:
+        calls = pstats.Stats(profiler).total_calls
+        print(f"Python function calls per draw (deterministic): {calls / args.draws:.0f}")
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
         stats.print_stats(args.profile)
