@@ -240,3 +240,17 @@ def test_an_idle_process_lands_its_flight_at_once(client, db, redis, token):
     assert client.post(JOIN, headers=auth(tok), json={}).status_code == 200
     assert client.post(DRAW, headers=auth(tok), json={}).status_code == 200
     assert redis.zcard(hotstate.flights_key(cid)) == 0 and landings.waiting(cid) == []
+
+
+def test_the_draw_is_still_documented_by_its_schemas(client):
+    """Served by the lean path, documented by the smorest declarations as before."""
+    operation = client.get("/api/v1/openapi.json").json["paths"]["/api/v1/campaigns/{slug}/draw"]
+    post = operation["post"]
+    body = post["requestBody"]["content"]["application/json"]["schema"]
+    answer = post["responses"]["200"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/DrawBody"}
+    assert answer == {"$ref": "#/components/schemas/DrawResult"}
+    assert post["summary"] == "Draw once with a chance of `chance_kind` (default kind if omitted)."
+    assert post["security"] == [{"bearerAuth": []}]
+    assert [p["name"] for p in post["parameters"]] == ["Idempotency-Key"]
+    assert set(post["responses"]) == {"200", "422", "default"}
