@@ -33,6 +33,13 @@ def parse_boolean(name: str, raw: str) -> bool:
     raise ConfigError(f"{name}: expected true/false, got {raw!r}")
 
 
+def parse_choice(name: str, raw: str, choices: tuple[str, ...]) -> str:
+    value = raw.strip().lower()
+    if value not in choices:
+        raise ConfigError(f"{name}: expected one of {', '.join(choices)}, got {raw!r}")
+    return value
+
+
 def parse_int(name: str, raw: str, minimum: int = 0, maximum: int | None = None) -> int:
     try:
         value = int(raw.strip())
@@ -155,6 +162,9 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "REDIS_URL": redis_url,
         "SECRET_KEY": secret_key,
         "STUDIO_PORT": parse_int("STUDIO_PORT", env.get("STUDIO_PORT", "5000"), 1, 65535),
+        "STUDIO_WEB_SERVER": parse_choice(
+            "STUDIO_WEB_SERVER", env.get("STUDIO_WEB_SERVER", "gunicorn"), ("gunicorn", "granian")
+        ),
         "STUDIO_TIMEZONE": parse_timezone(
             "STUDIO_TIMEZONE", env.get("STUDIO_TIMEZONE", "Asia/Shanghai")
         ),

@@ -58,7 +58,7 @@ def configure_logging(log_format: str = "text", level: int = logging.INFO) -> No
 def init_request_ids(app: Flask) -> None:
     @app.before_request
     def assign_request_id():
-        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        incoming = request.environ.get("HTTP_X_REQUEST_ID", "")  # REQUEST_ID_HEADER
         valid = 8 <= len(incoming) <= 64 and incoming.replace("-", "").isalnum()
         g.request_id = incoming if valid else os.urandom(16).hex()
 

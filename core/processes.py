@@ -74,8 +74,10 @@ class Child:
     stop_last: bool = False  # a dependency of the others (Redis): stopped once they are gone
 
     def start(self, env: dict[str, str]) -> None:
+        # its own session: Ctrl-C in the terminal reaches the supervisor alone, which stops the
+        # children in order (the web tier drains its requests before Redis goes)
         self.process = subprocess.Popen(
-            self.argv, env=env, cwd=self.cwd, preexec_fn=die_with_parent()
+            self.argv, env=env, cwd=self.cwd, preexec_fn=die_with_parent(), start_new_session=True
         )
         self.started_at = time.monotonic()
         self.restart_at = None

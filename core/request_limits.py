@@ -61,21 +61,21 @@ def check_request_limits() -> None:
             raise RequestHeaderFieldsTooLarge(
                 f"The {name} header is longer than {MAX_HEADER_FIELD_BYTES} bytes."
             )
-    if request.path.startswith(API_PREFIX):
-        request.max_content_length = current_app.config["API_MAX_CONTENT_LENGTH"]
-    limit = request.max_content_length
-    declared = request.content_length
+    req = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup
+    if req.path.startswith(API_PREFIX):
+        req.max_content_length = current_app.config["API_MAX_CONTENT_LENGTH"]
+    limit = req.max_content_length
+    declared = req.content_length
     if limit is None:
         return
-    too_large = RequestEntityTooLarge(f"The body is larger than {limit} bytes.")
     if declared is not None:
         if declared > limit:
-            raise too_large
+            raise RequestEntityTooLarge(f"The body is larger than {limit} bytes.")
     elif "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
-        request.max_content_length = limit + 1
-        if len(request.get_data(cache=True)) > limit:  # views read the cached body
-            raise too_large
-        request.max_content_length = limit
+        req.max_content_length = limit + 1
+        if len(req.get_data(cache=True)) > limit:  # views read the cached body
+            raise RequestEntityTooLarge(f"The body is larger than {limit} bytes.")
+        req.max_content_length = limit
 
 
 def init_request_limits(app: Flask) -> None:

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from core import web_server
 from core.config import REPO_ROOT
 from core.processes import Child, ChildGroup, status_directory
 from core.redis_server import EmbeddedRedis
@@ -51,28 +52,11 @@ class Supervisor:
         self.embedded: EmbeddedRedis | None = None
         self.stopping = False
         python = sys.executable
-        bin_dir = Path(python).parent
+        server = config.get("STUDIO_WEB_SERVER", "gunicorn")
         self.children: list[Child] = [
             Child(
                 "web",
-                [
-                    str(bin_dir / "gunicorn"),
-                    "wsgi:app",
-                    "--config",
-                    "python:core.gunicorn_conf",
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                    "--workers",
-                    str(web_workers),
-                    "--threads",
-                    "4",
-                    "--worker-class",
-                    "gthread",
-                    "--graceful-timeout",
-                    "10",
-                    "--access-logfile",
-                    "-",
-                ],
+                web_server.argv(server, port, web_workers, threads=4, access_log=True),
                 cwd=REPO_ROOT,
             )
         ] + [

@@ -10,7 +10,20 @@ from .validate import load_bundle, validate_bundle
 from .windows import local_time_variables
 
 __all__ = [
-    "BundleError", "Change", "CompiledCampaign", "OddsTable", "Outcome", "PersonState",
-    "Problem", "SimulationReport", "compile_bundle", "content_hash", "diff_bundles",
-    "load_bundle", "local_time_variables", "pick", "simulate", "validate_bundle",
+    "BundleError",
+    "Change",
+    "CompiledCampaign",
+    "OddsTable",
+    "Outcome",
+    "PersonState",
+    "Problem",
+    "SimulationReport",
+    "compile_bundle",
+    "content_hash",
+    "diff_bundles",
+    "load_bundle",
+    "local_time_variables",
+    "pick",
+    "simulate",
+    "validate_bundle",
 ]

@@ -60,15 +60,21 @@ class Outcome:
         rows = []
         for rule in self._rules:
             fired = rule.id in self.fired
-            failed = [] if fired or rule.conditions is None else explain(
-                rule.conditions, self._variables, "conditions")
+            failed = (
+                []
+                if fired or rule.conditions is None
+                else explain(rule.conditions, self._variables, "conditions")
+            )
             rows.append({"rule": rule.id, "fired": fired, "failed": failed})
         return rows
 
     def explain(self) -> dict[str, Any]:
-        return {"trigger": self.trigger, "fired": list(self.fired),
-                "actions": [{"name": n, "params": p} for n, p in self.actions],
-                "rules": self.trace}
+        return {
+            "trigger": self.trigger,
+            "fired": list(self.fired),
+            "actions": [{"name": n, "params": p} for n, p in self.actions],
+            "rules": self.trace,
+        }
 
 
 class ScheduleView:
@@ -102,9 +108,14 @@ class CompiledCampaign:
         grouped: dict[str, list[CompiledRule]] = {}
         for rule in bundle["rules"]:
             cond = rule["conditions"]
-            grouped.setdefault(rule["trigger"], []).append(CompiledRule(
-                rule["id"], cond, compile_conditions(cond) if cond is not None else None,
-                tuple((a["name"], dict(a["params"])) for a in rule["actions"])))
+            grouped.setdefault(rule["trigger"], []).append(
+                CompiledRule(
+                    rule["id"],
+                    cond,
+                    compile_conditions(cond) if cond is not None else None,
+                    tuple((a["name"], dict(a["params"])) for a in rule["actions"]),
+                )
+            )
         self.by_trigger = {k: tuple(v) for k, v in grouped.items()}
         audience = bundle["audience"]
         self._audience_cond = audience["conditions"]
@@ -129,15 +140,18 @@ class CompiledCampaign:
                     actions.append((name, params.copy()))
         return Outcome(trigger, actions, fired, rules, variables)
 
-    def audience_allows(self, variables: Mapping[str, Any], participant_id: str,
-                        channel: str | None) -> tuple[bool, str | None]:
+    def audience_allows(
+        self, variables: Mapping[str, Any], participant_id: str, channel: str | None
+    ) -> tuple[bool, str | None]:
         """Whitelist, then audience conditions; (False, marketer's message) when refused.
 
         Participant ids are per channel (the token's `sub` under its issuer), so a whitelist
         admits its ids only from `audience.whitelist_channel` (the name of the channel)."""
         if self._whitelist is not None and (
-                channel is None or channel != self._whitelist_channel
-                or participant_id not in self._whitelist):
+            channel is None
+            or channel != self._whitelist_channel
+            or participant_id not in self._whitelist
+        ):
             return False, self._refusal
         if self._audience is not None and not self._audience(variables):
             return False, self._refusal
@@ -149,9 +163,14 @@ class CompiledCampaign:
             return []
         return explain(self._audience_cond, variables, "audience.conditions")
 
-    def odds_table(self, now: datetime, person: PersonState,
-                   stock_left: Mapping[str, int | None], boosts: list[Mapping[str, Any]],
-                   **kwargs: Any) -> OddsTable:
+    def odds_table(
+        self,
+        now: datetime,
+        person: PersonState,
+        stock_left: Mapping[str, int | None],
+        boosts: list[Mapping[str, Any]],
+        **kwargs: Any,
+    ) -> OddsTable:
         """See OddsModel.table (keywords: chance_kind, guarantee, branch_quota_left)."""
         return self.odds.table(now, person, stock_left, boosts, **kwargs)
 

@@ -41,8 +41,11 @@ _NUMERIC_DEC: dict[str, Callable[[Decimal, Decimal], bool]] = {
     "less_than_or_equal_to": lambda d, c: (c - d) > EPS or abs(d - c) <= EPS,
 }
 _NUMERIC_INT: dict[str, Callable[[int, int], bool]] = {
-    "equal_to": int.__eq__, "greater_than": int.__gt__, "greater_than_or_equal_to": int.__ge__,
-    "less_than": int.__lt__, "less_than_or_equal_to": int.__le__,
+    "equal_to": int.__eq__,
+    "greater_than": int.__gt__,
+    "greater_than_or_equal_to": int.__ge__,
+    "less_than": int.__lt__,
+    "less_than_or_equal_to": int.__le__,
 }
 
 
@@ -58,11 +61,13 @@ def _numeric(name: str, op: str, const: Any) -> Pred:
             if type(v) is int and -_SMALL < v < _SMALL:
                 return int_op(v, const)
             return dec_op(_dec(v, name), cdec)
+
         return numeric_int
 
     def numeric(vs: dict[str, Any]) -> bool:
         v = vs.get(name)
         return dec_op(_dec(0 if v is None else v, name), cdec)
+
     return numeric
 
 
@@ -76,12 +81,15 @@ def _string(name: str, op: str, const: Any) -> Pred:
         def test(s: str) -> bool:
             return s.lower() == cl
     elif op == "starts_with":
+
         def test(s: str) -> bool:
             return s.startswith(c)
     elif op == "ends_with":
+
         def test(s: str) -> bool:
             return s.endswith(c)
     elif op == "contains":
+
         def test(s: str) -> bool:
             return c in s
     elif op == "matches_regex":
@@ -97,6 +105,7 @@ def _string(name: str, op: str, const: Any) -> Pred:
         if not isinstance(s, str):
             raise VariableTypeError(f"variable {name!r}: {s!r} is not text")
         return test(s)
+
     return string
 
 
@@ -110,6 +119,7 @@ def _boolean(name: str, op: str) -> Pred:
         if type(v) is not bool:
             raise VariableTypeError(f"variable {name!r}: {v!r} is not true/false")
         return v is want
+
     return boolean
 
 
@@ -148,6 +158,7 @@ def _select(name: str, op: str, const: Any) -> Pred:
 
             def contains_text(vs: dict[str, Any]) -> bool:
                 return (low in _lowered(_select_value(vs, name))) is not negate
+
             return contains_text
         return lambda vs: contains(_select_value(vs, name), const) is not negate
     others = list(const)
@@ -160,12 +171,15 @@ def _select_multiple_text(name: str, op: str, lows: list[str]) -> Pred:
     """select_multiple operators when every operand is text: set membership, same answers."""
     if op == "is_contained_by":
         allowed = set(lows)
-        return lambda vs: all(isinstance(x, str) and x.lower() in allowed
-                              for x in _select_value(vs, name))
+        return lambda vs: all(
+            isinstance(x, str) and x.lower() in allowed for x in _select_value(vs, name)
+        )
     if op == "contains_all":
+
         def contains_all(vs: dict[str, Any]) -> bool:
             have = _lowered(_select_value(vs, name))
             return all(o in have for o in lows)
+
         return contains_all
     if op == "shares_at_least_one_element_with":
         return lambda vs: not _lowered(_select_value(vs, name)).isdisjoint(lows)
@@ -175,6 +189,7 @@ def _select_multiple_text(name: str, op: str, lows: list[str]) -> Pred:
     def exactly_one(vs: dict[str, Any]) -> bool:
         have = _lowered(_select_value(vs, name))
         return sum(o in have for o in lows) == 1
+
     return exactly_one
 
 
@@ -196,6 +211,7 @@ def _select_multiple(name: str, op: str, others: list[Any]) -> Pred:
                     return False
                 found = True
         return found
+
     return exactly_one
 
 
@@ -225,6 +241,7 @@ def _all(preds: list[Pred]) -> Pred:
             if not pred(vs):
                 return False
         return True
+
     return all_of
 
 
@@ -234,6 +251,7 @@ def _any(preds: list[Pred]) -> Pred:
             if pred(vs):
                 return True
         return False
+
     return any_of
 
 
@@ -266,5 +284,12 @@ def explain(cond: dict[str, Any], vs: dict[str, Any], path: str) -> list[dict[st
     actual = vs.get(cond["name"])
     if isinstance(actual, tuple | set | frozenset):
         actual = list(actual)
-    return [{"path": path, "name": cond["name"], "operator": cond["operator"],
-             "value": cond.get("value"), "actual": actual}]
+    return [
+        {
+            "path": path,
+            "name": cond["name"],
+            "operator": cond["operator"],
+            "value": cond.get("value"),
+            "actual": actual,
+        }
+    ]

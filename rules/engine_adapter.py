@@ -17,9 +17,13 @@ from .values import coerce_variable
 def _operator_types() -> dict[str, type]:
     from business_rules import operators as ops
 
-    return {catalog.NUMERIC: ops.NumericType, catalog.STRING: ops.StringType,
-            catalog.BOOLEAN: ops.BooleanType, catalog.SELECT: ops.SelectType,
-            catalog.SELECT_MULTIPLE: ops.SelectMultipleType}
+    return {
+        catalog.NUMERIC: ops.NumericType,
+        catalog.STRING: ops.StringType,
+        catalog.BOOLEAN: ops.BooleanType,
+        catalog.SELECT: ops.SelectType,
+        catalog.SELECT_MULTIPLE: ops.SelectMultipleType,
+    }
 
 
 def _variable_method(var: catalog.Variable) -> Any:
@@ -27,8 +31,9 @@ def _variable_method(var: catalog.Variable) -> Any:
         return coerce_variable(var, self._values.get(var.name))
 
     method.__name__ = var.name
-    return rule_variable(_operator_types()[var.type], label=var.label_en,
-                         options=list(var.options))(method)
+    return rule_variable(
+        _operator_types()[var.type], label=var.label_en, options=list(var.options)
+    )(method)
 
 
 @cache
@@ -48,8 +53,10 @@ def _action_method(action: catalog.Action) -> Any:
     kv = ", ".join(f"{p.name!r}: {p.name}" for p in action.params)
     namespace: dict[str, Any] = {}
     # Names come from the static catalog (identifiers), never from user input.
-    exec(f"def {action.name}(self, {args}):\n    self.fired.append(({action.name!r}, {{{kv}}}))",
-         namespace)
+    exec(
+        f"def {action.name}(self, {args}):\n    self.fired.append(({action.name!r}, {{{kv}}}))",
+        namespace,
+    )
     params = {p.name: catalog.PARAM_FIELD_TYPES[p.type] for p in action.params}
     return rule_action(label=action.label_en, params=params)(namespace[action.name])
 
@@ -66,8 +73,9 @@ def catalog_actions_class() -> type:
     return type("CatalogActions", (BaseActions,), attrs)
 
 
-def reference_run(rules: list[dict[str, Any]], variables: dict[str, Any]
-                  ) -> list[tuple[str, dict[str, Any]]]:
+def reference_run(
+    rules: list[dict[str, Any]], variables: dict[str, Any]
+) -> list[tuple[str, dict[str, Any]]]:
     """Run validated rules with business-rules' own engine; returns the fired actions in order.
 
     Rules without conditions fire unconditionally (business-rules cannot express that)."""

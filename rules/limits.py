@@ -48,3 +48,11 @@ MAX_MONEY = 10_000_000  # a prize's value, a red packet amount (currency units)
 MAX_BUDGET = 10_000_000_000  # limits.budget.amount
 MAX_REWARD_INTEGER = 10_000_000  # points per reward, coupon valid_days
 MAX_ACTION_INTEGER = 10_000_000  # integer action parameters (count, amount, minutes)
+
+# Loyalty (`tasks`, `mall`): a price times the most parts stays far inside a 32-bit column
+MAX_TASKS = 200  # tasks of a campaign
+MAX_MALL_ITEMS = 500  # rights on sale in the points mall
+MAX_MALL_CHOICES = 20  # options of one selectable right
+MAX_PRICE = 10_000_000  # points: a right's price, a task's points
+MAX_PARTS = 100  # parts of a splittable right taken in one exchange
+MAX_VALID_DAYS = 3_650  # days a right or a task's points stay valid

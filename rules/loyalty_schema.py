@@ -6,6 +6,15 @@ from __future__ import annotations
 
 from marshmallow import validate
 
+from .limits import (
+    MAX_MALL_CHOICES,
+    MAX_MALL_ITEMS,
+    MAX_PARTS,
+    MAX_PRICE,
+    MAX_STOCK,
+    MAX_TASKS,
+    MAX_VALID_DAYS,
+)
 from .schema import (
     _ID,
     MESSAGES,
@@ -28,14 +37,6 @@ from .schema import (
 # What completes a task: the trigger it listens to (rules.loyalty.TASK_EVENTS says how).
 TASK_EVENT_KEYS = ("account_opened", "transaction", "check_in", "referral", "vote")
 POINTS_SOURCES = ("campaign", "bank")
-# Upper bounds: a price times the most parts stays far inside a 32-bit ledger column.
-MAX_PRICE = 10_000_000
-MAX_PARTS = 100
-MAX_STOCK = 100_000_000
-MAX_DAYS = 3650
-MAX_TASKS = 200
-MAX_ITEMS = 500
-MAX_CHOICES = 20
 
 
 def _say(en: str, code: str, zh: str) -> str:
@@ -96,7 +97,7 @@ class TaskSchema(Base):
     candidate = _opt(StrictStr(validate=_text(64, _nonempty)))
     badge = _opt(_nested(BadgeSchema))
     points = _opt(StrictInt(validate=_count(MAX_PRICE)))
-    points_valid_days = _opt(StrictInt(validate=_count(MAX_DAYS)))
+    points_valid_days = _opt(StrictInt(validate=_count(MAX_VALID_DAYS)))
 
 
 class MallChoiceSchema(Base):
@@ -116,14 +117,14 @@ class MallItemSchema(Base):
     stock = _opt(StrictInt(validate=_between(0, MAX_STOCK)))
     per_person_limit = _opt(StrictInt(validate=_count(MAX_STOCK)))
     per_day_limit = _opt(StrictInt(validate=_count(MAX_STOCK)))
-    valid_days = _opt(StrictInt(validate=_count(MAX_DAYS)))
+    valid_days = _opt(StrictInt(validate=_count(MAX_VALID_DAYS)))
     message = _opt(StrictStr(validate=_text(200)))
     max_quantity = StrictInt(load_default=1, validate=_between(1, MAX_PARTS))
     unit = _opt(StrictStr(validate=_length(16)))
     reward = _opt(_StrictDict())
-    choices = _opt(_list(_nested(MallChoiceSchema), validate=[_nonempty, _items(MAX_CHOICES)]))
+    choices = _opt(_list(_nested(MallChoiceSchema), validate=[_nonempty, _items(MAX_MALL_CHOICES)]))
 
 
 class MallSchema(Base):
     points_from = StrictStr(load_default="campaign", validate=validate.OneOf(POINTS_SOURCES))
-    items = _list(_nested(MallItemSchema), load_default=list, validate=_items(MAX_ITEMS))
+    items = _list(_nested(MallItemSchema), load_default=list, validate=_items(MAX_MALL_ITEMS))

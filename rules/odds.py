@@ -33,8 +33,12 @@ class OddsEntry:
     notes: list[str]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"prize": self.prize, "weight": self.weight, "base_weight": self.base_weight,
-                "notes": self.notes}
+        return {
+            "prize": self.prize,
+            "weight": self.weight,
+            "base_weight": self.base_weight,
+            "notes": self.notes,
+        }
 
 
 @dataclass
@@ -57,8 +61,12 @@ class OddsTable:
         return {e.prize: (e.weight / total if total else 0.0) for e in self.entries}
 
     def to_dict(self) -> dict[str, Any]:
-        data = {"entries": [e.to_dict() for e in self.entries], "total": self.total,
-                "fallback": self.fallback, "guaranteed": self.guaranteed}
+        data = {
+            "entries": [e.to_dict() for e in self.entries],
+            "total": self.total,
+            "fallback": self.fallback,
+            "guaranteed": self.guaranteed,
+        }
         if self.guaranteed:
             data["alternatives"] = [list(pair) for pair in self.alternatives]
         return data
@@ -103,9 +111,15 @@ class OddsModel:
         self.per_person = bundle["limits"]["per_person"]
         self.tz = zone(bundle["schedule"]["timezone"])
         windows = {w["id"]: w for w in bundle["schedule"]["windows"]}
-        self.window_boosts = [(b["window"], window_predicate(windows[b["window"]], self.tz),
-                               frozenset(b["prizes"]), float(b["factor"]))
-                              for b in bundle["odds"]["boosts"]]
+        self.window_boosts = [
+            (
+                b["window"],
+                window_predicate(windows[b["window"]], self.tz),
+                frozenset(b["prizes"]),
+                float(b["factor"]),
+            )
+            for b in bundle["odds"]["boosts"]
+        ]
 
     def _person_capped(self, person: PersonState) -> str | None:
         wins_total, wins_day = self.per_person["wins_total"], self.per_person["wins_per_day"]
@@ -115,8 +129,13 @@ class OddsModel:
             return "person_wins_per_day"
         return None
 
-    def _unavailable(self, prize: dict[str, Any], person: PersonState,
-                     stock_left: Mapping[str, int | None], capped: str | None) -> str | None:
+    def _unavailable(
+        self,
+        prize: dict[str, Any],
+        person: PersonState,
+        stock_left: Mapping[str, int | None],
+        capped: str | None,
+    ) -> str | None:
         left = stock_left.get(prize["key"], prize["stock"])
         if left is not None and left <= 0:
             return "exhausted"
@@ -125,16 +144,30 @@ class OddsModel:
             return "per_person_limit"
         return capped
 
-    def table(self, now: datetime, person: PersonState, stock_left: Mapping[str, int | None],
-              boosts: list[Mapping[str, Any]] | None = None, *, chance_kind: str | None = None,
-              guarantee: str | None = None, branch_quota_left: int | None = None) -> OddsTable:
+    def table(
+        self,
+        now: datetime,
+        person: PersonState,
+        stock_left: Mapping[str, int | None],
+        boosts: list[Mapping[str, Any]] | None = None,
+        *,
+        chance_kind: str | None = None,
+        guarantee: str | None = None,
+        branch_quota_left: int | None = None,
+    ) -> OddsTable:
         """The odds for one draw at `now` by `person` using a chance of `chance_kind`."""
         local = now.astimezone(self.tz)
-        active = [(f"window:{wid}", prizes, factor) for wid, pred, prizes, factor
-                  in self.window_boosts if pred(local)]
+        active = [
+            (f"window:{wid}", prizes, factor)
+            for wid, pred, prizes, factor in self.window_boosts
+            if pred(local)
+        ]
         if boosts:
-            active += [("action", frozenset(b["prizes"]), float(b["factor"]))
-                       for b in boosts if _boost_active(b, now)]
+            active += [
+                ("action", frozenset(b["prizes"]), float(b["factor"]))
+                for b in boosts
+                if _boost_active(b, now)
+            ]
         capped = self._person_capped(person)
         if capped is None and branch_quota_left is not None and branch_quota_left <= 0:
             capped = "branch_quota"
@@ -164,8 +197,9 @@ class OddsModel:
             fallback_entry.notes.append(f"+{moved:g} moved from unavailable prizes")
         table = OddsTable(entries, self.fallback)
         if guarantee is not None or person.draws_total < self.guaranteed_first:
-            table.alternatives = [(e.prize, e.weight) for e in entries
-                                  if e.prize != self.fallback and e.weight > 0]
+            table.alternatives = [
+                (e.prize, e.weight) for e in entries if e.prize != self.fallback and e.weight > 0
+            ]
             table.guaranteed = self._apply_guarantee(entries, guarantee)
             table.total = sum(e.weight for e in entries)
             if not table.guaranteed:

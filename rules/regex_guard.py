@@ -67,8 +67,10 @@ def check_pattern(pattern: str) -> None:
         ) from None
     unbounded = _walk(list(parsed), inside_repeat=False)
     if unbounded > MAX_UNBOUNDED:
-        raise UnsafeRegex(f"The pattern uses more than {MAX_UNBOUNDED} open-ended repeats "
-                          "(+, * or {n,}); simplify it.")
+        raise UnsafeRegex(
+            f"The pattern uses more than {MAX_UNBOUNDED} open-ended repeats "
+            "(+, * or {n,}); simplify it."
+        )
 
 
 def _re2_syntax(pattern: str) -> str:
@@ -140,8 +142,10 @@ def _repeat(av: tuple, inside_repeat: bool) -> int:
         raise UnsafeRegex(f"Repeat counts above {MAX_REPEAT_COUNT} are not allowed.")
     repeats = high is MAXREPEAT or high > 1
     if repeats and inside_repeat:
-        raise UnsafeRegex("A repeated part inside another repeated part, like (a+)+, is not "
-                          "allowed: it can make matching take forever.")
+        raise UnsafeRegex(
+            "A repeated part inside another repeated part, like (a+)+, is not "
+            "allowed: it can make matching take forever."
+        )
     if repeats and _nullable(body):
         raise UnsafeRegex("A repeated part that can match nothing, like (a?)*, is not allowed.")
     inner = _walk(body, inside_repeat=inside_repeat or repeats)
@@ -156,8 +160,10 @@ def _check_disjoint(branches: list) -> None:
             raise UnsafeRegex("Alternatives under a repeat must not be empty, like (a|)*.")
         first = _first_chars(items)
         if first == _ANYCHAR or seen is None or (first & seen):
-            raise UnsafeRegex("Alternatives under a repeat must start with different "
-                              "characters, like (ab|cd)+ and not (a|ab)+.")
+            raise UnsafeRegex(
+                "Alternatives under a repeat must start with different "
+                "characters, like (ab|cd)+ and not (a|ab)+."
+            )
         seen |= first
 
 

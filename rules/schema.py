@@ -47,18 +47,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "Must be greater than 0.": ("range", "必须大于 0。"),
     "Must be a day of the month from 1 to 31.": ("range", "日期必须在 1 到 31 之间。"),
     "Must be a time like 20:00 (00:00 to 24:00).": (
-        "format", "时间格式应为 20:00(00:00 至 24:00)。"),
+        "format",
+        "时间格式应为 20:00(00:00 至 24:00)。",
+    ),
     "Must be a date and time like 2026-11-01T00:00:00.": (
-        "format", "日期时间格式应为 2026-11-01T00:00:00。"),
+        "format",
+        "日期时间格式应为 2026-11-01T00:00:00。",
+    ),
     "Unknown time zone.": ("format", "无法识别的时区。"),
     "Must use lowercase letters, digits, '-' or '_'.": (
-        "format", "只能使用小写字母、数字、- 或 _。"),
+        "format",
+        "只能使用小写字母、数字、- 或 _。",
+    ),
     "Must be 3-64 lowercase letters, digits or '-'.": (
-        "format", "须为 3-64 位小写字母、数字或 -。"),
+        "format",
+        "须为 3-64 位小写字母、数字或 -。",
+    ),
     "Must not be empty.": ("required", "不能为空。"),
     "Give exactly one of weekly, monthly or dates.": (
-        "window_shape", "每个时段只能设置 weekly、monthly、dates 其中之一。"),
-    "Must be \"campaign-bundle/1\".": ("format", "format 必须为 \"campaign-bundle/1\"。"),
+        "window_shape",
+        "每个时段只能设置 weekly、monthly、dates 其中之一。",
+    ),
+    'Must be "campaign-bundle/1".': ("format", 'format 必须为 "campaign-bundle/1"。'),
     "Must be a finite number.": ("not_finite", "必须是有限的数字。"),
 }
 
@@ -123,6 +133,7 @@ def _regex(pattern: str, message: str) -> Any:
     def check(v: str) -> None:
         if not compiled.match(v):
             raise ValidationError(message)
+
     check.pattern = pattern  # type: ignore[attr-defined]  # for the JSON Schema generator
     return check
 
@@ -155,10 +166,13 @@ def _day(v: int) -> None:
 
 
 _ID = _regex(ID_RE, "Must use lowercase letters, digits, '-' or '_'.")
-_KIND = _regex(KIND_RE, f"Must be 1-{lim.MAX_CHANCE_KIND_LENGTH} lowercase letters, digits, "
-                        "'-' or '_'.")
+_KIND = _regex(
+    KIND_RE, f"Must be 1-{lim.MAX_CHANCE_KIND_LENGTH} lowercase letters, digits, '-' or '_'."
+)
 MESSAGES[f"Must be 1-{lim.MAX_CHANCE_KIND_LENGTH} lowercase letters, digits, '-' or '_'."] = (
-    "format", f"须为 1-{lim.MAX_CHANCE_KIND_LENGTH} 位小写字母、数字、- 或 _。")
+    "format",
+    f"须为 1-{lim.MAX_CHANCE_KIND_LENGTH} 位小写字母、数字、- 或 _。",
+)
 _HHMM = _regex(HHMM_RE, "Must be a time like 20:00 (00:00 to 24:00).")
 
 
@@ -216,13 +230,15 @@ class ScheduleSchema(Base):
     timezone = StrictStr(load_default="Asia/Shanghai", validate=_timezone)
     starts_at = StrictStr(required=True, validate=_datetime)
     ends_at = StrictStr(required=True, validate=_datetime)
-    windows = _list(_nested(WindowSchema), load_default=list,
-                    validate=sb.max_items(lim.MAX_WINDOWS))
+    windows = _list(
+        _nested(WindowSchema), load_default=list, validate=sb.max_items(lim.MAX_WINDOWS)
+    )
 
 
 class ListRefSchema(Base):
     """A whitelist or tag segment of the studio's audience library, by name; `version` pins
     one upload (null: the latest, pinned when the draft is saved; docs/bundle.md)."""
+
     name = StrictStr(required=True, validate=[_nonempty, validate.Length(max=100)])
     version = _opt(StrictInt(validate=_at_least_one))
 
@@ -231,11 +247,17 @@ class AudienceSchema(Base):
     conditions = _opt(fields.Raw())
     whitelist_ref = _nested(ListRefSchema, allow_none=True)
     segment_ref = _nested(ListRefSchema, allow_none=True)
-    whitelist = _opt(_list(StrictStr(validate=[_nonempty, *sb.name(lim.MAX_PARTICIPANT_ID_LENGTH)]),
-                           validate=sb.max_items(lim.MAX_WHITELIST)))
+    whitelist = _opt(
+        _list(
+            StrictStr(validate=[_nonempty, *sb.name(lim.MAX_PARTICIPANT_ID_LENGTH)]),
+            validate=sb.max_items(lim.MAX_WHITELIST),
+        )
+    )
     whitelist_channel = _opt(StrictStr(validate=[_nonempty, *sb.name()]))
-    message = StrictStr(load_default="很抱歉,您暂不符合本活动的参与条件",
-                        validate=sb.max_length(lim.MAX_MESSAGE_LENGTH))
+    message = StrictStr(
+        load_default="很抱歉,您暂不符合本活动的参与条件",
+        validate=sb.max_length(lim.MAX_MESSAGE_LENGTH),
+    )
 
 
 class ChanceKindSchema(Base):
@@ -247,8 +269,9 @@ class ChanceKindSchema(Base):
 
 
 class ChancesSchema(Base):
-    kinds = _list(_nested(ChanceKindSchema), load_default=list,
-                  validate=sb.max_items(lim.MAX_CHANCE_KINDS))
+    kinds = _list(
+        _nested(ChanceKindSchema), load_default=list, validate=sb.max_items(lim.MAX_CHANCE_KINDS)
+    )
     default_kind = _opt(StrictStr(validate=sb.name()))
 
 
@@ -263,8 +286,9 @@ class PrizeSchema(Base):
     daily_release = _opt(StrictInt(validate=sb.count(_at_least_one, lim.MAX_STOCK)))
     per_person_limit = _opt(StrictInt(validate=sb.count(_at_least_one, lim.MAX_STOCK)))
     fallback = StrictBool(load_default=False)
-    chance_kinds = _opt(_list(StrictStr(), validate=[_nonempty,
-                                                     sb.max_items(lim.MAX_CHANCE_KINDS)]))
+    chance_kinds = _opt(
+        _list(StrictStr(), validate=[_nonempty, sb.max_items(lim.MAX_CHANCE_KINDS)])
+    )
     value = StrictNumber(load_default=0.0, validate=sb.count(_nonneg, lim.MAX_MONEY))
     reward = StrictDict(required=True)
     right = StrictStr(validate=_ID, allow_none=True)  # the rights library item it came from
@@ -272,8 +296,7 @@ class PrizeSchema(Base):
 
 class BoostSchema(Base):
     window = StrictStr(required=True)
-    prizes = _list(StrictStr(), required=True,
-                   validate=[_nonempty, sb.max_items(lim.MAX_PRIZES)])
+    prizes = _list(StrictStr(), required=True, validate=[_nonempty, sb.max_items(lim.MAX_PRIZES)])
     factor = StrictNumber(required=True, validate=sb.count(_positive, lim.MAX_BOOST_FACTOR))
 
 
@@ -301,10 +324,12 @@ class BudgetSchema(Base):
 
 class LimitsSchema(Base):
     per_person = _nested(PerPersonSchema, load_default=lambda: PerPersonSchema().load({}))
-    branch_quotas = fields.Dict(keys=StrictStr(validate=sb.name(lim.MAX_CODE_LENGTH)),
-                                values=StrictInt(validate=sb.count(_nonneg, lim.MAX_STOCK)),
-                                load_default=dict,
-                                error_messages={"invalid": "Must be an object."})
+    branch_quotas = fields.Dict(
+        keys=StrictStr(validate=sb.name(lim.MAX_CODE_LENGTH)),
+        values=StrictInt(validate=sb.count(_nonneg, lim.MAX_STOCK)),
+        load_default=dict,
+        error_messages={"invalid": "Must be an object."},
+    )
     budget = _opt(_nested(BudgetSchema))
     shares_rewarded_per_day = _opt(StrictInt(validate=sb.count(_nonneg, lim.MAX_STOCK)))
 
@@ -319,8 +344,11 @@ class RuleSchema(Base):
     trigger = StrictStr(required=True, validate=sb.name())
     description = _opt(StrictStr())
     conditions = _opt(fields.Raw())
-    actions = _list(_nested(ActionSchema), required=True,
-                    validate=[_nonempty, sb.max_items(lim.MAX_ACTIONS_PER_RULE)])
+    actions = _list(
+        _nested(ActionSchema),
+        required=True,
+        validate=[_nonempty, sb.max_items(lim.MAX_ACTIONS_PER_RULE)],
+    )
 
 
 class WidgetSchema(Base):
@@ -333,10 +361,12 @@ from .loyalty_schema import TASKS_BOUND, MallSchema, TaskSchema  # noqa: E402
 
 
 class BundleSchema(Base):
-    format = StrictStr(required=True, validate=validate.Equal(
-        FORMAT, error="Must be \"campaign-bundle/1\"."))
-    slug = StrictStr(required=True, validate=_regex(
-        SLUG_RE, "Must be 3-64 lowercase letters, digits or '-'."))
+    format = StrictStr(
+        required=True, validate=validate.Equal(FORMAT, error='Must be "campaign-bundle/1".')
+    )
+    slug = StrictStr(
+        required=True, validate=_regex(SLUG_RE, "Must be 3-64 lowercase letters, digits or '-'.")
+    )
     name = StrictStr(required=True, validate=[_nonempty, *sb.name()])
     name_en = _opt(StrictStr(validate=sb.name()))
     branch = StrictStr(required=True, validate=[_nonempty, *sb.name(lim.MAX_CODE_LENGTH)])
@@ -376,7 +406,8 @@ def _flatten(messages: Any, path: str) -> Any:
     if isinstance(messages, dict):
         for key, value in messages.items():
             if key in ("_schema", "_window") or (
-                    key == "value" and path.startswith("limits.branch_quotas.")):
+                key == "value" and path.startswith("limits.branch_quotas.")
+            ):
                 yield from _flatten(value, path)
             else:
                 yield from _flatten(value, join_path(path, key))

@@ -69,8 +69,9 @@ def load_bundle(data: Any) -> dict[str, Any]:
         _normalise_conditions(rule["conditions"])
         for action in rule["actions"]:
             spec = catalog.ACTIONS[action["name"]]
-            action["params"] = {p.name: action["params"].get(p.name, p.default)
-                                for p in spec.params}
+            action["params"] = {
+                p.name: action["params"].get(p.name, p.default) for p in spec.params
+            }
     _normalise_conditions(bundle["audience"]["conditions"])
     return bundle
 
@@ -86,16 +87,21 @@ def _normalise_conditions(cond: Any) -> None:
     cond.setdefault("value", None)
 
 
-def _duplicates(items: list[tuple[int, dict]], key: str, base: str, ctx: Ctx,
-                what_en: str, what_zh: str) -> set[str]:
+def _duplicates(
+    items: list[tuple[int, dict]], key: str, base: str, ctx: Ctx, what_en: str, what_zh: str
+) -> set[str]:
     seen: set[str] = set()
     for i, item in items:
         value = item.get(key)
         if not isinstance(value, str):
             continue
         if value in seen:
-            ctx.add(join_path(join_path(base, i), key), f"duplicate_{what_en.replace(' ', '_')}",
-                    f"Another {what_en} already uses '{value}'.", f"{what_zh}编号“{value}”重复。")
+            ctx.add(
+                join_path(join_path(base, i), key),
+                f"duplicate_{what_en.replace(' ', '_')}",
+                f"Another {what_en} already uses '{value}'.",
+                f"{what_zh}编号“{value}”重复。",
+            )
         seen.add(value)
     return seen
 
@@ -105,10 +111,17 @@ def _refs(data: dict, problems: list[Problem]) -> Refs:
     schedule = _section(data, "schedule")
     return Refs(
         prizes=_duplicates(_dicts(data.get("prizes")), "key", "prizes", ctx, "prize", "奖品"),
-        kinds=_duplicates(_dicts(_section(data, "chances").get("kinds")), "key", "chances.kinds",
-                          ctx, "chance kind", "机会类型"),
-        windows=_duplicates(_dicts(schedule.get("windows")), "id", "schedule.windows", ctx,
-                            "window", "时段"),
+        kinds=_duplicates(
+            _dicts(_section(data, "chances").get("kinds")),
+            "key",
+            "chances.kinds",
+            ctx,
+            "chance kind",
+            "机会类型",
+        ),
+        windows=_duplicates(
+            _dicts(schedule.get("windows")), "id", "schedule.windows", ctx, "window", "时段"
+        ),
         badges=set(badge_keys(data)),
     )
 
@@ -121,26 +134,44 @@ def _check_prizes(data: dict, ctx: Ctx) -> None:
             for p_path, code, en, zh in check_reward(prize["reward"], join_path(path, "reward")):
                 ctx.add(p_path, code, en, zh)
         for j, kind in enumerate(_list(prize.get("chance_kinds"))):
-            check_ref(kind, ctx.refs.kinds, join_path(join_path(path, "chance_kinds"), j), ctx,
-                      "chance_kind")
+            check_ref(
+                kind,
+                ctx.refs.kinds,
+                join_path(join_path(path, "chance_kinds"), j),
+                ctx,
+                "chance_kind",
+            )
         if prize.get("fallback") is True:
             fallbacks.append(i)
             if prize.get("stock") is not None:
-                ctx.add(join_path(path, "stock"), "fallback_limited",
-                        "The fallback prize must have unlimited stock (stock: null).",
-                        "兜底奖品的库存必须为不限(null)。")
+                ctx.add(
+                    join_path(path, "stock"),
+                    "fallback_limited",
+                    "The fallback prize must have unlimited stock (stock: null).",
+                    "兜底奖品的库存必须为不限(null)。",
+                )
             if prize.get("chance_kinds") is not None:
-                ctx.add(join_path(path, "chance_kinds"), "fallback_restricted",
-                        "The fallback prize must be available to every chance kind.",
-                        "兜底奖品必须适用于所有机会类型。")
+                ctx.add(
+                    join_path(path, "chance_kinds"),
+                    "fallback_restricted",
+                    "The fallback prize must be available to every chance kind.",
+                    "兜底奖品必须适用于所有机会类型。",
+                )
     for i in fallbacks[1:]:
-        ctx.add(join_path(join_path("prizes", i), "fallback"), "fallback_count",
-                "Only one prize can be the fallback prize.", "只能有一个兜底奖品。")
+        ctx.add(
+            join_path(join_path("prizes", i), "fallback"),
+            "fallback_count",
+            "Only one prize can be the fallback prize.",
+            "只能有一个兜底奖品。",
+        )
     odds = _section(data, "odds")
     if odds.get("exhausted") == "fallback" and not fallbacks:
-        ctx.add("odds.exhausted", "fallback_count",
-                "'fallback' needs exactly one prize marked as the fallback prize.",
-                "选择“转入兜底奖品”时需要恰好一个兜底奖品。")
+        ctx.add(
+            "odds.exhausted",
+            "fallback_count",
+            "'fallback' needs exactly one prize marked as the fallback prize.",
+            "选择“转入兜底奖品”时需要恰好一个兜底奖品。",
+        )
     default_kind = _section(data, "chances").get("default_kind")
     if isinstance(default_kind, str):
         check_ref(default_kind, ctx.refs.kinds, "chances.default_kind", ctx, "chance_kind")
@@ -154,16 +185,26 @@ def _weight(prize: dict) -> float:
 def _check_odds(data: dict, ctx: Ctx) -> None:
     prizes = [p for _, p in _dicts(data.get("prizes"))]
     if prizes and sum(_weight(p) for p in prizes) <= 0:
-        ctx.add("prizes", "odds_zero", "Every prize has weight 0, so no draw can win anything.",
-                "所有奖品权重均为 0,抽奖无法中奖。")
+        ctx.add(
+            "prizes",
+            "odds_zero",
+            "Every prize has weight 0, so no draw can win anything.",
+            "所有奖品权重均为 0,抽奖无法中奖。",
+        )
     elif prizes:
         for i, kind in _dicts(_section(data, "chances").get("kinds")):
-            usable = [p for p in prizes if p.get("chance_kinds") is None
-                      or kind.get("key") in _list(p.get("chance_kinds"))]
+            usable = [
+                p
+                for p in prizes
+                if p.get("chance_kinds") is None or kind.get("key") in _list(p.get("chance_kinds"))
+            ]
             if sum(_weight(p) for p in usable) <= 0:
-                ctx.add(join_path(join_path("chances.kinds", i), "key"), "odds_zero",
-                        f"No prize with a weight above 0 can be won with '{kind.get('key')}'.",
-                        f"使用“{kind.get('name')}”无法抽中任何奖品。")
+                ctx.add(
+                    join_path(join_path("chances.kinds", i), "key"),
+                    "odds_zero",
+                    f"No prize with a weight above 0 can be won with '{kind.get('key')}'.",
+                    f"使用“{kind.get('name')}”无法抽中任何奖品。",
+                )
     for i, boost in _dicts(_section(data, "odds").get("boosts")):
         path = join_path("odds.boosts", i)
         if isinstance(boost.get("window"), str):
@@ -181,8 +222,12 @@ def _check_schedule(data: dict, ctx: Ctx) -> None:
     except (KeyError, TypeError, ValueError):
         return  # reported by the schema
     if end <= start:
-        ctx.add("schedule.ends_at", "ends_before_start", "The campaign must end after it starts.",
-                "活动结束时间必须晚于开始时间。")
+        ctx.add(
+            "schedule.ends_at",
+            "ends_before_start",
+            "The campaign must end after it starts.",
+            "活动结束时间必须晚于开始时间。",
+        )
         return
     for i, window in _dicts(schedule.get("windows")):
         try:
@@ -190,10 +235,13 @@ def _check_schedule(data: dict, ctx: Ctx) -> None:
         except (KeyError, TypeError, ValueError, AttributeError):
             continue  # malformed: reported by the schema
         if opens is None:
-            ctx.add(join_path(join_path("schedule.windows", i), "id"), "window_never_opens",
-                    f"Window '{window.get('id')}' never opens while the campaign runs (check its "
-                    "days, its start before its end, and the campaign dates).",
-                    f"时段“{window.get('id')}”在活动期间从不开放(请检查日期、起止时间)。")
+            ctx.add(
+                join_path(join_path("schedule.windows", i), "id"),
+                "window_never_opens",
+                f"Window '{window.get('id')}' never opens while the campaign runs (check its "
+                "days, its start before its end, and the campaign dates).",
+                f"时段“{window.get('id')}”在活动期间从不开放(请检查日期、起止时间)。",
+            )
 
 
 def _check_audience(data: dict, ctx: Ctx) -> None:
@@ -201,18 +249,27 @@ def _check_audience(data: dict, ctx: Ctx) -> None:
     if audience.get("conditions") is not None:
         check_conditions(audience["conditions"], "audience.conditions", ctx)
     if audience.get("whitelist") == []:
-        ctx.add("audience.whitelist", "empty_whitelist",
-                "An empty whitelist lets nobody join; use null for no whitelist.",
-                "白名单为空将无人可参加;不限制请设为 null。")
+        ctx.add(
+            "audience.whitelist",
+            "empty_whitelist",
+            "An empty whitelist lets nobody join; use null for no whitelist.",
+            "白名单为空将无人可参加;不限制请设为 null。",
+        )
     if isinstance(audience.get("whitelist"), list) and not audience.get("whitelist_channel"):
-        ctx.add("audience.whitelist_channel", "whitelist_channel_required",
-                "Name the channel whose participant ids the whitelist lists (ids are per "
-                "channel: the same id in another channel is another person).",
-                "请填写白名单所属的渠道(参与者编号按渠道区分)。")
+        ctx.add(
+            "audience.whitelist_channel",
+            "whitelist_channel_required",
+            "Name the channel whose participant ids the whitelist lists (ids are per "
+            "channel: the same id in another channel is another person).",
+            "请填写白名单所属的渠道(参与者编号按渠道区分)。",
+        )
     if audience.get("whitelist") is not None and audience.get("whitelist_ref"):
-        ctx.add("audience.whitelist_ref", "whitelist_twice",
-                "Use either the pasted whitelist or a whitelist from the library, not both.",
-                "粘贴的白名单与名单库中的白名单只能选用其一。")
+        ctx.add(
+            "audience.whitelist_ref",
+            "whitelist_twice",
+            "Use either the pasted whitelist or a whitelist from the library, not both.",
+            "粘贴的白名单与名单库中的白名单只能选用其一。",
+        )
 
 
 def _check_rules(data: dict, ctx: Ctx) -> None:
@@ -225,9 +282,12 @@ def _check_rules(data: dict, ctx: Ctx) -> None:
         path = join_path("rules", i)
         trigger = rule.get("trigger")
         if not isinstance(trigger, str) or trigger not in catalog.TRIGGERS:
-            ctx.add(join_path(path, "trigger"), "unknown_trigger",
-                    f"Unknown trigger '{trigger}'; use one of: {', '.join(catalog.TRIGGERS)}.",
-                    f"未知触发条件“{trigger}”。")
+            ctx.add(
+                join_path(path, "trigger"),
+                "unknown_trigger",
+                f"Unknown trigger '{trigger}'; use one of: {', '.join(catalog.TRIGGERS)}.",
+                f"未知触发条件“{trigger}”。",
+            )
             continue
         rctx = Ctx(trigger=trigger, refs=ctx.refs, problems=ctx.problems)
         if rule.get("conditions") is not None:
@@ -235,7 +295,10 @@ def _check_rules(data: dict, ctx: Ctx) -> None:
         check_actions(rule.get("actions"), join_path(path, "actions"), rctx)
         total += rctx.leaves
     if total > MAX_CONDITIONS_TOTAL:
-        ctx.add("rules", "too_many_conditions",
-                f"The rules and the audience may have at most {MAX_CONDITIONS_TOTAL:,} "
-                f"conditions together (they have {total:,}).",
-                f"所有规则与参与条件合计最多 {MAX_CONDITIONS_TOTAL} 个条件。")
+        ctx.add(
+            "rules",
+            "too_many_conditions",
+            f"The rules and the audience may have at most {MAX_CONDITIONS_TOTAL:,} "
+            f"conditions together (they have {total:,}).",
+            f"所有规则与参与条件合计最多 {MAX_CONDITIONS_TOTAL} 个条件。",
+        )

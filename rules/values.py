@@ -14,8 +14,11 @@ class VariableTypeError(TypeError):
 def coerce_variable(var: catalog.Variable, value: Any) -> Any:
     """Missing/None -> the type's default; a single string for a select variable -> [string]."""
     if value is None:
-        return [] if var.type in (catalog.SELECT, catalog.SELECT_MULTIPLE) else \
-            catalog.DEFAULTS[var.type]
+        return (
+            []
+            if var.type in (catalog.SELECT, catalog.SELECT_MULTIPLE)
+            else catalog.DEFAULTS[var.type]
+        )
     if var.type in (catalog.SELECT, catalog.SELECT_MULTIPLE) and isinstance(value, str):
         return [value]
     return value

@@ -56,12 +56,14 @@ def window_predicate(window: dict[str, Any], tz: tzinfo | str) -> Callable[[date
         def weekly(local: datetime) -> bool:
             secs = local.hour * 3600 + local.minute * 60 + local.second
             return local.weekday() in days and lo_s <= secs < hi_s
+
         return weekly
     mdays = frozenset(spec["days"])
 
     def monthly(local: datetime) -> bool:
         secs = local.hour * 3600 + local.minute * 60 + local.second
         return local.day in mdays and lo_s <= secs < hi_s
+
     return monthly
 
 
@@ -88,15 +90,20 @@ class LocalClock:
     def __init__(self, schedule: dict[str, Any]) -> None:
         self.tz = zone(schedule.get("timezone", "Asia/Shanghai"))
         self.start, _ = campaign_bounds(schedule)
-        self.windows = [(w["id"], window_predicate(w, self.tz)) for w in
-                        schedule.get("windows", [])]
+        self.windows = [
+            (w["id"], window_predicate(w, self.tz)) for w in schedule.get("windows", [])
+        ]
 
     def variables(self, now: datetime) -> dict[str, Any]:
         local = now.astimezone(self.tz)
-        return {"hour": local.hour, "weekday": local.isoweekday(), "day_of_month": local.day,
-                "date": local.date().isoformat(),
-                "minutes_since_start": int((now - self.start).total_seconds() // 60),
-                "active_windows": [wid for wid, test in self.windows if test(local)]}
+        return {
+            "hour": local.hour,
+            "weekday": local.isoweekday(),
+            "day_of_month": local.day,
+            "date": local.date().isoformat(),
+            "minutes_since_start": int((now - self.start).total_seconds() // 60),
+            "active_windows": [wid for wid, test in self.windows if test(local)],
+        }
 
 
 def local_time_variables(schedule: dict[str, Any], now: datetime) -> dict[str, Any]:
@@ -159,8 +166,9 @@ def offset_changes(tz: tzinfo, after: datetime, until: datetime) -> list[datetim
     return changes
 
 
-def next_transitions(schedule: dict[str, Any], after: datetime, until: datetime
-                     ) -> list[Transition]:
+def next_transitions(
+    schedule: dict[str, Any], after: datetime, until: datetime
+) -> list[Transition]:
     """Every window opening/closing and campaign start/end in (after, until], in time order."""
     tz = zone(schedule.get("timezone", "Asia/Shanghai"))
     lo_day = after.astimezone(tz).date() - timedelta(days=1)
@@ -175,21 +183,26 @@ def next_transitions(schedule: dict[str, Any], after: datetime, until: datetime
     dst = offset_changes(tz, after, until)
     for window in schedule.get("windows", []):
         pred = window_predicate(window, tz)
-        cands = sorted(c for c in _boundary_instants(window, tz, lo_day, hi_day).union(dst)
-                       if after < c <= until)
+        cands = sorted(
+            c
+            for c in _boundary_instants(window, tz, lo_day, hi_day).union(dst)
+            if after < c <= until
+        )
         state = pred(after.astimezone(tz))
         for cand in cands:
             now_open = pred(cand.astimezone(tz))
             if now_open != state:
-                found.append(Transition(cand, "window_open" if now_open else "window_close",
-                                        window["id"]))
+                found.append(
+                    Transition(cand, "window_open" if now_open else "window_close", window["id"])
+                )
                 state = now_open
     found.sort(key=lambda t: (t.at, t.kind != "window_close"))
     return found
 
 
-def first_opening(window: dict[str, Any], start: datetime, end: datetime,
-                  tz: tzinfo | str) -> datetime | None:
+def first_opening(
+    window: dict[str, Any], start: datetime, end: datetime, tz: tzinfo | str
+) -> datetime | None:
     """The first local wall time in [start, end) when the window is open, or None (for checks)."""
     tz = zone(tz)
     if window.get("dates"):
@@ -200,11 +213,14 @@ def first_opening(window: dict[str, Any], start: datetime, end: datetime,
     lo_m, hi_m = minutes(spec.get("start", "00:00")), minutes(spec.get("end", "24:00"))
     if lo_m >= hi_m:
         return None
-    s_local, e_local = start.astimezone(tz).replace(tzinfo=None), end.astimezone(tz).replace(
-        tzinfo=None)
+    s_local, e_local = (
+        start.astimezone(tz).replace(tzinfo=None),
+        end.astimezone(tz).replace(tzinfo=None),
+    )
     days = frozenset(spec["days"])
-    for day in _dates(s_local.date(), min(e_local.date(), s_local.date() + timedelta(
-            days=_MAX_SCAN_DAYS))):
+    for day in _dates(
+        s_local.date(), min(e_local.date(), s_local.date() + timedelta(days=_MAX_SCAN_DAYS))
+    ):
         key = WEEKDAYS[day.weekday()] if window.get("weekly") else day.day
         if key not in days:
             continue

@@ -13,7 +13,8 @@
    stock_total) backs Redis up: a draw it refuses gets its chance back (not the unit of stock,
    which the ledger proved Redis had counted too many) and a clean 409 `sold_out`. The Draw
    row is also the ledger entry of the spent chance. The admission is a flight
-   (runtime.flights) that lands after the commit, so reconcile never reads a half-done draw.
+   (runtime.flights) that lands after the commit, so reconcile never reads a half-done draw;
+   it usually lands with the next draw's admission call (runtime.landings).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from sqlalchemy import select
 from core.errors import ApiProblem
 from core.extensions import db
 from core.models import Draw, Reward, utcnow
-from runtime import flights, hotstate
+from runtime import flights, hotstate, landings
 from runtime.actions import stage_actions
 from runtime.auth import Principal
 from runtime.draw_ledger import DrawRow, Written, dumps_evidence, is_integrity_error, write_draw
@@ -66,6 +67,7 @@ class DrawContext:
     idempotency_key: str | None = None
     request_hash: str | None = None
     messages: list[str] = field(default_factory=list)
+    rate_hit: Any = None  # runtime.api.limits.RateHit sent with the first state read
 
 
 def person_state(person: dict[str, str], day: str):
@@ -144,8 +146,11 @@ def run_draw(
     idempotency_key: str | None = None,
     now: datetime | None = None,
     request_hash: str | None = None,
+    rate_hit=None,
 ) -> dict[str, Any]:
-    """One draw for `principal`; returns the answer body. Raises ApiProblem on refusal."""
+    """One draw for `principal`; returns the answer body. Raises ApiProblem on refusal.
+    `rate_hit` (runtime.api.limits.RateHit): the request's rate limits, counted in the same
+    round trip as the draw's state read."""
     now = now or utcnow()
     require_live(ref, now)
     member = require_member(live.campaign_id, principal)
@@ -158,6 +163,7 @@ def run_draw(
             errors=[{"path": "chance_kind", "message": "Unknown chance kind."}],
         )
     ctx = DrawContext(live, member, kind, live.local_day(now), now, idempotency_key, request_hash)
+    ctx.rate_hit = rate_hit
     if not idempotency_key:
         return _run(ctx, principal)
     try:
@@ -173,17 +179,18 @@ def run_draw(
 
 def _run(ctx: DrawContext, principal: Principal) -> dict[str, Any]:
     live, now, pid = ctx.live, ctx.now, ctx.member.participant_id
-    inputs = hotstate.draw_inputs(live.campaign_id, pid, ctx.day)
-    if ensure_daily_grants(live, pid, ctx.day, inputs.person):
-        inputs = hotstate.draw_inputs(live.campaign_id, pid, ctx.day)
-    variables = build_variables(live, principal, inputs.person, now, pid)
-    outcome = live.compiled.run("draw", variables)
-    if outcome.denied:
-        raise ApiProblem(403, "denied", outcome.denied)
-    if outcome.actions:
-        ctx.messages = _apply_draw_rules(ctx, outcome.actions)
-        inputs = hotstate.draw_inputs(live.campaign_id, pid, ctx.day)
-    return _draw(ctx, inputs, outcome)
+    with landings.boarding(live.campaign_id) as boarding:
+        inputs = hotstate.draw_inputs(live.campaign_id, pid, ctx.day, ctx.rate_hit)
+        if ensure_daily_grants(live, pid, ctx.day, inputs.person):
+            inputs = hotstate.draw_inputs(live.campaign_id, pid, ctx.day)
+        variables = build_variables(live, principal, inputs.person, now, pid)
+        outcome = live.compiled.run("draw", variables)
+        if outcome.denied:
+            raise ApiProblem(403, "denied", outcome.denied)
+        if outcome.actions:
+            ctx.messages = _apply_draw_rules(ctx, outcome.actions)
+            inputs = hotstate.draw_inputs(live.campaign_id, pid, ctx.day)
+        return _draw(ctx, inputs, outcome, boarding)
 
 
 def _apply_draw_rules(ctx: DrawContext, actions) -> list[str]:
@@ -240,7 +247,9 @@ def _admission_spec(
     return spec
 
 
-def _draw(ctx: DrawContext, inputs: hotstate.DrawInputs, outcome) -> dict[str, Any]:
+def _draw(
+    ctx: DrawContext, inputs: hotstate.DrawInputs, outcome, boarding: landings.Boarding
+) -> dict[str, Any]:
     from rules.draws import Supply, choose
 
     live, member, person = ctx.live, ctx.member, inputs.person
@@ -268,6 +277,7 @@ def _draw(ctx: DrawContext, inputs: hotstate.DrawInputs, outcome) -> dict[str, A
         live.campaign_id,
         member.participant_id,
         _admission_spec(ctx, plan, choice, quota, rand2),
+        boarding,
     )
     if admission.status == "busy":
         raise flights.busy()
@@ -393,7 +403,7 @@ def _commit_or_compensate(
                 409, "sold_out", "That prize has just run out; your chance was not used."
             ) from None
         raise
-    flights.land(ctx.live.campaign_id, admission.flight)
+    landings.committed(ctx.live.campaign_id, admission.flight)
     prize = evidence["prize_public"]
     return {
         "draw_id": written.draw_id,

@@ -31,7 +31,7 @@ from contextvars import ContextVar
 import redis
 
 from core.errors import ApiProblem
-from runtime import hotstate
+from runtime import hotstate, landings
 
 logger = logging.getLogger(__name__)
 
@@ -70,21 +70,24 @@ def busy() -> ApiProblem:
     )
 
 
-def land(campaign_id: int, token: str) -> None:
-    """The write is done on both sides. A failure here only leaves a flight that reconcile
-    will treat as dead after FLIGHT_STALE_SECONDS, so it never fails the request."""
+def land(campaign_id: int, *tokens: str) -> None:
+    """The writes are done on both sides. A failure here only leaves flights that reconcile
+    will treat as dead after FLIGHT_STALE_SECONDS, so it never fails the request. (A draw's
+    flight usually lands with another draw's admission call instead: runtime.landings.)"""
     try:
-        hotstate.client().zrem(hotstate.flights_key(campaign_id), token)
+        hotstate.client().zrem(hotstate.flights_key(campaign_id), *tokens)
     except redis.RedisError as exc:
-        logger.warning("campaign %s: flight %s not landed (%s)", campaign_id, token, exc)
+        logger.warning("campaign %s: flights %s not landed (%s)", campaign_id, tokens, exc)
 
 
 def _take_off(campaign_id: int, token: str) -> None:
     script = hotstate.Scripts.get("flight_begin")
     keys = [hotstate.fence_key(campaign_id), hotstate.flights_key(campaign_id)]
-    for _ in fence_waits():
+    for attempt in fence_waits():
         if script(keys=keys, args=[token]):
             return
+        if attempt == 0:  # reconcile waits for flights: land those left for a carrier now
+            landings.flush(campaign_id)
     raise busy()
 
 

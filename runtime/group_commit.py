@@ -9,13 +9,18 @@ still answers only after the transaction holding its draw and its reward has com
 failed draw fails only its own request (write_draws retries a failed batch row by row).
 
 Nothing here is shared across processes (the write gate is): it only batches what one process
-already has in hand, so it never holds a draw back waiting for company.
+already has in hand, so it never holds a draw back waiting for company. The writer and the
+gate are parameters (defaults: the draw ledger's), so bench/floor_app.py batches its own
+rows the same way.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from typing import Any
 
 from runtime.draw_ledger import DrawRow, Written, write_draws
 from runtime.write_gate import write_gate
@@ -25,16 +30,25 @@ MAX_BATCH = 64
 
 @dataclass(eq=False)
 class _Pending:
-    row: DrawRow
+    row: Any
     done: threading.Event = field(default_factory=threading.Event)
-    result: Written | BaseException | None = None
+    result: Any = None
+
+
+Writer = Callable[[list[Any]], Sequence[Any]]  # rows -> one result or exception per row
 
 
 class GroupCommit:
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        write: Writer | None = None,
+        gate: Callable[[], AbstractContextManager[Any]] | None = None,
+    ) -> None:
         self._lock = threading.Lock()
         self._queue: list[_Pending] = []
         self._busy = False
+        self._write = write  # None: runtime.draw_ledger.write_draws
+        self._gate = gate  # None: runtime.write_gate.write_gate
 
     def submit(self, row: DrawRow) -> Written:
         """Commit `row` (alone or with others); returns its ids or raises its error."""
@@ -57,9 +71,10 @@ class GroupCommit:
             del self._queue[:MAX_BATCH]
         aborted = RuntimeError("the group commit was interrupted")
         results: list[Written | BaseException] = [aborted] * len(batch)
+        write, gate = self._write or write_draws, self._gate or write_gate
         try:
-            with write_gate():
-                results = list(write_draws([p.row for p in batch]))
+            with gate():
+                results = list(write([p.row for p in batch]))
         except Exception as exc:  # the gate itself failed: nobody's draw was written
             results = [exc] * len(batch)
         finally:  # also when the worker is being stopped: nobody waits forever

@@ -119,23 +119,36 @@ def draw_keys(campaign_id: int, participant_id: int, day: str) -> list[str]:
     ]
 
 
-def admit_draw(campaign_id: int, participant_id: int, spec: dict[str, Any]) -> DrawAdmission:
+def admit_draw(
+    campaign_id: int, participant_id: int, spec: dict[str, Any], boarding=None
+) -> DrawAdmission:
     """Run draw.lua: take a chance and admit the candidate prize (or another real prize for a
     guaranteed draw, or the fallback) atomically, registering the draw as in flight
     (runtime.flights). While reconcile holds the campaign's fence it waits (up to
     flights.FENCE_WAIT_SECONDS), then answers status "busy". `spec` must hold no None values
-    (see `compact`): it is sent as it is."""
+    (see `compact`): it is sent as it is. `boarding` (runtime.landings) hands the call the
+    committed flights of other draws to land first."""
     from runtime import flights
 
     keys = draw_keys(campaign_id, participant_id, spec["day"])
     keys += [fence_key(campaign_id), flights_key(campaign_id)]
     token = flights.new_token()
-    args = [json.dumps({**spec, "flight": token})]
+    carried = boarding.take() if boarding is not None else []
+    spec = {**spec, "flight": token, "land": carried} if carried else {**spec, "flight": token}
     script = Scripts.get("draw")
-    for _ in flights.fence_waits():
-        status, prize, reason, taken = script(keys=keys, args=args)
-        if status != "busy":
-            break
+    try:
+        for attempt in flights.fence_waits():
+            if attempt == 1 and carried:  # landed by the first call
+                spec = {k: v for k, v in spec.items() if k != "land"}
+            status, prize, reason, taken = script(keys=keys, args=[json.dumps(spec)])
+            if status != "busy":
+                break
+    except redis.RedisError:
+        if boarding is not None:
+            boarding.admitted(delivered=False)
+        raise
+    if boarding is not None:
+        boarding.admitted()
     return DrawAdmission(
         status, prize or None, reason or None, json.loads(taken) if taken else {}, token
     )
@@ -178,14 +191,37 @@ def _as_dict(value: Any) -> dict[str, str]:
     return value if isinstance(value, dict) else {}  # cjson encodes an empty table as {}
 
 
-def draw_inputs(campaign_id: int, participant_id: int, day: str) -> DrawInputs:
+def _evalsha_pipeline(calls: list[tuple[str, list[str], list[Any]]]) -> list[Any]:
+    """Several scripts in one round trip: [(name, keys, args)] -> their replies. A script the
+    server does not know (restarted) is loaded and run again, alone; Redis errors raise."""
+    scripts = [Scripts.get(name) for name, _, _ in calls]
+    pipe = client().pipeline(transaction=False)
+    for script, (_, keys, args) in zip(scripts, calls, strict=True):
+        pipe.evalsha(script.sha, len(keys), *keys, *args)
+    replies = pipe.execute(raise_on_error=False)
+    for index, reply in enumerate(replies):
+        if isinstance(reply, redis.exceptions.NoScriptError):
+            _, keys, args = calls[index]
+            replies[index] = scripts[index](keys=keys, args=args)
+        elif isinstance(reply, Exception):
+            raise reply
+    return replies
+
+
+def draw_inputs(campaign_id: int, participant_id: int, day: str, rate_hit=None) -> DrawInputs:
     """One script call, one JSON reply: person hash, stock, today's releases, branch wins,
     issuer limits and odds boosts (fewer commands to pack and replies to parse than a
-    pipeline)."""
+    pipeline). `rate_hit` (runtime.api.limits.RateHit, not yet sent): the request's rate
+    limits are counted in the same round trip, and settled (429) before the state is used."""
     keys = draw_keys(campaign_id, participant_id, day) + [boosts_key(campaign_id, participant_id)]
-    person, stock, release, branches, limits, boosts = json.loads(
-        Scripts.get("draw_state")(keys=keys)
-    )
+    if rate_hit is None:
+        state = Scripts.get("draw_state")(keys=keys)
+    else:
+        counts, state = _evalsha_pipeline(
+            [("rate_hit", rate_hit.keys, rate_hit.args), ("draw_state", keys, [])]
+        )
+        rate_hit.settle(counts)
+    person, stock, release, branches, limits, boosts = json.loads(state)
     return DrawInputs(
         _as_dict(person),
         _as_dict(stock),

@@ -14,10 +14,10 @@ from builder.editor.base import EditContext, EditorForm, Section, blank_to_none,
 from builder.editor.fields import rows
 from builder.editor.prizes import _reward_input, reward_field_name
 from builder.i18n import N_, lazy, translate
+from rules.limits import MAX_PARTS, MAX_PRICE, MAX_STOCK, MAX_VALID_DAYS
 from rules.loyalty import MALL_REFUSED_KINDS
 from rules.rewards import REWARD_KINDS
 
-MAX = 100_000_000
 _ITEM_PATH = re.compile(r"^mall\.items\[(\d+)\](.*)$")
 _CHOICE_PATH = re.compile(r"^\.choices\[(\d+)\](.*)$")
 ITEM_FIELDS = (
@@ -36,11 +36,13 @@ ITEM_FIELDS = (
 KINDS = [k for k in REWARD_KINDS.values() if k.key not in MALL_REFUSED_KINDS]
 
 
-def _count(label: str, minimum: int, description: str = "", required: bool = False):
+def _count(
+    label: str, minimum: int, description: str = "", required: bool = False, limit=MAX_STOCK
+):
     first = validators.InputRequired() if required else validators.Optional()
     return IntegerField(
         lazy(label),
-        [first, validators.NumberRange(min=minimum, max=MAX)],
+        [first, validators.NumberRange(min=minimum, max=limit)],
         description=lazy(description) if description else "",
     )
 
@@ -70,11 +72,13 @@ def item_row_form(ctx: EditContext) -> type[Form]:
         "description": StringField(
             lazy("Description"), [validators.Optional(), validators.Length(max=120)]
         ),
-        "price": _count(N_("Price (points)"), 1, required=True),
+        "price": _count(N_("Price (points)"), 1, required=True, limit=MAX_PRICE),
         "stock": _count(N_("Stock"), 0, N_("Leave empty for unlimited.")),
         "per_person_limit": _count(N_("Per person at most"), 1, N_("Leave empty for no cap.")),
         "per_day_limit": _count(N_("Per person per day at most"), 1, N_("Leave empty for no cap.")),
-        "valid_days": _count(N_("Valid for (days)"), 1, N_("Shown to the customer.")),
+        "valid_days": _count(
+            N_("Valid for (days)"), 1, N_("Shown to the customer."), limit=MAX_VALID_DAYS
+        ),
         "message": StringField(
             lazy("Arrival message"),
             [validators.Optional(), validators.Length(max=120)],
@@ -82,7 +86,7 @@ def item_row_form(ctx: EditContext) -> type[Form]:
         ),
         "max_quantity": IntegerField(
             lazy("Parts per exchange at most"),
-            [validators.InputRequired(), validators.NumberRange(min=1, max=100)],
+            [validators.InputRequired(), validators.NumberRange(min=1, max=MAX_PARTS)],
             description=lazy("More than 1: a splittable right the customer takes in parts."),
             default=1,
         ),

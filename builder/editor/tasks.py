@@ -22,6 +22,7 @@ from builder.editor.base import EditContext, EditorForm, Section, blank_to_none,
 from builder.editor.fields import rows
 from builder.i18n import N_, lazy, translate
 from rules.catalog import ACCOUNT_TYPES, TRANSACTION_TYPES, option_label
+from rules.limits import MAX_PRICE, MAX_VALID_DAYS
 from rules.loyalty import EVENT_FIELDS, TASK_EVENTS
 
 ICONS = ("🏅", "💳", "🐷", "📱", "⭐", "🤝", "🎯", "🏆", "🌟", "🎁")
@@ -103,12 +104,12 @@ def task_row_form(ctx: EditContext) -> type[Form]:
         badge_icon = SelectField(lazy("Badge icon"), choices=[(i, i) for i in ICONS])
         points = IntegerField(
             lazy("Points"),
-            [validators.Optional(), validators.NumberRange(min=1, max=10_000_000)],
+            [validators.Optional(), validators.NumberRange(min=1, max=MAX_PRICE)],
             description=lazy("Leave empty for a task that awards no points."),
         )
         points_valid_days = IntegerField(
             lazy("Points valid for (days)"),
-            [validators.Optional(), validators.NumberRange(min=1, max=3650)],
+            [validators.Optional(), validators.NumberRange(min=1, max=MAX_VALID_DAYS)],
             description=lazy("Leave empty for points that never expire."),
         )
 

@@ -9,8 +9,9 @@ from typing import Any
 
 def list_templates() -> list[str]:
     """Template names (file names without .json), sorted."""
-    return sorted(p.name[:-5] for p in resources.files(__name__).iterdir()
-                  if p.name.endswith(".json"))
+    return sorted(
+        p.name[:-5] for p in resources.files(__name__).iterdir() if p.name.endswith(".json")
+    )
 
 
 def load_template(name: str) -> dict[str, Any]:

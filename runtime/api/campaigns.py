@@ -15,7 +15,8 @@ from runtime.api.common import (
     participant_write,
     principal,
 )
-from runtime.api.limits import rate_limited
+from runtime.api.draw_endpoint import answer_response, draw_body, served_by
+from runtime.api.limits import counted_by_view, pending_hit, rate_limited
 from runtime.api.parsing import ApiBlueprint
 from runtime.api.problems import handle_unprocessable
 
@@ -64,23 +65,35 @@ def join(body: dict, slug: str):
     return participation.join(ref, live, principal(), body.get("referral_code"))
 
 
-@blp.route("/campaigns/<slug>/draw", methods=["POST"])
-@blp.doc(**WRITE_DOC)
+@counted_by_view("api_campaigns.draw_view")
 @draw_write
-@blp.arguments(s.DrawBody())
-@blp.response(200, s.DrawResult)
-def draw_view(body: dict, slug: str):
-    """Draw once with a chance of `chance_kind` (default kind if omitted)."""
+def lean_draw(slug: str):
+    """The draw as served (runtime.api.draw_endpoint): the body read and the answer encoded
+    without smorest's per-request schema machinery, to the same contract."""
+    body = draw_body()
     ref, live = loader.load(slug)
     environ = request.environ
-    return draw.run_draw(
+    answer = draw.run_draw(
         ref,
         live,
         principal(),
         body.get("chance_kind"),
         environ.get("studio.idempotency_key"),
         request_hash=environ.get("studio.request_hash"),
+        rate_hit=pending_hit(),
     )
+    return answer_response(live, answer)
+
+
+@blp.route("/campaigns/<slug>/draw", methods=["POST"])
+@served_by(lean_draw)
+@blp.doc(**WRITE_DOC)
+@draw_write
+@blp.arguments(s.DrawBody())
+@blp.response(200, s.DrawResult)
+def draw_view(body: dict, slug: str):
+    """Draw once with a chance of `chance_kind` (default kind if omitted)."""
+    raise AssertionError("documentation only: lean_draw serves the draw")
 
 
 @blp.route("/campaigns/<slug>/share", methods=["POST"])

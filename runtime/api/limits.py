@@ -17,6 +17,8 @@ not verify is counted by its IP (and answered 401).
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from typing import Literal
 
 from flask import Blueprint, current_app, request
@@ -60,18 +62,79 @@ def counter_key(item: RateLimitItem, kind: Kind, endpoint: str) -> str:
     return f"{KEY_PREFIX}/{{{endpoint}}}/{kind}/{limit_key(kind)}/{window}"
 
 
+@dataclass
+class RateHit:
+    """One request's hit on its limits: sent alone (`send`), or by an endpoint that counts its
+    limits in its own first Redis call (the draw: runtime.hotstate.draw_inputs pipelines
+    rate_hit.lua with its state read), which hands the counts to `settle`."""
+
+    items: list[RateLimitItem]
+    keys: list[str]
+    sent: bool = False
+
+    @property
+    def args(self) -> list[int]:
+        return [item.get_expiry() for item in self.items]
+
+    def settle(self, counts: list[int]) -> None:
+        """429 with Retry-After on the first limit spent."""
+        self.sent = True
+        for item, key, count in zip(self.items, self.keys, counts, strict=True):
+            if count > item.amount:
+                left = hotstate.client().ttl(key)
+                raise TooManyRequests(str(item), retry_after=max(1, left))
+
+    def send(self) -> None:
+        if not self.sent:
+            self.sent = True
+            self.settle(hotstate.Scripts.get("rate_hit")(keys=self.keys, args=self.args))
+
+
+COUNTED_IN_FIRST_CALL: set[str] = set()  # endpoints whose view sends the hit (see RateHit)
+PENDING_HIT = "studio.rate_hit"
+
+
 def check(kinds: tuple[Kind, ...]) -> None:
-    """Count this request against each limit; 429 with Retry-After on the first one spent."""
+    """Count this request against each limit; 429 with Retry-After on the first one spent.
+    For an endpoint in COUNTED_IN_FIRST_CALL the hit is prepared here (the keys: the token is
+    verified now, as for every endpoint) and sent by the view (`counted_by_view`)."""
     if not current_app.config.get("RATELIMIT_ENABLED", True):
         return
     endpoint = request.endpoint or request.path
     items = [limit_for(kind) for kind in kinds]
     keys = [counter_key(item, kind, endpoint) for item, kind in zip(items, kinds, strict=True)]
-    counts = hotstate.Scripts.get("rate_hit")(keys=keys, args=[item.get_expiry() for item in items])
-    for item, key, count in zip(items, keys, counts, strict=True):
-        if count > item.amount:
-            left = hotstate.client().ttl(key)
-            raise TooManyRequests(str(item), retry_after=max(1, left))
+    hit = RateHit(items, keys)
+    if endpoint in COUNTED_IN_FIRST_CALL:
+        request.environ[PENDING_HIT] = hit
+        return
+    hit.send()
+
+
+def pending_hit() -> RateHit | None:
+    """This request's hit when its view is to send it (None: already counted, or limits off)."""
+    hit = request.environ.get(PENDING_HIT)
+    return hit if hit is not None and not hit.sent else None
+
+
+def counted_by_view(endpoint: str):
+    """Decorator of `endpoint`'s view: its limits are counted in the view's first Redis call
+    (given `pending_hit()`), and in any case before the answer leaves: a request over a limit
+    is answered 429, whatever the view said (as when the hook counted it)."""
+    COUNTED_IN_FIRST_CALL.add(endpoint)
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            try:
+                return view(*args, **kwargs)
+            finally:
+                hit = request.environ.get(PENDING_HIT)
+                if hit is not None:
+                    hit.send()  # a no-op once sent; a 429 here replaces the view's answer
+
+        return wrapper
+
+    return decorator
 
 
 def rate_limited(blueprint: Blueprint, *kinds: Kind) -> None:

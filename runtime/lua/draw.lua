@@ -7,13 +7,15 @@
 --       7 its flights (see runtime/flights.py)
 -- ARGV[1]: JSON spec (runtime/draw.py _admission_spec): kind, day, branch, per-person limits,
 --   branch_quota, candidate, fallback, alts (guaranteed draws: prize specs with weight w),
---   rand2, flight (this draw's flight). A prize spec: {key, limited, daily, win, per_person,
+--   rand2, flight (this draw's flight), land (flights of committed draws to land first:
+--   runtime/landings.py). A prize spec: {key, limited, daily, win, per_person,
 --   costs: [[counter, n, min]]}.
 -- Returns {status, prize, refused_reason, taken}; status: ok | no_chances | draws_per_day |
 --   draws_total | busy (reconcile holds the fence); taken: JSON {counter: units taken} or ''.
 local person, stock, release, branch, limits = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-if redis.call('EXISTS', KEYS[6]) == 1 then return {'busy', '', '', ''} end
 local s = cjson.decode(ARGV[1])
+if s.land then redis.call('ZREM', KEYS[7], unpack(s.land)) end
+if redis.call('EXISTS', KEYS[6]) == 1 then return {'busy', '', '', ''} end
 local day = s.day
 
 local function num(v) return tonumber(v) or 0 end

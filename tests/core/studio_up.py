@@ -42,13 +42,16 @@ class StudioUp:
             [STUDIO, *args], env=self.env, check=True, capture_output=True, timeout=timeout
         )
 
-    def start(self, timeout: float = 90) -> dict:
+    def start(self, timeout: float = 90, own_group: bool = False) -> dict:
+        """`own_group`: in a process group of its own, as a terminal runs it (Ctrl-C there
+        sends SIGINT to the whole foreground group: `interrupt()`)."""
         self.instance.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
             [STUDIO, "up", "--port", str(self.port), "--web-workers", str(self.web_workers)],
             env=self.env,
             stdout=self.log.open("w"),
             stderr=subprocess.STDOUT,
+            process_group=0 if own_group else None,
         )
         return self.wait_ready(timeout)
 
@@ -95,6 +98,10 @@ class StudioUp:
                 return found
             time.sleep(0.1)
         raise AssertionError(f"{words}: {len(self.find(*words))} running, expected {count}")
+
+    def interrupt(self) -> None:
+        """What Ctrl-C in the terminal does: SIGINT to the foreground process group."""
+        os.killpg(self.process.pid, signal.SIGINT)
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:

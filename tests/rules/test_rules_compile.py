@@ -20,9 +20,15 @@ LT3 = {"all": [{"name": "shares_today", "operator": "less_than", "value": 3}]}
 
 
 def test_actions_in_rule_order_and_only_for_trigger():
-    c = compile_bundle(make_bundle(rules=[
-        rule("a", "share", LT3, GRANT), rule("b", "draw", None, MSG),
-        rule("c", "share", None, MSG, GRANT)]))
+    c = compile_bundle(
+        make_bundle(
+            rules=[
+                rule("a", "share", LT3, GRANT),
+                rule("b", "draw", None, MSG),
+                rule("c", "share", None, MSG, GRANT),
+            ]
+        )
+    )
     out = c.run("share", {"shares_today": 1})
     assert out.fired == ["a", "c"]
     assert [n for n, _ in out.actions] == ["grant_chances", "send_message", "grant_chances"]
@@ -32,10 +38,19 @@ def test_actions_in_rule_order_and_only_for_trigger():
 
 def test_rules_see_the_same_snapshot():
     # the first rule grants a chance; the second still sees chances_left == 0
-    c = compile_bundle(make_bundle(rules=[
-        rule("grant", "share", None, GRANT),
-        rule("empty", "share", {"all": [{"name": "chances_left", "operator": "equal_to",
-                                         "value": 0}]}, MSG)]))
+    c = compile_bundle(
+        make_bundle(
+            rules=[
+                rule("grant", "share", None, GRANT),
+                rule(
+                    "empty",
+                    "share",
+                    {"all": [{"name": "chances_left", "operator": "equal_to", "value": 0}]},
+                    MSG,
+                ),
+            ]
+        )
+    )
     assert c.run("share", {"chances_left": 0}).fired == ["grant", "empty"]
 
 
@@ -46,34 +61,70 @@ def test_returned_params_are_copies():
 
 
 def test_trace_names_the_failed_condition():
-    cond = {"all": [{"name": "shares_today", "operator": "less_than", "value": 3},
-                    {"any": [{"name": "city", "operator": "equal_to", "value": "青岛"},
-                             {"name": "tags", "operator": "contains_all", "value": ["vip"]}]}]}
+    cond = {
+        "all": [
+            {"name": "shares_today", "operator": "less_than", "value": 3},
+            {
+                "any": [
+                    {"name": "city", "operator": "equal_to", "value": "青岛"},
+                    {"name": "tags", "operator": "contains_all", "value": ["vip"]},
+                ]
+            },
+        ]
+    }
     c = compile_bundle(make_bundle(rules=[rule("a", "share", cond, MSG)]))
     out = c.run("share", {"shares_today": 1, "city": "济南", "tags": ("x",)})
     trace = json.loads(json.dumps(out.explain()))["rules"]
-    assert trace == [{"rule": "a", "fired": False, "failed": [
-        {"path": "conditions.all[1].any[0]", "name": "city", "operator": "equal_to",
-         "value": "青岛", "actual": "济南"},
-        {"path": "conditions.all[1].any[1]", "name": "tags", "operator": "contains_all",
-         "value": ["vip"], "actual": ["x"]}]}]
+    assert trace == [
+        {
+            "rule": "a",
+            "fired": False,
+            "failed": [
+                {
+                    "path": "conditions.all[1].any[0]",
+                    "name": "city",
+                    "operator": "equal_to",
+                    "value": "青岛",
+                    "actual": "济南",
+                },
+                {
+                    "path": "conditions.all[1].any[1]",
+                    "name": "tags",
+                    "operator": "contains_all",
+                    "value": ["vip"],
+                    "actual": ["x"],
+                },
+            ],
+        }
+    ]
     out = c.run("share", {"shares_today": 5, "city": "青岛"})
     assert out.trace[0]["failed"][0]["path"] == "conditions.all[0]"
 
 
 def test_deny_is_reported():
     deny = {"name": "deny", "params": {"message": "请先绑卡"}}
-    c = compile_bundle(make_bundle(rules=[rule("d", "draw", {"all": [
-        {"name": "card_bound", "operator": "is_false"}]}, deny)]))
+    c = compile_bundle(
+        make_bundle(
+            rules=[
+                rule("d", "draw", {"all": [{"name": "card_bound", "operator": "is_false"}]}, deny)
+            ]
+        )
+    )
     assert c.run("draw", {"card_bound": False}).denied == "请先绑卡"
     assert c.run("draw", {"card_bound": True}).denied is None
 
 
 def test_audience_whitelist_then_conditions():
-    b = make_bundle(audience={"whitelist": ["u1", "u2"], "whitelist_channel": "app",
-                              "message": "仅限受邀客户",
-                              "conditions": {"all": [{"name": "age", "operator":
-                                                      "greater_than_or_equal_to", "value": 18}]}})
+    b = make_bundle(
+        audience={
+            "whitelist": ["u1", "u2"],
+            "whitelist_channel": "app",
+            "message": "仅限受邀客户",
+            "conditions": {
+                "all": [{"name": "age", "operator": "greater_than_or_equal_to", "value": 18}]
+            },
+        }
+    )
     c = compile_bundle(b)
     assert c.audience_allows({"age": 30}, "u1", "app") == (True, None)
     assert c.audience_allows({"age": 30}, "u3", "app") == (False, "仅限受邀客户")
@@ -100,6 +151,7 @@ def test_compile_refuses_invalid_bundle():
 
 def test_windows_view():
     from datetime import UTC, datetime
+
     c = compile_bundle(make_bundle())
     now = datetime(2026, 11, 6, 12, 30, tzinfo=UTC)
     assert c.windows.is_open("crazy_hour", now)

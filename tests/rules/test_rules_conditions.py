@@ -17,21 +17,24 @@ from rules.values import VariableTypeError
 
 def both(cond: dict[str, Any], variables: dict[str, Any]) -> tuple[bool, bool]:
     """(compiled result, business-rules result) for one condition."""
-    rule = {"id": "r", "conditions": {"all": [cond]},
-            "actions": [{"name": "send_message", "params": {"text": "x"}}]}
+    rule = {
+        "id": "r",
+        "conditions": {"all": [cond]},
+        "actions": [{"name": "send_message", "params": {"text": "x"}}],
+    }
     return bool(compile_leaf(cond)(variables)), bool(reference_run([rule], variables))
 
 
 CASES = [
     # numeric
     ("age", "equal_to", 30, {"age": 30}, True),
-    ("age", "equal_to", 30, {"age": 30.0000001}, True),       # within business-rules' EPSILON
+    ("age", "equal_to", 30, {"age": 30.0000001}, True),  # within business-rules' EPSILON
     ("age", "equal_to", 30, {"age": 30.00001}, False),
     ("age", "greater_than", 30, {"age": 31}, True),
     ("age", "greater_than", 30, {"age": 30.0000005}, False),
     ("age", "greater_than_or_equal_to", 30, {"age": 30}, True),
     ("age", "less_than", 1.5, {"age": 1}, True),
-    ("age", "less_than", 30, {}, True),                         # missing -> 0
+    ("age", "less_than", 30, {}, True),  # missing -> 0
     ("age", "less_than_or_equal_to", 30, {"age": 30.0000001}, True),
     ("age", "greater_than", 10**20, {"age": 10**20 + 1}, True),  # beyond the int shortcut
     # string
@@ -76,16 +79,20 @@ def test_every_operator(name, op, value, variables, expected):
 
 def test_every_catalog_operator_is_covered():
     from rules.catalog import OPERATORS, VARIABLES
+
     covered = {(VARIABLES[n].type, op) for n, op, *_ in CASES}
     assert covered == {(t, op) for t, ops in OPERATORS.items() for op in ops}
 
 
-@pytest.mark.parametrize("name, op, value, variables", [
-    ("age", "less_than", 3, {"age": "3"}),
-    ("city", "equal_to", "a", {"city": 5}),
-    ("card_bound", "is_true", None, {"card_bound": 1}),
-    ("tags", "contains_all", ["a"], {"tags": 5}),
-])
+@pytest.mark.parametrize(
+    "name, op, value, variables",
+    [
+        ("age", "less_than", 3, {"age": "3"}),
+        ("city", "equal_to", "a", {"city": 5}),
+        ("card_bound", "is_true", None, {"card_bound": 1}),
+        ("tags", "contains_all", ["a"], {"tags": 5}),
+    ],
+)
 def test_wrong_variable_type_raises(name, op, value, variables):
     with pytest.raises(VariableTypeError):
         compile_leaf({"name": name, "operator": op, "value": value})(variables)
@@ -119,11 +126,14 @@ def test_regex_documented_differences_from_python_re():
 
 # ---- equivalence property -------------------------------------------------------------------
 
-NUMS = st.one_of(st.integers(-5, 5), st.sampled_from([0.5, 1.5, 2.0000001, 1.9999999, -0.25,
-                                                      3.0, 10**20, 10**20 + 1]))
+NUMS = st.one_of(
+    st.integers(-5, 5),
+    st.sampled_from([0.5, 1.5, 2.0000001, 1.9999999, -0.25, 3.0, 10**20, 10**20 + 1]),
+)
 # Constants in rules stay within rules.limits.MAX_NUMBER (10**15); values may be larger.
-CONSTANTS = st.one_of(NUMS.filter(lambda n: abs(n) <= 10**15),
-                      st.sampled_from([10**15, 10**15 - 1, -(10**15)]))
+CONSTANTS = st.one_of(
+    NUMS.filter(lambda n: abs(n) <= 10**15), st.sampled_from([10**15, 10**15 - 1, -(10**15)])
+)
 TEXT = st.text(alphabet="aAbB青", max_size=4)
 PATTERNS = st.sampled_from(["^a", "b$", "A+", "a.b", "^(ab|B)", "青"])
 SEGMENTS = st.sampled_from(["new", "NEW", "existing", "Dormant", "precision"])
@@ -132,45 +142,94 @@ TAGS = st.sampled_from(["vip", "VIP", "payroll", "x", "青"])
 
 def leaf_for(kind: str) -> st.SearchStrategy[dict[str, Any]]:
     if kind == "numeric":
-        return st.builds(lambda n, op, v: {"name": n, "operator": op, "value": v},
-                         st.sampled_from(["age", "points_balance"]),
-                         st.sampled_from(["equal_to", "greater_than", "greater_than_or_equal_to",
-                                          "less_than", "less_than_or_equal_to"]),
-                         CONSTANTS)
+        return st.builds(
+            lambda n, op, v: {"name": n, "operator": op, "value": v},
+            st.sampled_from(["age", "points_balance"]),
+            st.sampled_from(
+                [
+                    "equal_to",
+                    "greater_than",
+                    "greater_than_or_equal_to",
+                    "less_than",
+                    "less_than_or_equal_to",
+                ]
+            ),
+            CONSTANTS,
+        )
     if kind == "string":
-        ops = st.sampled_from(["equal_to", "equal_to_case_insensitive", "starts_with",
-                               "ends_with", "contains", "non_empty"])
-        text_leaf = st.builds(lambda n, op, v: {"name": n, "operator": op, "value": v},
-                              st.sampled_from(["city", "branch"]), ops, TEXT)
-        regex_leaf = st.builds(lambda v: {"name": "city", "operator": "matches_regex",
-                                          "value": v}, PATTERNS)
+        ops = st.sampled_from(
+            [
+                "equal_to",
+                "equal_to_case_insensitive",
+                "starts_with",
+                "ends_with",
+                "contains",
+                "non_empty",
+            ]
+        )
+        text_leaf = st.builds(
+            lambda n, op, v: {"name": n, "operator": op, "value": v},
+            st.sampled_from(["city", "branch"]),
+            ops,
+            TEXT,
+        )
+        regex_leaf = st.builds(
+            lambda v: {"name": "city", "operator": "matches_regex", "value": v}, PATTERNS
+        )
         return st.one_of(text_leaf, regex_leaf)
     if kind == "boolean":
-        return st.builds(lambda n, op: {"name": n, "operator": op},
-                         st.sampled_from(["card_bound", "is_new_customer"]),
-                         st.sampled_from(["is_true", "is_false"]))
+        return st.builds(
+            lambda n, op: {"name": n, "operator": op},
+            st.sampled_from(["card_bound", "is_new_customer"]),
+            st.sampled_from(["is_true", "is_false"]),
+        )
     if kind == "select":
-        return st.builds(lambda op, v: {"name": "customer_segment", "operator": op, "value": v},
-                         st.sampled_from(["contains", "does_not_contain"]), SEGMENTS)
-    return st.builds(lambda op, v: {"name": "tags", "operator": op, "value": v},
-                     st.sampled_from(["contains_all", "is_contained_by",
-                                      "shares_at_least_one_element_with",
-                                      "shares_exactly_one_element_with",
-                                      "shares_no_elements_with"]),
-                     st.lists(TAGS, max_size=3))
+        return st.builds(
+            lambda op, v: {"name": "customer_segment", "operator": op, "value": v},
+            st.sampled_from(["contains", "does_not_contain"]),
+            SEGMENTS,
+        )
+    return st.builds(
+        lambda op, v: {"name": "tags", "operator": op, "value": v},
+        st.sampled_from(
+            [
+                "contains_all",
+                "is_contained_by",
+                "shares_at_least_one_element_with",
+                "shares_exactly_one_element_with",
+                "shares_no_elements_with",
+            ]
+        ),
+        st.lists(TAGS, max_size=3),
+    )
 
 
 LEAVES = st.sampled_from(["numeric", "string", "boolean", "select", "select_multiple"]).flatmap(
-    leaf_for)
+    leaf_for
+)
 CONDITIONS = st.recursive(
-    LEAVES, lambda inner: st.builds(lambda g, items: {g: items}, st.sampled_from(["all", "any"]),
-                                    st.lists(inner, min_size=1, max_size=4)), max_leaves=8)
+    LEAVES,
+    lambda inner: st.builds(
+        lambda g, items: {g: items},
+        st.sampled_from(["all", "any"]),
+        st.lists(inner, min_size=1, max_size=4),
+    ),
+    max_leaves=8,
+)
 
-VARIABLES = st.fixed_dictionaries({}, optional={
-    "age": NUMS, "points_balance": NUMS, "city": st.one_of(TEXT, st.sampled_from(["aab", "Ab"])),
-    "branch": TEXT, "card_bound": st.booleans(), "is_new_customer": st.booleans(),
-    "customer_segment": st.one_of(SEGMENTS, st.lists(SEGMENTS, max_size=3)),
-    "tags": st.lists(TAGS, max_size=4)})
+VARIABLES = st.fixed_dictionaries(
+    {},
+    optional={
+        "age": NUMS,
+        "points_balance": NUMS,
+        "city": st.one_of(TEXT, st.sampled_from(["aab", "Ab"])),
+        "branch": TEXT,
+        "card_bound": st.booleans(),
+        "is_new_customer": st.booleans(),
+        "customer_segment": st.one_of(SEGMENTS, st.lists(SEGMENTS, max_size=3)),
+        "tags": st.lists(TAGS, max_size=4),
+    },
+)
 
 VARIABLE_SETS_PER_EXAMPLE = 25
 EXAMPLES = 420  # 420 rule sets x 25 variable sets = 10,500 compared cases
@@ -179,15 +238,25 @@ EXAMPLES = 420  # 420 rule sets x 25 variable sets = 10,500 compared cases
 @st.composite
 def rule_sets(draw: st.DrawFn) -> list[dict[str, Any]]:
     n = draw(st.integers(1, 6))
-    return [{"id": f"r{i}", "trigger": "share", "conditions": draw(CONDITIONS),
-             "actions": [{"name": "send_message", "params": {"text": f"rule {i}"}},
-                         {"name": "grant_chances", "params": {"kind": "gold", "count": i + 1}}]}
-            for i in range(n)]
+    return [
+        {
+            "id": f"r{i}",
+            "trigger": "share",
+            "conditions": draw(CONDITIONS),
+            "actions": [
+                {"name": "send_message", "params": {"text": f"rule {i}"}},
+                {"name": "grant_chances", "params": {"kind": "gold", "count": i + 1}},
+            ],
+        }
+        for i in range(n)
+    ]
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(rule_sets(), st.lists(VARIABLES, min_size=VARIABLE_SETS_PER_EXAMPLE,
-                             max_size=VARIABLE_SETS_PER_EXAMPLE))
+@given(
+    rule_sets(),
+    st.lists(VARIABLES, min_size=VARIABLE_SETS_PER_EXAMPLE, max_size=VARIABLE_SETS_PER_EXAMPLE),
+)
 def test_compiled_equals_business_rules(rule_list, variable_sets):
     bundle = make_bundle(rules=rule_list)
     loaded = load_bundle(bundle)
@@ -199,9 +268,17 @@ def test_compiled_equals_business_rules(rule_list, variable_sets):
         assert outcome.fired == [rid for rid, fired in per_rule if fired]
 
 
-@pytest.mark.parametrize("name, operator", [
-    ("city", "is_palindrome"), ("card_bound", "is_maybe"), ("age", "between"),
-    ("customer_segment", "contains_all"), ("tags", "contains"), ("city", "is_true")])
+@pytest.mark.parametrize(
+    "name, operator",
+    [
+        ("city", "is_palindrome"),
+        ("card_bound", "is_maybe"),
+        ("age", "between"),
+        ("customer_segment", "contains_all"),
+        ("tags", "contains"),
+        ("city", "is_true"),
+    ],
+)
 def test_unknown_operators_raise_instead_of_meaning_another(name, operator):
     # Before: a string leaf with an unknown operator compiled to non_empty, a boolean one to
     # is_false, a select_multiple one to shares_exactly_one_element_with.

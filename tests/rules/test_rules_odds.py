@@ -15,8 +15,8 @@ from rules.odds import OddsTable, pick
 
 # chi-square critical values at p = 0.001 by degrees of freedom
 CHI2_CRIT = {1: 10.83, 2: 13.82, 3: 16.27, 4: 18.47, 5: 20.52}
-NOT_FRIDAY_EVENING = datetime(2026, 11, 4, 4, 0, tzinfo=UTC)   # Wed 12:00 Shanghai
-FRIDAY_EVENING = datetime(2026, 11, 6, 12, 30, tzinfo=UTC)     # Fri 20:30 Shanghai
+NOT_FRIDAY_EVENING = datetime(2026, 11, 4, 4, 0, tzinfo=UTC)  # Wed 12:00 Shanghai
+FRIDAY_EVENING = datetime(2026, 11, 6, 12, 30, tzinfo=UTC)  # Fri 20:30 Shanghai
 FULL = {"iphone": 10, "points": None, "thanks": None}
 
 
@@ -76,16 +76,24 @@ def test_pick_walks_cumulative_weights():
 
 def test_window_boost_applies_only_in_window():
     c = campaign()
-    assert weights(c.odds_table(FRIDAY_EVENING, PersonState(), FULL, [],
-                                chance_kind="gold"))["iphone"] == 3
-    assert weights(c.odds_table(NOT_FRIDAY_EVENING, PersonState(), FULL, [],
-                                chance_kind="gold"))["iphone"] == 1
+    assert (
+        weights(c.odds_table(FRIDAY_EVENING, PersonState(), FULL, [], chance_kind="gold"))["iphone"]
+        == 3
+    )
+    assert (
+        weights(c.odds_table(NOT_FRIDAY_EVENING, PersonState(), FULL, [], chance_kind="gold"))[
+            "iphone"
+        ]
+        == 1
+    )
 
 
 def test_action_boosts_multiply_and_expire():
     c = campaign()
-    boosts = [{"prizes": ["points"], "factor": 2},
-              {"prizes": ["points"], "factor": 1.5, "until": "2026-11-06T20:00:00+08:00"}]
+    boosts = [
+        {"prizes": ["points"], "factor": 2},
+        {"prizes": ["points"], "factor": 1.5, "until": "2026-11-06T20:00:00+08:00"},
+    ]
     before = c.odds_table(datetime(2026, 11, 6, 11, 0, tzinfo=UTC), PersonState(), FULL, boosts)
     after = c.odds_table(datetime(2026, 11, 6, 13, 0, tzinfo=UTC), PersonState(), FULL, boosts)
     assert weights(before)["points"] == 150 and weights(after)["points"] == 100
@@ -95,8 +103,9 @@ def test_action_boosts_multiply_and_expire():
 def test_exhausted_stock(policy, thanks):
     b = make_bundle()
     b["odds"]["exhausted"] = policy
-    t = compile_bundle(b).odds_table(NOT_FRIDAY_EVENING, PersonState(), {**FULL, "iphone": 0},
-                                     [], chance_kind="gold")
+    t = compile_bundle(b).odds_table(
+        NOT_FRIDAY_EVENING, PersonState(), {**FULL, "iphone": 0}, [], chance_kind="gold"
+    )
     assert weights(t) == {"iphone": 0, "points": 50, "thanks": thanks}
     assert "exhausted" in t.entries[0].notes
 
@@ -109,16 +118,22 @@ def test_missing_stock_key_means_configured_stock():
 def test_per_person_limit_and_wins_total_cap():
     b = make_bundle(limits={"per_person": {"wins_total": 2}})
     c = compile_bundle(b)
-    t = c.odds_table(NOT_FRIDAY_EVENING, PersonState(wins_by_prize={"iphone": 1}, wins_total=1),
-                     FULL, [], chance_kind="gold")
+    t = c.odds_table(
+        NOT_FRIDAY_EVENING,
+        PersonState(wins_by_prize={"iphone": 1}, wins_total=1),
+        FULL,
+        [],
+        chance_kind="gold",
+    )
     assert weights(t) == {"iphone": 0, "points": 50, "thanks": 50}
     t = c.odds_table(NOT_FRIDAY_EVENING, PersonState(wins_total=2), FULL, [], chance_kind="gold")
     assert weights(t) == {"iphone": 0, "points": 0, "thanks": 100}
 
 
 def test_branch_quota_reached_leaves_only_fallback():
-    t = campaign().odds_table(NOT_FRIDAY_EVENING, PersonState(), FULL, [], chance_kind="gold",
-                              branch_quota_left=0)
+    t = campaign().odds_table(
+        NOT_FRIDAY_EVENING, PersonState(), FULL, [], chance_kind="gold", branch_quota_left=0
+    )
     assert weights(t) == {"iphone": 0, "points": 0, "thanks": 100}
 
 
@@ -141,18 +156,25 @@ def test_guaranteed_first_draws_never_hit_fallback():
 def test_guarantee_falls_back_when_nothing_else_is_available():
     b = make_bundle()
     b["odds"]["guaranteed_first"] = 3
-    t = compile_bundle(b).odds_table(NOT_FRIDAY_EVENING, PersonState(), {"iphone": 0},
-                                     [], chance_kind="silver")
+    t = compile_bundle(b).odds_table(
+        NOT_FRIDAY_EVENING, PersonState(), {"iphone": 0}, [], chance_kind="silver"
+    )
     assert weights(t)["thanks"] == 0 and pick(t, 0.9) == "points"
-    t = compile_bundle(b).odds_table(NOT_FRIDAY_EVENING, PersonState(wins_total=0),
-                                     {"iphone": 0}, [], chance_kind="silver",
-                                     branch_quota_left=0)
+    t = compile_bundle(b).odds_table(
+        NOT_FRIDAY_EVENING,
+        PersonState(wins_total=0),
+        {"iphone": 0},
+        [],
+        chance_kind="silver",
+        branch_quota_left=0,
+    )
     assert not t.guaranteed and pick(t, 0.5) == "thanks"
 
 
 def test_guarantee_win_of_one_prize():
-    t = campaign().odds_table(NOT_FRIDAY_EVENING, PersonState(), FULL, [], chance_kind="gold",
-                              guarantee="iphone")
+    t = campaign().odds_table(
+        NOT_FRIDAY_EVENING, PersonState(), FULL, [], chance_kind="gold", guarantee="iphone"
+    )
     assert weights(t) == {"iphone": 1, "points": 0, "thanks": 0}
 
 
@@ -167,8 +189,9 @@ def test_nothing_to_win_without_fallback():
 
 
 def test_table_is_json_evidence():
-    t = campaign().odds_table(FRIDAY_EVENING, PersonState(), {**FULL, "iphone": 0}, [],
-                              chance_kind="gold")
+    t = campaign().odds_table(
+        FRIDAY_EVENING, PersonState(), {**FULL, "iphone": 0}, [], chance_kind="gold"
+    )
     data = json.loads(json.dumps(t.to_dict()))
     assert data["total"] == 100 and data["fallback"] == "thanks"
     assert data["entries"][0]["notes"] == ["exhausted"]

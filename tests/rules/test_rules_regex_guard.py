@@ -10,13 +10,40 @@ from rules.conditions import compile_leaf
 from rules.regex_guard import MAX_PATTERN_LENGTH, UnsafeRegex, check_pattern, is_safe
 
 ADVERSARIAL = [
-    "(a+)+$", "(a*)*$", "(a|a)*$", "(a|aa)+$", "(a|ab)*c", "(.*a){10}", r"(\w+\s?)+$",
-    "((ab)*)+", r"(a)\1", "(?=a)b", "(?<!a)b", ".*.*.*x", "(a|)*", "(a?)*", "x{1,5000}",
-    r"(\d+)*$", "(x+x+)+y", "([a-z]+)*$", "a" * (MAX_PATTERN_LENGTH + 1), "(", "[a-",
+    "(a+)+$",
+    "(a*)*$",
+    "(a|a)*$",
+    "(a|aa)+$",
+    "(a|ab)*c",
+    "(.*a){10}",
+    r"(\w+\s?)+$",
+    "((ab)*)+",
+    r"(a)\1",
+    "(?=a)b",
+    "(?<!a)b",
+    ".*.*.*x",
+    "(a|)*",
+    "(a?)*",
+    "x{1,5000}",
+    r"(\d+)*$",
+    "(x+x+)+y",
+    "([a-z]+)*$",
+    "a" * (MAX_PATTERN_LENGTH + 1),
+    "(",
+    "[a-",
     "(?(1)a|b)",
 ]
-SAFE = ["^vip", "^(ab|cd)+$", r"^\d{4}-\d{2}$", ".*a.*b", "^(济南|青岛|烟台)$", r"BR0\d+",
-        r"[a-z]+@[a-z]+\.com", "^(ab|cd){1,3}x+$", r"(\d|1)+"]
+SAFE = [
+    "^vip",
+    "^(ab|cd)+$",
+    r"^\d{4}-\d{2}$",
+    ".*a.*b",
+    "^(济南|青岛|烟台)$",
+    r"BR0\d+",
+    r"[a-z]+@[a-z]+\.com",
+    "^(ab|cd){1,3}x+$",
+    r"(\d|1)+",
+]
 
 
 @pytest.mark.parametrize("pattern", ADVERSARIAL)

@@ -53,8 +53,9 @@ def test_behaviours_and_seed_reproducible():
 
 def test_hundred_thousand_draws(record_property):
     started = time.perf_counter()
-    report = simulate(load_template("icbc_treasure_dig"), participants=10_000,
-                      draws_per_participant=10, seed=1)
+    report = simulate(
+        load_template("icbc_treasure_dig"), participants=10_000, draws_per_participant=10, seed=1
+    )
     record_property("seconds", time.perf_counter() - started)  # timing goes to docs, not asserts
     assert report.draws == 100_000 and report.no_prize == 0
     assert report.wins["car"] == 1 and report.stock_left["car"] == 0
@@ -109,6 +110,8 @@ def test_daily_release_counts_local_days_like_the_runtime():
     b["schedule"]["starts_at"] = "2026-11-01T12:00:00"  # the first local day is half a day
     b["prizes"][0].update(stock=None, daily_release=1, weight=1000, per_person_limit=None)
     report = simulate(b, participants=400, draws_per_participant=3, seed=8)
-    days = {(datetime.fromisoformat(b["schedule"]["starts_at"]) + timedelta(days=n)).date()
-            for n in range(31)}
+    days = {
+        (datetime.fromisoformat(b["schedule"]["starts_at"]) + timedelta(days=n)).date()
+        for n in range(31)
+    }
     assert report.wins["iphone"] <= len(days)

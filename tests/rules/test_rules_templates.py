@@ -9,10 +9,23 @@ import pytest
 from rules import PersonState, compile_bundle, simulate, validate_bundle
 from rules.templates import list_templates, load_template
 
-NAMES = ["decent_lottery", "hengfeng_mgm", "icbc_treasure_dig", "pingan_vote_invite",
-         "qingdao_checkin"]
-WIDGETS = {"lucky_wheel", "scratch_card", "nine_grid", "treasure_dig", "check_in", "red_packet",
-           "vote", "invite"}
+NAMES = [
+    "decent_lottery",
+    "hengfeng_mgm",
+    "icbc_treasure_dig",
+    "pingan_vote_invite",
+    "qingdao_checkin",
+]
+WIDGETS = {
+    "lucky_wheel",
+    "scratch_card",
+    "nine_grid",
+    "treasure_dig",
+    "check_in",
+    "red_packet",
+    "vote",
+    "invite",
+}
 
 
 def test_list_templates():
@@ -40,16 +53,19 @@ def test_icbc_first_three_digs_win_and_every_dig_wins():
         t = c.odds_table(now, PersonState(draws_total=draws), {}, [], chance_kind="gold")
         assert t.guaranteed and {e.prize for e in t.entries if e.weight} >= {"epay_points"}
         assert all(e.weight == 0 for e in t.entries if e.prize == "epay_badge")
-    report = simulate(load_template("icbc_treasure_dig"), participants=500,
-                      draws_per_participant=6, seed=1)
+    report = simulate(
+        load_template("icbc_treasure_dig"), participants=500, draws_per_participant=6, seed=1
+    )
     assert report.no_prize == 0
 
 
 def test_icbc_share_and_crazy_hour():
     c = compile_bundle(load_template("icbc_treasure_dig"))
     out = c.run("share", {"shares_today": 0, "active_windows": ["crazy_hour"]})
-    assert out.actions == [("grant_chances", {"kind": "silver", "count": 1}),
-                           ("grant_chances", {"kind": "gold", "count": 1})]
+    assert out.actions == [
+        ("grant_chances", {"kind": "silver", "count": 1}),
+        ("grant_chances", {"kind": "gold", "count": 1}),
+    ]
     assert c.run("share", {"shares_today": 3, "active_windows": []}).actions == []
     friday = datetime(2026, 11, 6, 12, 30, tzinfo=UTC)
     boosted = c.odds_table(friday, PersonState(draws_total=5), {}, [], chance_kind="gold")
@@ -61,15 +77,19 @@ def test_qingdao_18th_and_transactions():
     on_18th = c.windows.local_time_variables(datetime(2026, 11, 17, 16, 30, tzinfo=UTC))
     out = c.run("check_in", {**on_18th, "checkin_streak": 2})
     assert ("award_points", {"amount": 1800, "note": "奖励日签到"}) in out.actions
-    assert c.run("check_in", {**on_18th, "checkin_streak": 7, "checkins_this_month": 6}
-                 ).fired == ["daily-points", "bonus-day"]
+    assert c.run("check_in", {**on_18th, "checkin_streak": 7, "checkins_this_month": 6}).fired == [
+        "daily-points",
+        "bonus-day",
+    ]
     seventh = c.run("check_in", {"day_of_month": 9, "checkins_this_month": 7})
     assert seventh.fired == ["daily-points", "month-draw"]
     assert ("grant_chances", {"kind": "treasure", "count": 1}) in seventh.actions
     tx = c.run("transaction", {"transaction_type": "fund", "transaction_amount": 500})
     assert tx.actions[0] == ("grant_chances", {"kind": "treasure", "count": 1})
-    assert c.run("transaction", {"transaction_type": "card_spend",
-                                 "transaction_amount": 500}).actions == []
+    assert (
+        c.run("transaction", {"transaction_type": "card_spend", "transaction_amount": 500}).actions
+        == []
+    )
 
 
 def test_decent_whitelist_region_and_quotas():
@@ -90,15 +110,18 @@ def test_hengfeng_referral():
     c = compile_bundle(load_template("hengfeng_mgm"))
     out = c.run("referral", {"invitee_is_new_customer": True, "referrals_total": 5})
     assert out.fired == ["new-friend", "invite-goal"]
-    assert c.run("referral", {"invitee_is_new_customer": True, "referrals_total": 3}
-                 ).fired == ["new-friend"]
+    assert c.run("referral", {"invitee_is_new_customer": True, "referrals_total": 3}).fired == [
+        "new-friend"
+    ]
     assert ("issue_prize", {"prize": "mgm_gift"}) in out.actions
 
 
 def test_pingan_vote_and_invite():
     c = compile_bundle(load_template("pingan_vote_invite"))
     assert c.run("referral", {"referrals_today": 0}).actions[0] == (
-        "grant_chances", {"kind": "vote", "count": 3})
+        "grant_chances",
+        {"kind": "vote", "count": 3},
+    )
     assert c.run("vote", {"votes_today": 1}).fired == ["vote-earns-draw"]
     assert c.run("vote", {"votes_today": 3}).denied == "今日投票次数已用完,明天再来吧"
 
@@ -106,6 +129,7 @@ def test_pingan_vote_and_invite():
 @pytest.mark.parametrize("name", NAMES)
 def test_loading_is_idempotent_and_windows_work(name):
     from rules import load_bundle
+
     once = load_bundle(load_template(name))
     assert load_bundle(once) == once
     campaign = compile_bundle(once)

@@ -14,8 +14,14 @@ def codes(bundle):
 
 
 def rule_with(conditions=None, actions=None, trigger="share"):
-    return [{"id": "r1", "trigger": trigger, "conditions": conditions,
-             "actions": actions or [{"name": "send_message", "params": {"text": "hi"}}]}]
+    return [
+        {
+            "id": "r1",
+            "trigger": trigger,
+            "conditions": conditions,
+            "actions": actions or [{"name": "send_message", "params": {"text": "hi"}}],
+        }
+    ]
 
 
 def leaf(name, operator, value=None):
@@ -38,8 +44,11 @@ def test_load_bundle_fills_defaults(bundle):
 
 
 def test_load_bundle_normalises_conditions_and_params():
-    b = make_bundle(rules=rule_with(leaf("card_bound", "is_true"),
-                                    [{"name": "award_points", "params": {"amount": 5}}]))
+    b = make_bundle(
+        rules=rule_with(
+            leaf("card_bound", "is_true"), [{"name": "award_points", "params": {"amount": 5}}]
+        )
+    )
     loaded = load_bundle(b)
     assert loaded["rules"][0]["conditions"]["all"][0]["value"] is None
     assert loaded["rules"][0]["actions"][0]["params"] == {"amount": 5, "note": ""}
@@ -58,35 +67,64 @@ def test_not_an_object():
     assert [p.code for p in validate_bundle([1, 2])] == ["schema.type"]
 
 
-@pytest.mark.parametrize("mutate, path, code", [
-    (lambda b: b.pop("name"), "name", "schema.required"),
-    (lambda b: b.update(format="v2"), "format", "schema.format"),
-    (lambda b: b.update(slug="A b"), "slug", "schema.format"),
-    (lambda b: b["prizes"][0].update(weight="1"), "prizes[0].weight", "schema.type"),
-    (lambda b: b["prizes"][0].update(weight=True), "prizes[0].weight", "schema.type"),
-    (lambda b: b["prizes"][0].update(stock=1.5), "prizes[0].stock", "schema.type"),
-    (lambda b: b["prizes"][0].update(stock=-1), "prizes[0].stock", "schema.range"),
-    (lambda b: b["prizes"][0].update(wieght=1), "prizes[0].wieght", "schema.unknown_field"),
-    (lambda b: b["prizes"][0].update(fallback="yes"), "prizes[0].fallback", "schema.type"),
-    (lambda b: b["schedule"].update(timezone="Mars/Base"), "schedule.timezone", "schema.format"),
-    (lambda b: b["schedule"].update(starts_at="tomorrow"), "schedule.starts_at",
-     "schema.format"),
-    (lambda b: b["schedule"]["windows"][0]["weekly"].update(start="25:00"),
-     "schedule.windows[0].weekly.start", "schema.format"),
-    (lambda b: b["schedule"]["windows"][0]["weekly"].update(days=["fri", "friday"]),
-     "schedule.windows[0].weekly.days[1]", "schema.invalid"),
-    (lambda b: b["schedule"]["windows"][0].update(monthly={"days": [18]}),
-     "schedule.windows[0]", "schema.window_shape"),
-    (lambda b: b["schedule"]["windows"].append({"id": "m", "monthly": {"days": [32]}}),
-     "schedule.windows[1].monthly.days[0]", "schema.range"),
-    (lambda b: b["odds"].update(exhausted="move"), "odds.exhausted", "schema.invalid"),
-    (lambda b: b["odds"]["boosts"][0].update(factor=0), "odds.boosts[0].factor", "schema.range"),
-    (lambda b: b.update(limits={"branch_quotas": {"BR1": -1}}), "limits.branch_quotas.BR1",
-     "schema.range"),
-    (lambda b: b.update(rules={}), "rules", "schema.type"),
-    (lambda b: b["rules"][0].update(actions=[]), "rules[0].actions", "schema.required"),
-    (lambda b: b["widget"].update(config=[]), "widget.config", "schema.type"),
-])
+@pytest.mark.parametrize(
+    "mutate, path, code",
+    [
+        (lambda b: b.pop("name"), "name", "schema.required"),
+        (lambda b: b.update(format="v2"), "format", "schema.format"),
+        (lambda b: b.update(slug="A b"), "slug", "schema.format"),
+        (lambda b: b["prizes"][0].update(weight="1"), "prizes[0].weight", "schema.type"),
+        (lambda b: b["prizes"][0].update(weight=True), "prizes[0].weight", "schema.type"),
+        (lambda b: b["prizes"][0].update(stock=1.5), "prizes[0].stock", "schema.type"),
+        (lambda b: b["prizes"][0].update(stock=-1), "prizes[0].stock", "schema.range"),
+        (lambda b: b["prizes"][0].update(wieght=1), "prizes[0].wieght", "schema.unknown_field"),
+        (lambda b: b["prizes"][0].update(fallback="yes"), "prizes[0].fallback", "schema.type"),
+        (
+            lambda b: b["schedule"].update(timezone="Mars/Base"),
+            "schedule.timezone",
+            "schema.format",
+        ),
+        (
+            lambda b: b["schedule"].update(starts_at="tomorrow"),
+            "schedule.starts_at",
+            "schema.format",
+        ),
+        (
+            lambda b: b["schedule"]["windows"][0]["weekly"].update(start="25:00"),
+            "schedule.windows[0].weekly.start",
+            "schema.format",
+        ),
+        (
+            lambda b: b["schedule"]["windows"][0]["weekly"].update(days=["fri", "friday"]),
+            "schedule.windows[0].weekly.days[1]",
+            "schema.invalid",
+        ),
+        (
+            lambda b: b["schedule"]["windows"][0].update(monthly={"days": [18]}),
+            "schedule.windows[0]",
+            "schema.window_shape",
+        ),
+        (
+            lambda b: b["schedule"]["windows"].append({"id": "m", "monthly": {"days": [32]}}),
+            "schedule.windows[1].monthly.days[0]",
+            "schema.range",
+        ),
+        (lambda b: b["odds"].update(exhausted="move"), "odds.exhausted", "schema.invalid"),
+        (
+            lambda b: b["odds"]["boosts"][0].update(factor=0),
+            "odds.boosts[0].factor",
+            "schema.range",
+        ),
+        (
+            lambda b: b.update(limits={"branch_quotas": {"BR1": -1}}),
+            "limits.branch_quotas.BR1",
+            "schema.range",
+        ),
+        (lambda b: b.update(rules={}), "rules", "schema.type"),
+        (lambda b: b["rules"][0].update(actions=[]), "rules[0].actions", "schema.required"),
+        (lambda b: b["widget"].update(config=[]), "widget.config", "schema.type"),
+    ],
+)
 def test_schema_errors(bundle, mutate, path, code):
     mutate(bundle)
     assert (path, code) in codes(bundle)
@@ -100,27 +138,36 @@ def test_schema_and_semantic_problems_reported_together(bundle):
     assert ("rules[0].conditions.all[0].name", "unknown_variable") in found
 
 
-@pytest.mark.parametrize("conditions, path, code", [
-    (leaf("drawz_today", "less_than", 3), "all[0].name", "unknown_variable"),
-    (leaf("shares_today", "contains", 3), "all[0].operator", "operator_not_valid"),
-    (leaf("shares_today", "less_than", "3"), "all[0].value", "wrong_value_type"),
-    (leaf("shares_today", "less_than", True), "all[0].value", "wrong_value_type"),
-    (leaf("city", "equal_to", 5), "all[0].value", "wrong_value_type"),
-    (leaf("tags", "contains_all", "vip"), "all[0].value", "wrong_value_type"),
-    (leaf("customer_segment", "contains", ["new"]), "all[0].value", "wrong_value_type"),
-    (leaf("customer_segment", "contains", "vipp"), "all[0].value", "unknown_option"),
-    (leaf("active_windows", "contains", "happy_hour"), "all[0].value", "unknown_window"),
-    (leaf("transaction_amount", "greater_than", 5), "all[0].name", "variable_not_for_trigger"),
-    (leaf("city", "matches_regex", "(a+)+$"), "all[0].value", "unsafe_regex"),
-    (leaf("city", "starts_with"), "all[0].value", "missing_value"),
-    ({"all": []}, "all", "empty_group"),
-    ({"any": [{"all": []}]}, "any[0].all", "empty_group"),
-    ({"all": [{"name": "age", "operator": "less_than", "value": 3}], "any": []}, "",
-     "condition_shape"),
-    ({"all": ["age"]}, "all[0]", "condition_shape"),
-    ({"all": [{"name": "age", "operator": "less_than", "value": 3, "x": 1}]}, "all[0].x",
-     "unknown_field"),
-])
+@pytest.mark.parametrize(
+    "conditions, path, code",
+    [
+        (leaf("drawz_today", "less_than", 3), "all[0].name", "unknown_variable"),
+        (leaf("shares_today", "contains", 3), "all[0].operator", "operator_not_valid"),
+        (leaf("shares_today", "less_than", "3"), "all[0].value", "wrong_value_type"),
+        (leaf("shares_today", "less_than", True), "all[0].value", "wrong_value_type"),
+        (leaf("city", "equal_to", 5), "all[0].value", "wrong_value_type"),
+        (leaf("tags", "contains_all", "vip"), "all[0].value", "wrong_value_type"),
+        (leaf("customer_segment", "contains", ["new"]), "all[0].value", "wrong_value_type"),
+        (leaf("customer_segment", "contains", "vipp"), "all[0].value", "unknown_option"),
+        (leaf("active_windows", "contains", "happy_hour"), "all[0].value", "unknown_window"),
+        (leaf("transaction_amount", "greater_than", 5), "all[0].name", "variable_not_for_trigger"),
+        (leaf("city", "matches_regex", "(a+)+$"), "all[0].value", "unsafe_regex"),
+        (leaf("city", "starts_with"), "all[0].value", "missing_value"),
+        ({"all": []}, "all", "empty_group"),
+        ({"any": [{"all": []}]}, "any[0].all", "empty_group"),
+        (
+            {"all": [{"name": "age", "operator": "less_than", "value": 3}], "any": []},
+            "",
+            "condition_shape",
+        ),
+        ({"all": ["age"]}, "all[0]", "condition_shape"),
+        (
+            {"all": [{"name": "age", "operator": "less_than", "value": 3, "x": 1}]},
+            "all[0].x",
+            "unknown_field",
+        ),
+    ],
+)
 def test_condition_errors(conditions, path, code):
     full = "rules[0].conditions" + ("." + path if path else "")
     assert (full, code) in codes(make_bundle(rules=rule_with(conditions)))
@@ -139,35 +186,66 @@ def test_unknown_variable_suggests_name():
     assert problems[0].message_zh
 
 
-@pytest.mark.parametrize("action, path, code", [
-    ({"name": "grant_chance", "params": {}}, "name", "unknown_action"),
-    ({"name": "grant_chances", "params": {"kind": "gold"}}, "params.count", "missing_param"),
-    ({"name": "grant_chances", "params": {"kind": "gold", "count": 1, "x": 2}}, "params.x",
-     "unknown_param"),
-    ({"name": "grant_chances", "params": {"kind": "gold", "count": "1"}}, "params.count",
-     "param_type"),
-    ({"name": "grant_chances", "params": {"kind": "gold", "count": 0}}, "params.count",
-     "param_type"),
-    ({"name": "grant_chances", "params": {"kind": "bronze", "count": 1}}, "params.kind",
-     "unknown_chance_kind"),
-    ({"name": "grant_chances", "params": {"kind": 3, "count": 1}}, "params.kind", "param_type"),
-    ({"name": "issue_prize", "params": {"prize": "car"}}, "params.prize", "unknown_prize"),
-    ({"name": "boost_odds", "params": {"prizes": ["iphone", "car"], "factor": 2, "minutes": 5}},
-     "params.prizes[1]", "unknown_prize"),
-    ({"name": "boost_odds", "params": {"prizes": "iphone", "factor": 2, "minutes": 5}},
-     "params.prizes", "param_type"),
-    ({"name": "boost_odds", "params": {"prizes": ["iphone"], "factor": -1, "minutes": 5}},
-     "params.factor", "param_type"),
-    ({"name": "send_message", "params": {"text": "  "}}, "params.text", "param_type"),
-])
+@pytest.mark.parametrize(
+    "action, path, code",
+    [
+        ({"name": "grant_chance", "params": {}}, "name", "unknown_action"),
+        ({"name": "grant_chances", "params": {"kind": "gold"}}, "params.count", "missing_param"),
+        (
+            {"name": "grant_chances", "params": {"kind": "gold", "count": 1, "x": 2}},
+            "params.x",
+            "unknown_param",
+        ),
+        (
+            {"name": "grant_chances", "params": {"kind": "gold", "count": "1"}},
+            "params.count",
+            "param_type",
+        ),
+        (
+            {"name": "grant_chances", "params": {"kind": "gold", "count": 0}},
+            "params.count",
+            "param_type",
+        ),
+        (
+            {"name": "grant_chances", "params": {"kind": "bronze", "count": 1}},
+            "params.kind",
+            "unknown_chance_kind",
+        ),
+        ({"name": "grant_chances", "params": {"kind": 3, "count": 1}}, "params.kind", "param_type"),
+        ({"name": "issue_prize", "params": {"prize": "car"}}, "params.prize", "unknown_prize"),
+        (
+            {
+                "name": "boost_odds",
+                "params": {"prizes": ["iphone", "car"], "factor": 2, "minutes": 5},
+            },
+            "params.prizes[1]",
+            "unknown_prize",
+        ),
+        (
+            {"name": "boost_odds", "params": {"prizes": "iphone", "factor": 2, "minutes": 5}},
+            "params.prizes",
+            "param_type",
+        ),
+        (
+            {"name": "boost_odds", "params": {"prizes": ["iphone"], "factor": -1, "minutes": 5}},
+            "params.factor",
+            "param_type",
+        ),
+        ({"name": "send_message", "params": {"text": "  "}}, "params.text", "param_type"),
+    ],
+)
 def test_action_errors(action, path, code):
-    assert (f"rules[0].actions[0].{path}", code) in codes(make_bundle(
-        rules=rule_with(actions=[action])))
+    assert (f"rules[0].actions[0].{path}", code) in codes(
+        make_bundle(rules=rule_with(actions=[action]))
+    )
 
 
 def test_action_not_for_trigger():
-    b = make_bundle(rules=rule_with(actions=[{"name": "deny", "params": {"message": "no"}}],
-                                    trigger="transaction"))
+    b = make_bundle(
+        rules=rule_with(
+            actions=[{"name": "deny", "params": {"message": "no"}}], trigger="transaction"
+        )
+    )
     assert ("rules[0].actions[0].name", "action_not_for_trigger") in codes(b)
 
 
@@ -187,13 +265,15 @@ def test_reference_and_duplicate_errors(bundle):
     bundle["schedule"]["windows"].append(dict(bundle["schedule"]["windows"][0]))
     bundle["odds"]["boosts"].append({"window": "lunch", "prizes": ["tv"], "factor": 2})
     found = codes(bundle)
-    assert {("prizes[3].key", "duplicate_prize"),
-            ("prizes[0].chance_kinds[0]", "unknown_chance_kind"),
-            ("chances.default_kind", "unknown_chance_kind"),
-            ("chances.kinds[2].key", "duplicate_chance_kind"),
-            ("schedule.windows[1].id", "duplicate_window"),
-            ("odds.boosts[1].window", "unknown_window"),
-            ("odds.boosts[1].prizes[0]", "unknown_prize")} <= found
+    assert {
+        ("prizes[3].key", "duplicate_prize"),
+        ("prizes[0].chance_kinds[0]", "unknown_chance_kind"),
+        ("chances.default_kind", "unknown_chance_kind"),
+        ("chances.kinds[2].key", "duplicate_chance_kind"),
+        ("schedule.windows[1].id", "duplicate_window"),
+        ("odds.boosts[1].window", "unknown_window"),
+        ("odds.boosts[1].prizes[0]", "unknown_prize"),
+    } <= found
 
 
 def test_fallback_rules(bundle):
@@ -204,8 +284,10 @@ def test_fallback_rules(bundle):
     assert ("odds.exhausted", "fallback_count") in codes(b)
     b = make_bundle()
     b["prizes"][2].update(stock=5, chance_kinds=["gold"])
-    assert {("prizes[2].stock", "fallback_limited"),
-            ("prizes[2].chance_kinds", "fallback_restricted")} <= codes(b)
+    assert {
+        ("prizes[2].stock", "fallback_limited"),
+        ("prizes[2].chance_kinds", "fallback_restricted"),
+    } <= codes(b)
 
 
 def test_odds_zero(bundle):
@@ -221,16 +303,19 @@ def test_odds_zero_for_one_chance_kind():
     assert ("chances.kinds[1].key", "odds_zero") in codes(b)
 
 
-@pytest.mark.parametrize("window, never", [
-    ({"id": "w", "weekly": {"days": ["fri"], "start": "21:00", "end": "20:00"}}, True),
-    ({"id": "w", "weekly": {"days": ["fri"], "start": "20:00", "end": "20:00"}}, True),
-    ({"id": "w", "monthly": {"days": [31]}}, True),            # November has no 31st
-    ({"id": "w", "monthly": {"days": [30, 31]}}, False),
-    ({"id": "w", "dates": {"from": "2026-10-01T00:00:00", "to": "2026-10-31T00:00:00"}}, True),
-    ({"id": "w", "dates": {"from": "2026-11-05T00:00:00", "to": "2026-11-04T00:00:00"}}, True),
-    ({"id": "w", "dates": {"from": "2026-11-30T23:00:00", "to": "2026-12-05T00:00:00"}}, False),
-    ({"id": "w", "monthly": {"days": [18], "start": "00:00", "end": "24:00"}}, False),
-])
+@pytest.mark.parametrize(
+    "window, never",
+    [
+        ({"id": "w", "weekly": {"days": ["fri"], "start": "21:00", "end": "20:00"}}, True),
+        ({"id": "w", "weekly": {"days": ["fri"], "start": "20:00", "end": "20:00"}}, True),
+        ({"id": "w", "monthly": {"days": [31]}}, True),  # November has no 31st
+        ({"id": "w", "monthly": {"days": [30, 31]}}, False),
+        ({"id": "w", "dates": {"from": "2026-10-01T00:00:00", "to": "2026-10-31T00:00:00"}}, True),
+        ({"id": "w", "dates": {"from": "2026-11-05T00:00:00", "to": "2026-11-04T00:00:00"}}, True),
+        ({"id": "w", "dates": {"from": "2026-11-30T23:00:00", "to": "2026-12-05T00:00:00"}}, False),
+        ({"id": "w", "monthly": {"days": [18], "start": "00:00", "end": "24:00"}}, False),
+    ],
+)
 def test_window_never_opens(window, never):
     b = make_bundle()
     b["schedule"]["windows"] = [window]
@@ -240,8 +325,11 @@ def test_window_never_opens(window, never):
 
 def test_day_31_opens_in_a_31_day_month():
     b = make_bundle()
-    b["schedule"].update(starts_at="2026-12-01T00:00:00", ends_at="2027-01-01T00:00:00",
-                         windows=[{"id": "w", "monthly": {"days": [31]}}])
+    b["schedule"].update(
+        starts_at="2026-12-01T00:00:00",
+        ends_at="2027-01-01T00:00:00",
+        windows=[{"id": "w", "monthly": {"days": [31]}}],
+    )
     b["odds"]["boosts"] = []
     assert validate_bundle(b) == []
 
@@ -252,25 +340,27 @@ def test_ends_before_start(bundle):
 
 
 def test_audience_checks(bundle):
-    bundle["audience"] = {"conditions": leaf("share_channel", "contains", "weibo"),
-                          "whitelist": []}
+    bundle["audience"] = {"conditions": leaf("share_channel", "contains", "weibo"), "whitelist": []}
     found = codes(bundle)
     assert ("audience.conditions.all[0].name", "variable_not_for_trigger") in found
     assert ("audience.whitelist", "empty_whitelist") in found
 
 
-@pytest.mark.parametrize("reward, path, code", [
-    ({"kind": "cash"}, "kind", "unknown_reward_kind"),
-    ({"kind": "points"}, "amount", "missing_field"),
-    ({"kind": "points", "amount": 0}, "amount", "wrong_type"),
-    ({"kind": "points", "amount": 5, "pool": "x"}, "pool", "unknown_field"),
-    ({"kind": "coupon_code"}, "pool", "missing_field"),
-    ({"kind": "red_packet", "mode": "random", "min": 5, "max": 1}, "max", "range"),
-    ({"kind": "red_packet", "mode": "random", "min": 5}, "max", "missing_field"),
-    ({"kind": "red_packet", "mode": "fixed"}, "amount", "missing_field"),
-    ({"kind": "red_packet", "mode": "lucky"}, "mode", "unknown_option"),
-    ({"kind": "webhook"}, "sku", "missing_field"),
-])
+@pytest.mark.parametrize(
+    "reward, path, code",
+    [
+        ({"kind": "cash"}, "kind", "unknown_reward_kind"),
+        ({"kind": "points"}, "amount", "missing_field"),
+        ({"kind": "points", "amount": 0}, "amount", "wrong_type"),
+        ({"kind": "points", "amount": 5, "pool": "x"}, "pool", "unknown_field"),
+        ({"kind": "coupon_code"}, "pool", "missing_field"),
+        ({"kind": "red_packet", "mode": "random", "min": 5, "max": 1}, "max", "range"),
+        ({"kind": "red_packet", "mode": "random", "min": 5}, "max", "missing_field"),
+        ({"kind": "red_packet", "mode": "fixed"}, "amount", "missing_field"),
+        ({"kind": "red_packet", "mode": "lucky"}, "mode", "unknown_option"),
+        ({"kind": "webhook"}, "sku", "missing_field"),
+    ],
+)
 def test_reward_errors(bundle, reward, path, code):
     bundle["prizes"][1]["reward"] = reward
     assert (f"prizes[1].reward.{path}", code) in codes(bundle)

@@ -70,9 +70,7 @@ def test_references_that_name_nothing_usable_are_refused_with_paths(app, db, cha
     }
     assert problems(
         with_refs(whitelist=["x"], whitelist_channel="web", whitelist_ref={"name": "VIP 2026"})
-    ) == {
-        ("audience.whitelist_ref", "whitelist_twice")
-    }
+    ) == {("audience.whitelist_ref", "whitelist_twice")}
     assert db.session.scalar(select(func.count(Campaign.id))) == 0  # nothing half-written
     assert create_campaign(with_refs(branch=sh.code, whitelist_ref={"name": "VIP 2026"}))
 

@@ -128,12 +128,19 @@ def prepare(db, token, people: int) -> tuple[int, list[str]]:
     return cid, tokens
 
 
-def launch(tmp_path, database_url: str, tokens: list[str]) -> StudioUp:
+def launch(
+    tmp_path, database_url: str, tokens: list[str], own_group: bool = False, **env: str
+) -> StudioUp:
     # the test's key: channel secrets in the database are sealed with it
     up = StudioUp(
-        tmp_path / "up", database_url, web_workers=2, SECRET_KEY=TEST_SECRET_KEY, **UNLIMITED
+        tmp_path / "up",
+        database_url,
+        web_workers=2,
+        SECRET_KEY=TEST_SECRET_KEY,
+        **UNLIMITED,
+        **env,
     )
-    up.start()
+    up.start(own_group=own_group)
     up.studio("reconcile", SLUG)  # prime stock in this Redis (the campaign was published before)
     session = requests.Session()
     for tok in tokens:

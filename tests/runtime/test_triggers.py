@@ -162,8 +162,14 @@ def test_republish_rollback_and_stock_priming(app, db, redis):
     assert db.session.scalar(select(func.count(CampaignVersion.id))) == 3
     assert db.session.scalar(select(Prize.stock_total).where(Prize.key == "iphone")) == 10
     actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
-    assert actions == ["campaign.create", "campaign.publish", "campaign.update_draft",
-                       "campaign.publish", "campaign.rollback", "campaign.publish"]
+    assert actions == [
+        "campaign.create",
+        "campaign.publish",
+        "campaign.update_draft",
+        "campaign.publish",
+        "campaign.rollback",
+        "campaign.publish",
+    ]
     rollback = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "campaign.rollback"))
     assert rollback.before["fields"] == {"prizes[iphone].stock": 25}
     assert rollback.after["fields"] == {"prizes[iphone].stock": 10}

@@ -30,8 +30,10 @@ def open_page(page: Page, url: str) -> None:
     page.goto(url)
     page.wait_for_selector("body[data-state]", timeout=15000)
     state = page.get_attribute("body", "data-state")
-    assert state == "ready", f"page refused: {page.get_attribute('body', 'data-last-error')} " \
+    assert state == "ready", (
+        f"page refused: {page.get_attribute('body', 'data-last-error')} "
         f"{page.inner_text('#modal-title')}"
+    )
 
 
 def wait_modal(page: Page, timeout: float = 15000) -> str:
