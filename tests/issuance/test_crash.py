@@ -145,6 +145,25 @@ def is_ready(client: redis_lib.Redis, pid: int) -> bool:
     return bool(client.exists(WORKER_KEY.format(f"{socket.gethostname()}.{pid}")))
 
 
+def wait_for_a_claim(db, workers, deadline: float) -> int | None:
+    """The index of a worker holding a claim on an internal reward (a batch in its hands), as
+    soon as one does; None if none did before the deadline."""
+    by_pid = {w.pid: n for n, w in enumerate(workers)}
+    while time.monotonic() < deadline:
+        tokens = db.session.scalars(
+            select(Reward.claimed_by).where(
+                Reward.status == "issuing", Reward.kind.in_(("points", "coupon_code", "none"))
+            )
+        ).all()
+        db.session.commit()
+        for token in tokens:  # "<host>.<pid>:<random>" (runtime.issuance.claim.new_token)
+            pid = token.split(":")[0].rsplit(".", 1)[-1] if token else ""
+            if pid.isdigit() and int(pid) in by_pid:
+                return by_pid[int(pid)]
+        time.sleep(0.002)
+    return None
+
+
 def test_sigkill_workers_fifty_times(app, db, redis, app_config, campaign, tmp_path):
     kills, rounds = 50, 8  # before each kill 8 x 10 rewards: 4,000 in all
     people = prepare(db, campaign, kills * rounds)
@@ -154,6 +173,7 @@ def test_sigkill_workers_fifty_times(app, db, redis, app_config, campaign, tmp_p
     launcher = LoopLauncher()
     workers = [launcher.spawn(env, log) for _ in range(4)]
     rng = random.Random(5)
+    killed_holding: list[int] = []
     started = time.monotonic()
     try:
         for _ in range(kills):
@@ -162,7 +182,13 @@ def test_sigkill_workers_fifty_times(app, db, redis, app_config, campaign, tmp_p
             insert_rewards(db, campaign.id, people, rounds)
             for _ in workers:
                 wake(redis)
-            time.sleep(rng.uniform(0.0, 0.25))  # a random moment while the loops drain it
+            if len(killed_holding) < 10:  # the first kills wait for a claim to be held
+                holder = wait_for_a_claim(db, workers, deadline=time.monotonic() + 1.0)
+                if holder is not None:
+                    victim = holder
+                    killed_holding.append(victim)
+            else:
+                time.sleep(rng.uniform(0.0, 0.25))  # a random moment while the loops drain it
             workers[victim].kill()  # SIGKILL
             workers[victim].join()
             assert workers[victim].exitcode == -signal.SIGKILL
@@ -175,7 +201,8 @@ def test_sigkill_workers_fifty_times(app, db, redis, app_config, campaign, tmp_p
         assert reclaimed > 0, "no kill interrupted a claimed batch"
         redelivered = sum(partner.deliveries.values()) - len(partner.deliveries)
         print(
-            f"\n{kills} kills; {reclaimed} internal rewards reclaimed from killed workers; "
+            f"\n{kills} kills ({len(killed_holding)} of a worker seen holding a claim); "
+            f"{reclaimed} internal rewards reclaimed from killed workers; "
             f"{redelivered} webhook redeliveries deduplicated by key; "
             f"{killing:.0f} s of kills, {time.monotonic() - started - killing:.0f} s to settle"
         )
