@@ -16,6 +16,7 @@ from builder.i18n import current_language, translate
 from builder.reports import campaign as campaign_report
 from builder.reports.journey import find_member, journey
 from builder.reports.labels import PEOPLE_STEPS
+from builder.reports.loyalty_tables import loyalty_tables
 from builder.reports.organisation import Tree, branch_report, overview
 from builder.reports.periods import Period, parse_period
 from builder.reports.report_tables import branch_tables, campaign_tables, overview_tables
@@ -130,7 +131,9 @@ class ReportsView(SecureViewMixin, BaseView):
         other, other_errors = self._comparison(campaign, report, lang, zone)
         errors.update(other_errors)
         show_people = has_permission(current_user.role, "view_journeys")
-        return report, other, campaign_tables(report, other, show_people), errors
+        tables = campaign_tables(report, other, show_people)
+        tables.update(loyalty_tables(report.bundle, campaign.id))
+        return report, other, tables, errors
 
     def _comparison(self, campaign: Campaign, report, lang: str, zone: str):
         mode = request.args.get("compare", "")

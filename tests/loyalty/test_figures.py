@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 from sqlalchemy import update
 
 from core.models import Reward
 from runtime.issuance.loop import IssuanceLoop
 from runtime.loyalty.figures import loyalty_by_hour, mall_figures, task_figures
+from tests.builder.studio import sign_in
+from tests.factories import make_user
 from tests.loyalty.helpers import (
     BADGE_EVENTS,
     FIVE_BADGES,
@@ -69,3 +74,20 @@ def test_mall_and_task_figures_match_the_ledger(app, client, db, token, channel)
     assert sum(h["points_spent"] for h in hours) == 30 + 10 + 25
     assert sum(h["parts_refunded"] for h in hours) == 4
     assert sum(h["badges"] for h in hours) == 3
+
+    # the campaign report shows the same lines, and exports them as CSV
+    staff = app.test_client()
+    sign_in(staff, make_user("admin", username="fig-admin"))
+    staff.get("/studio/language/en")
+    page = staff.get(f"/studio/reports/campaign/{cid}").get_data(as_text=True)
+    assert "Points mall (whole campaign)" in page and "权益A" in page
+    assert "Tasks (whole campaign)" in page
+    mall_csv = staff.get(f"/studio/reports/campaign/{cid}/csv/mall").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(mall_csv.lstrip("\ufeff"))))
+    assert rows[0][:3] == ["Right", "Exchanges", "People"]
+    assert rows[1][:3] == ["权益A", "2", "2"] and rows[-1][0] == "Total"
+    badges_csv = staff.get(f"/studio/reports/campaign/{cid}/csv/badges").get_data(as_text=True)
+    assert list(csv.reader(io.StringIO(badges_csv.lstrip("\ufeff"))))[1:] == [
+        ["≥ 1", "2"],
+        ["≥ 2", "1"],
+    ]
