@@ -13,11 +13,11 @@ lint: bootstrap
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 
-# quick tests on two workers (pytest-xdist), then the slow ones (browsers, real processes that
-# kill and restart servers) one at a time; exit status 5 = nothing selected (a PYTEST_ARGS subset)
+# quick tests and browser flows on two workers (pytest-xdist), then the real-process tests that
+# kill and restart servers one at a time; exit status 5 = nothing selected (a PYTEST_ARGS subset)
 test: bootstrap lint
-	.venv/bin/python -m pytest -n 2 -m "not slow" $(PYTEST_ARGS) || [ $$? -eq 5 ]
-	.venv/bin/python -m pytest -m slow $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	.venv/bin/python -m pytest -n 2 -m "not slow or browser" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	.venv/bin/python -m pytest -m "slow and not browser" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 bench: bootstrap
 	.venv/bin/python bench/rules_eval.py
