@@ -73,6 +73,8 @@ def engine():
             with _engine.begin() as conn:
                 if _engine.dialect.name == "sqlite":
                     conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+                else:  # the workers of two floor servers create the tables at once
+                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(4242)")
                 for statement in SCHEMA:
                     conn.exec_driver_sql(statement.format(serial=serial))
                 conn.exec_driver_sql(
