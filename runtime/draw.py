@@ -26,20 +26,19 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
 
 from core.errors import ApiProblem
 from core.extensions import db
-from core.models import Draw, Reward, utcnow
+from core.models import utcnow
 from runtime import flights, hotstate, landings
 from runtime.actions import stage_actions
 from runtime.auth import Principal
+from runtime.draw_answers import answer_flags, existing_answer, reward_answer
 from runtime.draw_ledger import DrawRow, Written, dumps_evidence, is_integrity_error, write_draw
 from runtime.draw_plan import DrawPlan, draw_plan, prize_spec, public_prize
 from runtime.grants import ensure_daily_grants
 from runtime.loader import CampaignRef, LiveVersion, cache, require_live
 from runtime.members import Member, require_member
-from runtime.reads import reading
 from runtime.variables import build_variables
 from runtime.write_gate import write_gate
 
@@ -79,63 +78,6 @@ def person_state(person: dict[str, str], day: str):
         wins_by_prize={k[3:]: int(v) for k, v in person.items() if k.startswith("wp:")},
         wins_today=hotstate.as_int(person, f"w:{day}"),
     )
-
-
-def answer_flags(prize_public: dict[str, Any] | None) -> dict[str, bool]:
-    """`won` is true whenever the draw gives a prize, a consolation prize included;
-    `consolation` says it is the campaign's fallback prize (docs/api.md)."""
-    return {
-        "won": prize_public is not None,
-        "consolation": bool(prize_public and prize_public["fallback"]),
-    }
-
-
-def reward_answer(reward_id: int | None, kind: str | None, status: str, payload: dict | None):
-    """The reward part of a draw answer; a red packet carries the amount reserved for it."""
-    if reward_id is None:
-        return None
-    found: dict[str, Any] = {"id": reward_id, "kind": kind, "status": status}
-    cents = (payload or {}).get("amount_cents")
-    if kind == "red_packet" and cents is not None:
-        found["amount"] = cents / 100
-    return found
-
-
-def existing_answer(
-    participant_id: int, key: str, request_hash: str | None = None
-) -> dict[str, Any] | None:
-    """The answer of the draw already committed with this Idempotency-Key (the database
-    backstop when the Redis idempotency record is gone); 409 if it was another request."""
-    with reading():
-        row = db.session.execute(
-            select(Draw.id, Draw.won, Draw.evidence).where(
-                Draw.participant_id == participant_id, Draw.idempotency_key == key
-            )
-        ).first()
-        if row is None:
-            return None
-        reward = db.session.execute(
-            select(Reward.id, Reward.kind, Reward.status, Reward.payload).where(
-                Reward.draw_id == row.id
-            )
-        ).first()
-    stored_hash = (row.evidence or {}).get("request_hash")
-    if request_hash and stored_hash and stored_hash != request_hash:
-        raise ApiProblem(
-            409, "idempotency_conflict", "This Idempotency-Key was used for a different request."
-        )
-    prize = row.evidence.get("prize_public")
-    return {
-        "draw_id": row.id,
-        **answer_flags(prize),
-        "prize": prize,
-        "reward": None
-        if reward is None
-        else reward_answer(reward.id, reward.kind, reward.status, reward.payload),
-        "chances_left": None,
-        "messages": [],
-        "replayed": True,
-    }
 
 
 def run_draw(
