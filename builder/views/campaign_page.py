@@ -214,7 +214,7 @@ class CampaignPageView(SecureViewMixin, BaseView):
 
     def run_step(self, campaign: Campaign, step: str) -> tuple[str, dict]:
         """Run one workflow step; returns the message id to flash and its parameters."""
-        from runtime import publishing
+        from runtime import campaign_status
 
         user = current_user._get_current_object()
         reason = request.form.get("reason")
@@ -228,9 +228,9 @@ class CampaignPageView(SecureViewMixin, BaseView):
             version = publish_approved(campaign, user, note=reason)
             return N_("Published as version {n}."), {"n": version.number}
         lifecycle = {
-            "pause": publishing.pause_campaign,
-            "resume": publishing.resume_campaign,
-            "end": publishing.end_campaign,
+            "pause": campaign_status.pause_campaign,
+            "resume": campaign_status.resume_campaign,
+            "end": campaign_status.end_campaign,
         }
         if step in lifecycle:
             self.require("publish")

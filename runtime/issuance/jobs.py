@@ -147,7 +147,7 @@ def end_campaign(campaign_id: int) -> str:
         return "not due"
     if campaign.status in ("live", "paused", "approved"):
         try:
-            from runtime.publishing import end_campaign as finish
+            from runtime.campaign_status import end_campaign as finish
         except ImportError:  # pragma: no cover - the runtime ships it
             finish = None
         if finish is not None and campaign.status in ("live", "paused"):

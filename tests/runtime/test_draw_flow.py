@@ -60,8 +60,8 @@ def test_replaying_a_stored_draw_gives_the_same_prize(client, db, token):
 
 
 def test_paused_campaign_refuses_draws(client, db, token, app):
+    from runtime.campaign_status import pause_campaign
     from runtime.loader import forget
-    from runtime.publishing import pause_campaign
 
     campaign = publish(base_bundle())
     tok = token()

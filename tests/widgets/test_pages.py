@@ -49,7 +49,7 @@ def test_language_follows_the_phone_unless_the_campaign_fixes_it(client, publish
 
 
 def test_paused_and_ended_campaigns_show_a_not_live_page(client, publish, db):
-    from runtime.publishing import end_campaign, pause_campaign
+    from runtime.campaign_status import end_campaign, pause_campaign
 
     campaign = publish(widget_bundle("red_packet"))
     pause_campaign(campaign)
