@@ -23,6 +23,7 @@ from typing import Any
 from marshmallow import Schema, fields, missing, validate
 
 from . import schema as ms
+from . import schema_fields as sf
 from .rewards import REWARD_KINDS
 from .timezones import time_zones
 
@@ -49,15 +50,15 @@ def _nonempty(kind: str) -> dict[str, Any]:
     return {_size(kind, "min"): 1}
 
 
-# The custom validators of rules/schema.py, by identity.
+# The custom validators of rules/schema_fields.py, by identity.
 _CUSTOM: dict[Callable[..., Any], Callable[[str], dict[str, Any]]] = {
-    ms._nonneg: lambda kind: {"minimum": 0},
-    ms._at_least_one: lambda kind: {"minimum": 1},
-    ms._positive: lambda kind: {"exclusiveMinimum": 0},
-    ms._day: lambda kind: {"minimum": 1, "maximum": 31},
-    ms._nonempty: _nonempty,
-    ms._datetime: lambda kind: {"pattern": ms.DATETIME_RE},
-    ms._timezone: lambda kind: {"$ref": "#/$defs/timezone"},
+    sf._nonneg: lambda kind: {"minimum": 0},
+    sf._at_least_one: lambda kind: {"minimum": 1},
+    sf._positive: lambda kind: {"exclusiveMinimum": 0},
+    sf._day: lambda kind: {"minimum": 1, "maximum": 31},
+    sf._nonempty: _nonempty,
+    sf._datetime: lambda kind: {"pattern": sf.DATETIME_RE},
+    sf._timezone: lambda kind: {"$ref": "#/$defs/timezone"},
 }
 
 
@@ -94,7 +95,7 @@ def _validator(v: Any, kind: str) -> dict[str, Any]:
         return {"pattern": v.regex.pattern}
     if v in _CUSTOM:
         return _CUSTOM[v](kind)
-    pattern = getattr(v, "pattern", None)  # rules.schema._regex checks
+    pattern = getattr(v, "pattern", None)  # rules.schema_fields._regex checks
     if isinstance(pattern, str):
         return {"pattern": pattern}
     raise UntranslatedValidator(f"no JSON Schema for validator {v!r}; add it to rules/json_schema")
@@ -180,11 +181,11 @@ class Generator:
 
 
 _SCALARS: dict[type, dict[str, Any]] = {
-    ms.StrictStr: {"type": "string"},
-    ms.StrictInt: {"type": "integer"},
-    ms.StrictNumber: {"type": "number"},
-    ms.StrictBool: {"type": "boolean"},
-    ms.StrictDict: {"type": "object"},
+    sf.StrictStr: {"type": "string"},
+    sf.StrictInt: {"type": "integer"},
+    sf.StrictNumber: {"type": "number"},
+    sf.StrictBool: {"type": "boolean"},
+    sf.StrictDict: {"type": "object"},
     fields.Raw: {},
 }
 
@@ -221,7 +222,7 @@ def bundle_json_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://campaign-studio.example/bundle.schema.json",
-        "title": f"Campaign bundle ({ms.FORMAT})",
+        "title": f"Campaign bundle ({sf.FORMAT})",
         "description": DESCRIPTION,
         **root,
         "$defs": dict(sorted(defs.items())),

@@ -15,7 +15,7 @@ from .limits import (
     MAX_TASKS,
     MAX_VALID_DAYS,
 )
-from .schema import (
+from .schema_fields import (
     _ID,
     MESSAGES,
     Base,
@@ -27,10 +27,10 @@ from .schema import (
     _opt,
     _positive,
 )
-from .schema import (
+from .schema_fields import (
     StrictDict as _StrictDict,
 )
-from .schema import (
+from .schema_fields import (
     StrictNumber as _StrictNumber,
 )
 

@@ -35,7 +35,7 @@ from core.models import Right
 from core.models.catalogue import RIGHT_CATEGORIES
 from core.scope import user_scope
 from rules.rewards import CHOICE_LABELS, REWARD_KINDS, RewardField
-from rules.schema import ID_RE
+from rules.schema_fields import ID_RE
 
 MAX_COST = 10_000_000
 MAX_COUNT = 10_000_000
@@ -45,7 +45,7 @@ KEY_MESSAGE = N_("Lowercase letters, digits, '-' or '_'.")
 
 
 class KeyPattern(validators.Regexp):
-    """A key as bundles write it (rules.schema.ID_RE). The message is translated when the
+    """A key as bundles write it (rules.schema_fields.ID_RE). The message is translated when the
     check fails: Flask-Admin shows only plain-text errors next to a field."""
 
     def __init__(self) -> None:

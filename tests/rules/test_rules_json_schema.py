@@ -15,7 +15,7 @@ from marshmallow import fields, validate
 
 from rules import json_schema, validate_bundle
 from rules.json_schema import SCHEMA_PATH, UntranslatedValidator, bundle_json_schema, render
-from rules.schema import StrictInt
+from rules.schema_fields import StrictInt
 from rules.templates import list_templates, load_template
 
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
