@@ -260,8 +260,9 @@
       var me = normalizeMe(raw);
       CS.me = me;
       renderChances(me);
-      if (CS.widget && CS.widget.onState) CS.widget.onState(me);
-      return me;
+      // a widget's onState may load more (the mall, the tasks): the page is ready once it has
+      var drawn = CS.widget && CS.widget.onState ? CS.widget.onState(me) : null;
+      return Promise.resolve(drawn).then(function () { return me; });
     });
   }
 
