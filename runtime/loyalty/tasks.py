@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import functools
 import logging
+import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,7 +38,8 @@ from runtime.reads import reading
 
 logger = logging.getLogger(__name__)
 
-RACE_ATTEMPTS = 4
+RACE_ATTEMPTS = 10
+_jitter = random.Random()
 T = TypeVar("T")
 
 
@@ -190,6 +193,8 @@ def retry_on_race(function: Callable[..., T]) -> Callable[..., T]:
                 return function(*args, **kwargs)
             except TaskRace as exc:
                 logger.info("%s; attempt %s of %s", exc, attempt + 1, RACE_ATTEMPTS)
+                # the requests that raced would meet again at once: spread them out
+                time.sleep(_jitter.uniform(0, 0.01 * (attempt + 1)))
         raise ApiProblem(503, "unavailable", "Busy completing a task; please retry.", retry_after=1)
 
     return wrapper

@@ -243,6 +243,18 @@ def wait_until(condition, timeout: float, message: str) -> None:
         time.sleep(0.1)
 
 
+def clean_intermediate(queue: Queue) -> None:
+    """RQ's own clean-up of its intermediate queue (a worker's maintenance), as if each job in
+    it had been seen there a minute ago: a job stuck there fails and its Retry re-enqueues it."""
+    from rq import Worker
+    from rq.intermediate_queue import IntermediateQueue
+
+    stuck = IntermediateQueue(queue.key, connection=queue.connection)
+    for job_id in stuck.get_job_ids():
+        queue.connection.set(stuck.get_first_seen_key(job_id), time.time() - 120)
+    stuck.cleanup(Worker([queue], connection=queue.connection), queue)
+
+
 def test_redis_killed_and_restarted(app, db, app_config, campaign, tmp_path):
     rounds, jobs = 40, 120  # 3 x 40 x 10 = 1,200 rewards; 120 queued RQ jobs
     people = prepare(db, campaign, rounds * 3)
@@ -307,6 +319,9 @@ def test_redis_killed_and_restarted(app, db, app_config, campaign, tmp_path):
                 # a job in flight at the kill is "abandoned" once its heartbeat lapses (>60 s);
                 # run RQ's own cleanup as if that time had passed, so Retry re-enqueues it
                 queue.started_job_registry.cleanup(time.time() + 3600)
+                # a job the killed worker had moved but not started sits in RQ's intermediate
+                # queue until it has been seen there for a minute: clean it up as RQ would
+                clean_intermediate(queue)
             time.sleep(0.3)
         if bulk_credits(db) != jobs:
             phases = ", ".join(f"{name} {at:.1f}s" for name, at in marks)
