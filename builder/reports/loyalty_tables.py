@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from builder.i18n import current_language, translate
+from builder.i18n import pick, translate
 from builder.reports.tables import Column, Table
 from core.extensions import db
 from runtime.loyalty.figures import mall_figures, task_figures
@@ -21,12 +21,8 @@ def _t(text: str) -> str:
 def loyalty_tables(bundle: dict[str, Any], campaign_id: int) -> dict[str, Table]:
     """The mall's and the tasks' tables for a campaign that has them (else none)."""
     tables: dict[str, Table] = {}
-    zh = current_language() == "zh"
     if (bundle.get("mall") or {}).get("items"):
-        names = {
-            i["key"]: (i["name"] if zh else i.get("name_en") or i["name"])
-            for i in bundle["mall"]["items"]
-        }
+        names = {i["key"]: pick(i["name"], i.get("name_en")) for i in bundle["mall"]["items"]}
         figures = mall_figures(db.session, campaign_id)
         rows = [{**i, "name": names.get(i["item"], i["name"])} for i in figures["items"]]
         if rows:
@@ -49,9 +45,7 @@ def loyalty_tables(bundle: dict[str, Any], campaign_id: int) -> dict[str, Table]
             rows,
         )
     if bundle.get("tasks"):
-        names = {
-            t["key"]: (t["name"] if zh else t.get("name_en") or t["name"]) for t in bundle["tasks"]
-        }
+        names = {t["key"]: pick(t["name"], t.get("name_en")) for t in bundle["tasks"]}
         figures = task_figures(db.session, campaign_id)
         tables["tasks"] = Table(
             "tasks",
