@@ -16,3 +16,8 @@ class StudioSessionInterface(SecureCookieSessionInterface):
         if app.secret_key and (not cookies or not request.cookies.get(self.get_cookie_name(app))):
             return self.session_class()
         return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session, response) -> None:
+        if not session and not session.modified and not session.accessed:
+            return  # what Flask would do for it (nothing), without building the cookie's options
+        super().save_session(app, session, response)

@@ -15,6 +15,8 @@ import math
 import re
 from typing import Any
 
+import orjson
+
 from .limits import MAX_JSON_DEPTH
 from .problems import join_path
 
@@ -137,3 +139,16 @@ def _path_of(data: Any, target: dict) -> str:
             return path
         stack.extend(_children(value, path))
     return ""
+
+
+def dumps(value: Any, sort_keys: bool = False) -> str:
+    """Compact JSON text with UTF-8 kept (what `json.dumps(value, ensure_ascii=False,
+    separators=(",", ":"), sort_keys=sort_keys)` writes), by orjson: the draw path writes
+    several documents per draw (its evidence, draw.lua's argument), ~5x faster this way.
+    Differences: NaN and infinities become null (the standard library writes `NaN`, which is
+    not JSON and which PostgreSQL's jsonb refuses); what orjson refuses (a non-string key, an
+    integer beyond 64 bits) goes through the standard library."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS if sort_keys else 0).decode()
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys)

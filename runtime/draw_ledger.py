@@ -19,7 +19,6 @@ of the spent chance and `runtime.reconcile` derives chances left as grants minus
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.extensions import db
 from core.models import Draw, Prize, Reward
+from rules import json_text
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ class Written:
 
 
 def dumps_evidence(evidence: dict[str, Any]) -> str:
-    return json.dumps(evidence, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return json_text.dumps(evidence, sort_keys=True)
 
 
 DRAW_COLUMNS = (
@@ -199,7 +199,7 @@ def _stage(cursor, sql: LedgerSQL, row: DrawRow) -> Written:
                 "participant_id": row.participant_id,
                 "prize_key": row.prize_key,
                 "kind": row.reward_kind,
-                "payload": json.dumps(row.reward_payload or {}, ensure_ascii=False),
+                "payload": json_text.dumps(row.reward_payload or {}),
                 "status": "pending",
                 "attempts": 0,
                 "max_attempts": sql.max_attempts,

@@ -28,10 +28,27 @@ from runtime.write_gate import write_gate
 MAX_BATCH = 64
 
 
+class _Latch:
+    """Set once, waited for by one thread: a held lock (cheaper than threading.Event, which
+    builds a Condition and a waiter lock per wait)."""
+
+    __slots__ = ("_lock",)
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._lock.acquire()
+
+    def set(self) -> None:
+        self._lock.release()
+
+    def wait(self) -> None:
+        self._lock.acquire()
+
+
 @dataclass(eq=False)
 class _Pending:
     row: Any
-    done: threading.Event = field(default_factory=threading.Event)
+    done: _Latch = field(default_factory=_Latch)
     result: Any = None
 
 

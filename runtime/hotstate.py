@@ -24,9 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
 import redis
 
 from core.extensions import redis_store
+from rules import json_text
 
 LUA_DIR = Path(__file__).parent / "lua"
 RELEASE_TTL_SECONDS = 3 * 24 * 3600
@@ -140,7 +142,7 @@ def admit_draw(
         for attempt in flights.fence_waits():
             if attempt == 1 and carried:  # landed by the first call
                 spec = {k: v for k, v in spec.items() if k != "land"}
-            status, prize, reason, taken = script(keys=keys, args=[json.dumps(spec)])
+            status, prize, reason, taken = script(keys=keys, args=[json_text.dumps(spec)])
             if status != "busy":
                 break
     except redis.RedisError:
@@ -221,7 +223,7 @@ def draw_inputs(campaign_id: int, participant_id: int, day: str, rate_hit=None) 
             [("rate_hit", rate_hit.keys, rate_hit.args), ("draw_state", keys, [])]
         )
         rate_hit.settle(counts)
-    person, stock, release, branches, limits, boosts = json.loads(state)
+    person, stock, release, branches, limits, boosts = orjson.loads(state)
     return DrawInputs(
         _as_dict(person),
         _as_dict(stock),

@@ -18,7 +18,6 @@ documented function's docs and serves `view` instead, which:
 from __future__ import annotations
 
 import functools
-import json
 from typing import Any
 
 from flask import Response, request
@@ -27,6 +26,7 @@ from webargs import core as webargs_core
 from webargs.flaskparser import is_json_request
 from werkzeug.exceptions import UnprocessableEntity
 
+from rules import json_text
 from runtime.api import schemas as s
 from runtime.api.parsing import StrictJsonParser
 
@@ -37,7 +37,7 @@ _PARSER = StrictJsonParser()
 
 def _text(value: Any) -> str:
     """JSON text as the app's provider writes it: sorted keys, compact, UTF-8 kept."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return json_text.dumps(value, sort_keys=True)
 
 
 def draw_body() -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import time
 from typing import Any
 
 import pytest
@@ -84,3 +85,18 @@ def auth(tok: str, key: str | None = None) -> dict[str, str]:
     if key:
         headers["Idempotency-Key"] = key
     return headers
+
+
+def flights_landed(redis, campaign_id: int, seconds: float = 2.0) -> bool:
+    """Every committed draw's flight has landed (runtime.landings lands what no draw carried
+    a few milliseconds after its commit)."""
+    from runtime import hotstate, landings
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not redis.exists(hotstate.flights_key(campaign_id)) and not landings.waiting(
+            campaign_id
+        ):
+            return True
+        time.sleep(0.002)
+    return False

@@ -5,6 +5,7 @@ admission call: two Redis round trips per draw under load instead of four."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 import redis as redis_lib
@@ -17,7 +18,7 @@ from runtime.api import schemas as s
 from runtime.api.draw_endpoint import AnswerEncoder
 from runtime.api.parsing import StrictJsonParser
 from runtime.api.problems import flatten_messages
-from tests.runtime.conftest import auth, base_bundle, publish
+from tests.runtime.conftest import auth, base_bundle, flights_landed, publish
 
 DRAW = "/api/v1/campaigns/test-draw/draw"
 JOIN = "/api/v1/campaigns/test-draw/join"
@@ -229,17 +230,44 @@ def test_a_committed_flight_lands_with_the_next_admission_call(
         assert trips.count == 2  # rate limits + state in one pipeline, then draw.lua
         second = landings.waiting(cid)
         assert redis.zrange(flights, 0, -1) == second != first  # bob's call landed alice's
-    assert redis.zcard(flights) == 0  # the last one on its way left: what waited landed
-    assert landings.waiting(cid) == []
+    # the last one on its way left without another call: the lander lands what waited
+    assert flights_landed(redis, cid)
 
 
-def test_an_idle_process_lands_its_flight_at_once(client, db, redis, token):
+def test_an_idle_process_lands_its_flight_within_the_grace(client, db, redis, token):
     cid = publish(base_bundle()).id
     db.session.commit()
     tok = token("alice")
     assert client.post(JOIN, headers=auth(tok), json={}).status_code == 200
     assert client.post(DRAW, headers=auth(tok), json={}).status_code == 200
-    assert redis.zcard(hotstate.flights_key(cid)) == 0 and landings.waiting(cid) == []
+    assert flights_landed(redis, cid)
+
+
+def test_flights_of_a_batch_land_in_one_call(client, db, redis, token, monkeypatch):
+    """Draws committed with no draw boarding (a group-committed batch) wait for the lander,
+    which lands them together: one ZREM, not one per draw."""
+    cid = publish(base_bundle()).id
+    db.session.commit()
+    monkeypatch.setattr(landings, "GRACE_SECONDS", 0.5)
+    tokens = ["t1", "t2", "t3"]
+    redis.zadd(hotstate.flights_key(cid), {t: time.time() for t in tokens})
+    calls = []
+    real = landings._land_now
+    monkeypatch.setattr(landings, "_land_now", lambda *a: (calls.append(a), real(*a)))
+    for flight in tokens:
+        landings.committed(cid, flight)
+    assert landings.waiting(cid) == tokens and calls == []
+    assert flights_landed(redis, cid)
+    assert calls == [(cid, tokens)]  # one ZREM for the three
+
+
+def test_land_all_lands_what_waits(db, redis, monkeypatch):
+    monkeypatch.setattr(landings, "GRACE_SECONDS", 60)
+    redis.zadd(hotstate.flights_key(9999), {"x1": time.time()})
+    with landings.boarding(9999):  # a carrier on its way: nothing lands by itself
+        landings.committed(9999, "x1")
+        landings.land_all()  # what the process does at exit
+        assert redis.zcard(hotstate.flights_key(9999)) == 0 and landings.waiting(9999) == []
 
 
 def test_the_draw_is_still_documented_by_its_schemas(client):

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from core.models import AuditEntry, CampaignVersion, Lead, Prize, Reward
 from runtime import hotstate
 from tests.factories import make_branch
-from tests.runtime.conftest import auth, base_bundle, publish
+from tests.runtime.conftest import auth, base_bundle, flights_landed, publish
 from widgets import apply_managed
 
 SLUG = "/api/v1/campaigns/test-draw"
@@ -182,6 +182,7 @@ def test_reconcile_rebuilds_redis_from_the_ledger(client, db, redis, token, runn
     client.post(f"{SLUG}/join", headers=auth(tok), json={})
     for _ in range(2):
         client.post(f"{SLUG}/draw", headers=auth(tok), json={})
+    assert flights_landed(redis, campaign.id)
     before = {k: redis.hgetall(k) for k in redis.scan_iter(f"cs:{{{campaign.id}}}:*")}
     redis.flushdb()
     from runtime.cli import reconcile
