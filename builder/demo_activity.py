@@ -1,7 +1,8 @@
 """Demo activity: people visiting, joining (some invited by others), drawing, sharing,
-checking in and voting in the live demo campaigns, through the runtime's own functions (the
-same code the API runs), so the reports have something to show right after `make run`.
-Then the report jobs run once. Campaigns that already have members are left alone."""
+checking in and voting in the live demo campaigns, doing tasks and spending points in a mall
+(builder.demo_loyalty), through the runtime's own functions (the same code the API runs), so
+the reports have something to show right after `make run`. Then the report jobs run once.
+Campaigns that already have members are left alone."""
 
 from __future__ import annotations
 
@@ -49,6 +50,7 @@ def _visitor(sub: str) -> str:
 
 
 def play_campaign(campaign: Campaign, channel: Channel, rng: random.Random) -> dict[str, int]:
+    from builder.demo_loyalty import do_tasks
     from runtime import loader, participation
     from runtime.auth import Principal
     from runtime.rollups import traffic
@@ -57,7 +59,7 @@ def play_campaign(campaign: Campaign, channel: Channel, rng: random.Random) -> d
     actions = _widget_actions(live.bundle)
     start = max(campaign.starts_at, utcnow() - timedelta(days=2))
     span = max(60.0, (utcnow() - start).total_seconds() - 60)
-    done = {"joined": 0, "draws": 0, "views": 0}
+    done = {"joined": 0, "draws": 0, "views": 0, "tasks": 0}
     codes: list[str] = []
     for sub, attrs in _people(live.bundle.get("audience") or {}, rng, _branch_codes()):
         at = start + timedelta(seconds=rng.uniform(0, span))
@@ -75,6 +77,7 @@ def play_campaign(campaign: Campaign, channel: Channel, rng: random.Random) -> d
         codes.append(joined["referral_code"])
         done["joined"] += 1
         done["draws"] += _play(ref, live, principal, actions, at, rng)
+        done["tasks"] += do_tasks(campaign.slug, live.bundle, channel, sub, rng)
     for n in range(PEOPLE // 2):  # visitors who looked and left
         at = start + timedelta(seconds=rng.uniform(0, span))
         traffic.count_view(redis_store.client, campaign.id, _visitor(f"x{n}"), None, at, live.tz)
@@ -156,17 +159,20 @@ def plan_demo_year(year: int) -> int:
 
 
 def play_demo(seed: int = 2026) -> dict[str, int]:
-    """Play the live demo campaigns that have no members yet; then run the report jobs."""
+    """Play the live demo campaigns that have no members yet; once the points they earned
+    are issued, their members shop in the malls; then run the report jobs."""
     from builder.demo import DEMO_CHANNEL
+    from builder.demo_loyalty import shop
 
     channel = db.session.scalar(select(Channel).where(Channel.name == DEMO_CHANNEL))
     if channel is None:
         return {}
     rng = random.Random(seed)
-    played: dict[str, int] = {"campaigns": 0, "joined": 0, "draws": 0, "views": 0}
+    played = {"campaigns": 0, "joined": 0, "draws": 0, "views": 0, "tasks": 0, "exchanges": 0}
     campaigns = db.session.scalars(
         select(Campaign).where(Campaign.status == "live").order_by(Campaign.id)
     ).all()
+    new = []
     for campaign in campaigns:
         if db.session.scalar(
             select(Membership.id).where(Membership.campaign_id == campaign.id).limit(1)
@@ -176,24 +182,35 @@ def play_demo(seed: int = 2026) -> dict[str, int]:
         for key, value in play_campaign(campaign, channel, rng).items():
             played[key] += value
         played["campaigns"] += 1
+        new.append(campaign.slug)
     if played["campaigns"]:
+        issue_internal_rewards()  # the points just earned, so members have some to spend
+        channel = db.session.scalar(select(Channel).where(Channel.name == DEMO_CHANNEL))
+        for slug in new:
+            played["exchanges"] += shop(slug, channel, rng)
         run_report_jobs()
     played["planned"] = plan_demo_year(utcnow().year)
     return played
 
 
-def run_report_jobs() -> None:
-    """Issue what can be issued inside the bank (not webhooks), then count everything."""
+def issue_internal_rewards() -> None:
+    """Issue what can be issued inside the bank (not webhooks)."""
     from rules.rewards import REWARD_KIND_KEYS
     from runtime.issuance.loop import IssuanceLoop
+
+    db.session.commit()
+    kinds = [k for k in REWARD_KIND_KEYS if k != "webhook"]
+    IssuanceLoop(current_app._get_current_object(), kinds=kinds).run(burst=True)
+
+
+def run_report_jobs() -> None:
+    """Issue what can be issued inside the bank (not webhooks), then count everything."""
     from runtime.rollups import catch_up
     from runtime.rollups.insights import refresh_insights
     from runtime.rollups.states import refresh_reward_states
     from runtime.rollups.traffic import flush_traffic
 
-    db.session.commit()
-    kinds = [k for k in REWARD_KIND_KEYS if k != "webhook"]
-    IssuanceLoop(current_app._get_current_object(), kinds=kinds).run(burst=True)
+    issue_internal_rewards()
     catch_up(db.session)
     refresh_reward_states(db.session)
     flush_traffic(db.session, redis_store.client)

@@ -1,4 +1,5 @@
-"""The demo campaigns: the seed templates, scheduled around today and published."""
+"""The demo campaigns: the seed templates and the points mall with tasks, scheduled around
+today and published."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ DEMO_TEMPLATES = (
     "decent_lottery",
     "pingan_vote_invite",
     "hengfeng_mgm",
+    "points_mall_tasks",
 )
 DEMO_DAYS_BEFORE, DEMO_DAYS_AFTER = 1, 60
 
@@ -64,22 +66,52 @@ def publish_demo_campaigns() -> int:
 DEMO_CODES_PER_POOL = 2000
 
 
+def coupon_rewards(bundle: dict[str, Any]) -> list[dict[str, Any]]:
+    """The code-pool rewards a bundle promises, from its prizes and its mall's rights (and
+    their options), each as {pool, name, name_en, stock, value}."""
+    found: list[dict[str, Any]] = []
+
+    def add(reward: dict[str, Any] | None, name: str, name_en: str | None, stock, value) -> None:
+        if (reward or {}).get("kind") == "coupon_code" and reward.get("pool"):
+            found.append(
+                dict(pool=reward["pool"], name=name, name_en=name_en, stock=stock, value=value)
+            )
+
+    for prize in bundle.get("prizes") or []:
+        add(
+            prize.get("reward"),
+            prize["name"],
+            prize.get("name_en"),
+            prize.get("stock"),
+            prize.get("value"),
+        )
+    for item in (bundle.get("mall") or {}).get("items") or []:
+        stock = item.get("stock")
+        add(item.get("reward"), item["name"], item.get("name_en"), stock, None)
+        for choice in item.get("choices") or []:
+            name_en = (
+                f"{item.get('name_en') or item['name']}, {choice.get('name_en') or choice['name']}"
+            )
+            add(choice["reward"], f"{item['name']}·{choice['name']}", name_en, stock, None)
+    return found
+
+
 def demo_pools() -> dict[str, tuple[str, int | None]]:
-    """The coupon pools the demo campaigns' prizes draw codes from: key -> (name, stock)."""
+    """The coupon pools the demo campaigns' prizes and mall rights draw codes from:
+    key -> (name, stock)."""
     from rules.templates import load_template
 
     pools: dict[str, tuple[str, int | None]] = {}
     for name in DEMO_TEMPLATES:
-        for prize in load_template(name)["prizes"]:
-            reward = prize.get("reward") or {}
-            if reward.get("kind") == "coupon_code" and reward.get("pool"):
-                pools.setdefault(reward["pool"], (prize["name"], prize.get("stock")))
+        for reward in coupon_rewards(load_template(name)):
+            pools.setdefault(reward["pool"], (reward["name"], reward["stock"]))
     return pools
 
 
 def load_demo_pools() -> int:
     """Fill each demo pool that does not exist yet with generated codes (DEMO-<POOL>-00001...),
-    so a demo win of a coupon is issued like a real one. Returns the pools created."""
+    so a demo win or exchange of a coupon is issued like a real one. Returns the pools
+    created."""
     from runtime.issuance.coupons import pool_by_key, upload_codes
     from runtime.issuer_limits import codes_added
 

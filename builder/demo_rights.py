@@ -159,28 +159,27 @@ def demo_rights() -> list[dict[str, Any]]:
 
 
 def template_pool_rights() -> list[dict[str, Any]]:
-    """A right for each code pool the demo campaigns use, so their codes left show too."""
-    from builder.demo_campaigns import DEMO_TEMPLATES
+    """A right for each code pool the demo campaigns' prizes and mall use, so their codes
+    left show too."""
+    from builder.demo_campaigns import DEMO_TEMPLATES, coupon_rewards
     from rules.templates import load_template
 
     rows: dict[str, dict[str, Any]] = {}
     for template in DEMO_TEMPLATES:
-        for prize in load_template(template)["prizes"]:
-            reward = prize.get("reward") or {}
-            if reward.get("kind") == "coupon_code" and reward.get("pool"):
-                rows.setdefault(
-                    reward["pool"],
-                    dict(
-                        key=reward["pool"],
-                        name=prize["name"],
-                        name_en=prize.get("name_en"),
-                        category="phone_credit" if "phone" in reward["pool"] else "other",
-                        kind="coupon_code",
-                        config={"pool": reward["pool"]},
-                        cost=float(prize.get("value") or 0),
-                        low_stock_threshold=LOW_STOCK_AT,
-                    ),
-                )
+        for reward in coupon_rewards(load_template(template)):
+            rows.setdefault(
+                reward["pool"],
+                dict(
+                    key=reward["pool"],
+                    name=reward["name"],
+                    name_en=reward["name_en"],
+                    category="phone_credit" if "phone" in reward["pool"] else "other",
+                    kind="coupon_code",
+                    config={"pool": reward["pool"]},
+                    cost=float(reward["value"] or 0),
+                    low_stock_threshold=LOW_STOCK_AT,
+                ),
+            )
     return list(rows.values())
 
 

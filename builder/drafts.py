@@ -18,11 +18,16 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{2,63}$")
 
 
 def template_choices() -> list[tuple[str, str]]:
-    """(key, label) of every starting point: the seed templates and each widget's default."""
+    """(key, label) of every starting point: the seed templates and each widget's default,
+    each labelled in Chinese and English as the widgets are."""
     import widgets
     from rules.templates import list_templates, load_template
 
-    choices = [(f"template:{name}", load_template(name)["name"]) for name in list_templates()]
+    choices = []
+    for name in list_templates():
+        bundle = load_template(name)
+        label = " / ".join(filter(None, (bundle["name"], bundle.get("name_en"))))
+        choices.append((f"template:{name}", label))
     for widget in widgets.enabled(current_app.config.get("STUDIO_WIDGETS")):
         choices.append((f"widget:{widget.type}", f"{widget.name_zh} / {widget.name_en}"))
     return choices

@@ -180,7 +180,9 @@ def _unique(items: list[tuple[int, dict]], base: str, ctx: Any, en: str, zh: str
     seen: set[str] = set()
     for i, item in items:
         key = item.get("key")
-        if isinstance(key, str) and key in seen:
+        if not isinstance(key, str):
+            continue  # reported by the schema
+        if key in seen:
             ctx.add(
                 join_path(join_path(base, i), "key"),
                 f"duplicate_{en.replace(' ', '_')}",
@@ -195,7 +197,8 @@ def _check_tasks(data: dict[str, Any], ctx: Any) -> None:
     _unique(tasks, "tasks", ctx, "task", "任务")
     for i, task in tasks:
         path = join_path("tasks", i)
-        event = TASK_EVENTS.get(task.get("event"))
+        kind = task.get("event")
+        event = TASK_EVENTS.get(kind) if isinstance(kind, str) else None
         if event is None:
             continue  # reported by the schema
         for name in EVENT_FIELDS:
@@ -236,7 +239,8 @@ def _check_reward(reward: Any, path: str, ctx: Any) -> None:
         return
     for p_path, code, en, zh in check_reward(reward, path):
         ctx.add(p_path, code, en, zh)
-    if reward.get("kind") in MALL_REFUSED_KINDS:
+    kind = reward.get("kind")
+    if isinstance(kind, str) and kind in MALL_REFUSED_KINDS:  # a list is unknown_reward_kind
         ctx.add(
             join_path(path, "kind"),
             "mall_reward_kind",

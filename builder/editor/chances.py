@@ -44,6 +44,17 @@ class KindRow(RowForm):
     is_default = BooleanField(lazy("Used when the page does not say which"))
 
 
+def draws(bundle: dict[str, Any]) -> bool:
+    """Whether the campaign's widget draws, so it needs a kind of chance (a points mall or a
+    vote may have none)."""
+    import widgets
+
+    kind = (bundle.get("widget") or {}).get("type")
+    if not isinstance(kind, str) or kind not in widgets.default_registry():
+        return True  # the bundle's own validation names an unknown widget
+    return "draw" in widgets.get(kind).actions
+
+
 class ChancesSection(Section):
     key = "chances"
     title = N_("Chances and limits")
@@ -52,8 +63,10 @@ class ChancesSection(Section):
     prefixes = ("chances", "limits.per_person")
 
     def form_class(self, ctx: EditContext):
+        needed = draws(ctx.bundle)
+
         class ChancesForm(EditorForm):
-            kinds = rows(KindRow, lazy("Kind of chance"), min_entries=1)
+            kinds = rows(KindRow, lazy("Kind of chance"), min_entries=int(needed))
             draws_per_day = _limit(PER_PERSON[0][1])
             draws_total = _limit(PER_PERSON[1][1])
             wins_per_day = _limit(PER_PERSON[2][1])
@@ -61,7 +74,7 @@ class ChancesSection(Section):
 
             def validate_kinds(self, field) -> None:
                 rows = [e for e in field.entries if not field.should_delete(e)]
-                if not rows:
+                if not rows and needed:
                     raise validators.ValidationError(translate("Add at least one kind of chance."))
                 if sum(bool(e.form.is_default.data) for e in rows) > 1:
                     raise validators.ValidationError(translate("Only one kind can be the default."))

@@ -1,4 +1,5 @@
-"""The five seed campaigns as bundles, read through importlib.resources."""
+"""The five seed campaigns and a points mall with tasks as bundles, read through
+importlib.resources."""
 
 from __future__ import annotations
 

@@ -132,6 +132,23 @@ def test_new_campaign_from_a_widget_default(client, db, setup):
     assert "slug" in page
 
 
+def test_new_campaign_from_the_points_mall_template(client, db, setup):
+    """The templates are offered in Chinese and English, as the widgets are; the points mall
+    with tasks starts a draft with its rights and tasks."""
+    sign_in(client, setup["marketer"])
+    page = client.get("/studio/campaign/new").get_data(as_text=True)
+    assert "积分商城·任务中心 / Points Mall &amp; Task Centre" in page
+    assert "青豆赢好礼 / Green Beans Check-in" in page
+    data = {"csrf_token": csrf(client, "/studio/campaign/new"), "slug": "sh-mall", "name": "积分"}
+    response = client.post(
+        "/studio/campaign/new", data={**data, "start": "template:points_mall_tasks"}
+    )
+    assert response.status_code == 302
+    created = db.session.scalar(select(Campaign).where(Campaign.slug == "sh-mall"))
+    assert created.widget_type == "points_mall" and created.draft["name"] == "积分"
+    assert len(created.draft["mall"]["items"]) == 4 and len(created.draft["tasks"]) == 4
+
+
 def test_other_branches_campaigns_are_not_found(client, db, setup):
     other = make_branch("FAR", parent=make_hq())
     outsider = make_user("marketer", branch=other)

@@ -126,7 +126,11 @@ def test_every_printed_demo_link_can_be_played(db, client):
     assert len(draws) >= 2 and all(a["won"] for a in draws)
 
 
-@pytest.mark.parametrize("name", DEMO_TEMPLATES)
+# a campaign without prizes (the points mall) has nothing to draw
+DRAWING_TEMPLATES = [n for n in DEMO_TEMPLATES if load_template(n)["prizes"]]
+
+
+@pytest.mark.parametrize("name", DRAWING_TEMPLATES)
 def test_published_demo_campaigns_are_within_budget_as_the_studio_simulates_them(name):
     """A simulation of 100,000 draws (seed 0, the demo's code pools) of every demo campaign
     stays within its budget: the demo publishes nothing a simulation shows over budget."""
@@ -141,3 +145,75 @@ def test_published_demo_campaigns_are_within_budget_as_the_studio_simulates_them
     report = simulate(around_today(load_template(name)), draws=SIMULATION_DRAWS, pools=pools)
     assert report.draws == SIMULATION_DRAWS
     assert not report.over_budget, (report.expected_cost, report.budget)
+
+
+MALL_SLUG = "points-mall-tasks"
+
+
+def test_demo_publishes_a_points_mall_with_tasks_badges_and_coded_pools(db):
+    """The loyalty campaign is live with its mall rights (stock kept per right) and its tasks
+    (each with a badge), and every code pool its rights draw from has codes and a right."""
+    from builder.demo_campaigns import coupon_rewards
+    from core.models import MallStock, Right
+    from runtime.issuance.coupons import pool_stats
+
+    load_demo()
+    campaign = db.session.scalar(select(Campaign).where(Campaign.slug == MALL_SLUG))
+    assert campaign is not None and campaign.status == "live"
+    snapshot = campaign.published_version.snapshot
+    assert snapshot["widget"]["type"] == "points_mall"
+    items = {i["key"]: i for i in snapshot["mall"]["items"]}
+    assert 3 <= len(items) <= 5 and all(i["price"] > 0 for i in items.values())
+    kinds = {(i.get("reward") or i["choices"][0]["reward"])["kind"] for i in items.values()}
+    assert {"coupon_code", "physical"} <= kinds
+    stocked = set(
+        db.session.scalars(select(MallStock.item_key).where(MallStock.campaign_id == campaign.id))
+    )
+    assert stocked == set(items)
+    tasks = snapshot["tasks"]
+    assert 3 <= len(tasks) <= 4 and all(t["badge"]["name"] and t["points"] for t in tasks)
+    assert {t["event"] for t in tasks} >= {"account_opened", "transaction", "referral"}
+    pools = {r["pool"] for r in coupon_rewards(snapshot)}
+    assert len(pools) >= 2
+    for pool in pools:
+        assert pool_stats(db.session, pool)["total"] > 0, pool
+    assert pools <= {r.pool_key for r in db.session.scalars(select(Right))}
+
+
+def test_a_demo_participant_earns_points_and_exchanges_them_for_a_coded_right(app, db, client):
+    """The printed link's participant joins (the welcome points), does a task reported by the
+    bank (its badge and points), and exchanges points in the mall for a phone-credit code from
+    the demo's pool."""
+    from runtime.issuance.loop import IssuanceLoop
+    from tests.loyalty.helpers import send_event
+
+    load_demo()
+    html = client.get(f"/c/{MALL_SLUG}").get_data(as_text=True)  # the H5 page: rights, tasks
+    assert "10元话费券" in html and "视频会员月卡" in html and "开通手机银行" in html
+    [url] = [u for _, u in demo_links("http://127.0.0.1:5000") if f"/c/{MALL_SLUG}#" in u]
+    token = url.split("#token=")[1]
+    headers = {"Authorization": f"Bearer {token}"}
+    api = f"/api/v1/campaigns/{MALL_SLUG}"
+    assert client.post(f"{api}/join", headers=headers, json={}).status_code == 200
+    channel = db.session.scalar(select(Channel).where(Channel.name == DEMO_CHANNEL))
+    sub = jwt.decode(token, options={"verify_signature": False})["sub"]
+    event = send_event(
+        client, channel, "demo-mb-1", "account_opened", sub, account_type="mobile_banking"
+    )
+    assert event.status_code == 200, event.json
+    IssuanceLoop(app).run(burst=True)
+
+    state = client.get(f"{api}/tasks", headers=headers).json
+    assert state["badges"]["held"] == ["mobile-banking"]
+    mall = client.get(f"{api}/mall", headers=headers).json
+    assert mall["balance"] == 1000 + 300  # welcome points and the task's
+    answer = client.post(f"{api}/exchanges", headers=headers, json={"item": "phone-credit-10"})
+    assert answer.status_code == 200, answer.json
+    assert answer.json["points"] == 1000 and answer.json["balance"] == 300
+    refused = client.post(f"{api}/exchanges", headers=headers, json={"item": "thermos"})
+    assert refused.status_code == 409 and refused.json["code"] == "insufficient_points"
+
+    IssuanceLoop(app).run(burst=True)
+    [done] = client.get(f"{api}/exchanges", headers=headers).json["exchanges"]
+    assert done["status"] == "issued", done
+    assert "DEMO-MALL-PHONE-10-" in str(done["parts"][0]["result"])

@@ -61,9 +61,14 @@ def pools_of(bundle):
     ]
 
 
+# rows written without their empty optional fields; loading fills them (a draft is stored
+# loaded, so its hash does not change)
+COMPACT_ROWS = {"tasks", "mall"}
+
+
 @pytest.mark.parametrize("name", list_templates())
 def test_every_section_round_trips_each_seed_template(app, name):
-    """form -> bundle -> form -> bundle is the identity for the five seed templates."""
+    """form -> bundle -> form -> bundle is the identity for the seed templates."""
     bundle = load_bundle(load_template(name))
     with app.test_request_context():
         for section in SECTIONS:
@@ -73,7 +78,8 @@ def test_every_section_round_trips_each_seed_template(app, name):
             assert form.validate(), (section.key, form.errors)
             again = keep_equal(section.updated_bundle(form, ctx), bundle)
             assert load_bundle(again) == bundle, section.key
-            assert again == bundle, section.key
+            if section.key not in COMPACT_ROWS:
+                assert again == bundle, section.key
 
 
 @pytest.fixture

@@ -169,3 +169,25 @@ def test_the_rule_builder_and_the_tester_offer_the_campaigns_badges(app):
     moment = start.replace(hour=10, tzinfo=ZoneInfo("Asia/Shanghai"))
     fired = run_trigger(bundle, "badge", SampleParticipant(values={"badges_count": 3}), moment)
     assert [r["id"] for r in fired["rules"] if r["fired"]] == ["badge-goal"]
+
+
+def test_a_points_mall_saves_its_chances_step_without_a_kind_of_chance(client, db, marketer):
+    """A mall draws nothing: its wizard's chances step shows no empty kind row to fill and
+    saves as it is (a lucky wheel still needs a kind)."""
+    for pool in ("mall-phone-10", "mall-tencent-1m", "mall-iqiyi-1m"):  # the template's
+        db.session.add(CouponPool(key=pool, name=pool))
+    db.session.commit()
+    mall = new_draft(marketer, "template:points_mall_tasks", "mall-chances", "积分商城")
+    wheel = new_draft(marketer, "widget:lucky_wheel", "wheel-chances", "转盘")
+    sign_in(client, marketer)
+    url = f"/studio/campaign/{mall.id}/edit/chances"
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="kinds-0-name"' not in page
+    saved = client.post(url, data={"csrf_token": csrf_of(page), "draws_per_day": "20"})
+    assert saved.status_code == 302, page_errors(saved.get_data(as_text=True))
+    db.session.expire_all()
+    assert db.session.get(Campaign, mall.id).draft["chances"] == {"kinds": [], "default_kind": None}
+    url = f"/studio/campaign/{wheel.id}/edit/chances"
+    page = client.get(url).get_data(as_text=True)
+    refused = client.post(url, data={"csrf_token": csrf_of(page)}).get_data(as_text=True)
+    assert "data-not-saved" in refused

@@ -1,4 +1,5 @@
-"""The five seed campaigns validate, compile, run their rules and simulate."""
+"""The seed campaigns and the points mall with tasks validate, compile, run their rules and
+simulate."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ NAMES = [
     "hengfeng_mgm",
     "icbc_treasure_dig",
     "pingan_vote_invite",
+    "points_mall_tasks",
     "qingdao_checkin",
 ]
 WIDGETS = {
@@ -25,6 +27,7 @@ WIDGETS = {
     "red_packet",
     "vote",
     "invite",
+    "points_mall",
 }
 
 
@@ -124,6 +127,31 @@ def test_pingan_vote_and_invite():
     )
     assert c.run("vote", {"votes_today": 1}).fired == ["vote-earns-draw"]
     assert c.run("vote", {"votes_today": 3}).denied == "今日投票次数已用完,明天再来吧"
+
+
+def test_points_mall_tasks_pay_points_that_its_rights_cost():
+    """Welcome points, a badge and points per task, a bonus for all four badges, points per
+    share; the mall's rights priced in points, with stock and limits."""
+    bundle = load_template("points_mall_tasks")
+    c = compile_bundle(bundle)
+    assert c.run("join", {}).actions[0] == ("award_points", {"amount": 1000, "note": "新人礼"})
+    assert c.run("share", {}).actions == [("award_points", {"amount": 20, "note": "分享活动"})]
+    assert c.run("badge", {"badges_count": 3}).actions == []
+    assert c.run("badge", {"badges_count": 4}).fired == ["all-badges"]
+    assert all(t["badge"] and t["points"] for t in bundle["tasks"])
+
+    def met(trigger: str, **variables) -> list[str]:
+        return [t.key for t in c.tasks.met(trigger, variables)]
+
+    assert met("transaction", transaction_type="fund", transaction_amount=999) == []
+    assert met("transaction", transaction_type="fund", transaction_amount=1000) == ["buy-fund"]
+    assert met("transaction", transaction_type="card_spend", transaction_amount=8) == [
+        "first-card-spend"
+    ]
+    assert met("account_opened", account_type="mobile_banking") == ["mobile-banking"]
+    items = bundle["mall"]["items"]
+    assert bundle["mall"]["points_from"] == "campaign" and 3 <= len(items) <= 5
+    assert min(i["price"] for i in items) <= 1000  # the welcome points buy something
 
 
 @pytest.mark.parametrize("name", NAMES)

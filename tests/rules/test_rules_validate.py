@@ -366,6 +366,26 @@ def test_reward_errors(bundle, reward, path, code):
     assert (f"prizes[1].reward.{path}", code) in codes(bundle)
 
 
+@pytest.mark.parametrize(
+    "reward, code",
+    [
+        ({"kind": ["coupon_code"]}, "unknown_reward_kind"),
+        ({"kind": {"points": 1}}, "unknown_reward_kind"),
+        ({"kind": "points", "amount": 5}, "mall_reward_kind"),
+    ],
+)
+def test_a_mall_reward_of_any_shape_is_a_problem_not_a_crash(bundle, reward, code):
+    """A mall right's reward kind that is not text is reported, as for prizes."""
+    item = {"key": "gift", "name": "礼品", "price": 100, "reward": reward}
+    choice = {"key": "gift", "name": "礼品", "reward": reward}
+    bundle["mall"] = {
+        "items": [item, {"key": "pick", "name": "任选", "price": 1, "choices": [choice]}]
+    }
+    found = codes(bundle)
+    assert ("mall.items[0].reward.kind", code) in found
+    assert ("mall.items[1].choices[0].reward.kind", code) in found
+
+
 def test_every_problem_is_readable(bundle):
     bundle["rules"][0]["actions"][0]["params"]["kind"] = "bronze"
     for p in validate_bundle(bundle):
