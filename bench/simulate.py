@@ -34,6 +34,9 @@ def main() -> None:
     print(f"{'template':<22} {'best s':>8} {'cpu s':>7} {'draws/s':>10} {'vs 2 s':>7}")
     for name in list_templates():
         bundle = load_template(name)
+        if not bundle.get("prizes"):
+            print(f"{name:<22} (no prizes to draw: a points mall or task centre)")
+            continue
         per_person = 10
         times, cpu = [], []
         for _ in range(args.repeat):
