@@ -180,3 +180,14 @@ def next_key(prefix: str, taken: set[str]) -> str:
     while f"{prefix}-{n}" in taken:
         n += 1
     return f"{prefix}-{n}"
+
+
+def widget_draws(bundle: dict[str, Any]) -> bool:
+    """Whether the campaign's widget draws: only then does it need kinds of chance and prizes
+    (a points mall or a vote may have neither)."""
+    import widgets
+
+    kind = (bundle.get("widget") or {}).get("type")
+    if not isinstance(kind, str) or kind not in widgets.default_registry():
+        return True  # the bundle's own validation names an unknown widget
+    return "draw" in widgets.get(kind).actions

@@ -8,7 +8,15 @@ from typing import Any
 
 from wtforms import BooleanField, HiddenField, IntegerField, StringField, validators
 
-from builder.editor.base import EditContext, EditorForm, RowForm, Section, blank_to_none, next_key
+from builder.editor.base import (
+    EditContext,
+    EditorForm,
+    RowForm,
+    Section,
+    blank_to_none,
+    next_key,
+    widget_draws,
+)
 from builder.editor.fields import rows
 from builder.i18n import N_, lazy, translate
 
@@ -44,17 +52,6 @@ class KindRow(RowForm):
     is_default = BooleanField(lazy("Used when the page does not say which"))
 
 
-def draws(bundle: dict[str, Any]) -> bool:
-    """Whether the campaign's widget draws, so it needs a kind of chance (a points mall or a
-    vote may have none)."""
-    import widgets
-
-    kind = (bundle.get("widget") or {}).get("type")
-    if not isinstance(kind, str) or kind not in widgets.default_registry():
-        return True  # the bundle's own validation names an unknown widget
-    return "draw" in widgets.get(kind).actions
-
-
 class ChancesSection(Section):
     key = "chances"
     title = N_("Chances and limits")
@@ -63,7 +60,7 @@ class ChancesSection(Section):
     prefixes = ("chances", "limits.per_person")
 
     def form_class(self, ctx: EditContext):
-        needed = draws(ctx.bundle)
+        needed = widget_draws(ctx.bundle)  # a points mall or a vote may have no kind
 
         class ChancesForm(EditorForm):
             kinds = rows(KindRow, lazy("Kind of chance"), min_entries=int(needed))

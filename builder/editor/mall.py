@@ -24,6 +24,7 @@ ITEM_FIELDS = (
     "name",
     "name_en",
     "description",
+    "image",
     "price",
     "stock",
     "per_person_limit",
@@ -71,6 +72,11 @@ def item_row_form(ctx: EditContext) -> type[Form]:
         ),
         "description": StringField(
             lazy("Description"), [validators.Optional(), validators.Length(max=120)]
+        ),
+        "image": StringField(
+            lazy("Picture URL"),
+            [validators.Optional(), validators.Length(max=500)],
+            description=lazy("The address of the right's picture (https://...); may be empty."),
         ),
         "price": _count(N_("Price (points)"), 1, required=True, limit=MAX_PRICE),
         "stock": _count(N_("Stock"), 0, N_("Leave empty for unlimited.")),
@@ -264,7 +270,7 @@ def reward_from_row(row: dict[str, Any]) -> dict[str, Any]:
 def item_row(item: dict[str, Any]) -> dict[str, Any]:
     reward = item.get("reward") or ((item.get("choices") or [{}])[0].get("reward") or {})
     row = {name: item.get(name) for name in ITEM_FIELDS}
-    for name in ("name_en", "description", "message", "unit"):
+    for name in ("name_en", "description", "image", "message", "unit"):
         row[name] = row[name] or ""
     row["max_quantity"] = item.get("max_quantity") or 1
     return {**row, **reward_row(reward), "key": item["key"]}

@@ -18,7 +18,15 @@ from wtforms import (
     validators,
 )
 
-from builder.editor.base import EditContext, EditorForm, RowForm, Section, blank_to_none, next_key
+from builder.editor.base import (
+    EditContext,
+    EditorForm,
+    RowForm,
+    Section,
+    blank_to_none,
+    next_key,
+    widget_draws,
+)
 from builder.editor.fields import WIDE, CheckboxesField, rows
 from builder.i18n import N_, lazy, translate
 from rules.rewards import CHOICE_LABELS, REWARD_KINDS, RewardField
@@ -177,6 +185,11 @@ class PrizesSection(Section):
     help = N_("Each prize's reward, weight (its share of the draws), stock and limits.")
     template = "prizes"
     prefixes = ("prizes", "odds")
+
+    def applies(self, bundle: dict[str, Any]) -> bool:
+        """A page that draws has prizes; one that does not (a points mall, a vote) only those
+        added from the campaign page (for a rule's "issue a prize"), so its wizard skips them."""
+        return widget_draws(bundle) or bool(bundle.get("prizes"))
 
     def form_class(self, ctx: EditContext):
         row, boost = prize_row_form(ctx), boost_row_form(ctx)

@@ -15,11 +15,12 @@ from wtforms import (
     IntegerField,
     SelectField,
     StringField,
+    TextAreaField,
     validators,
 )
 
 from builder.editor.base import EditContext, EditorForm, Section, blank_to_none, next_key
-from builder.editor.fields import rows
+from builder.editor.fields import WIDE, rows
 from builder.i18n import N_, lazy, translate
 from rules.catalog import ACCOUNT_TYPES, TRANSACTION_TYPES, option_label
 from rules.limits import MAX_PRICE, MAX_VALID_DAYS
@@ -31,6 +32,7 @@ _TASK_PATH = re.compile(r"^tasks\[(\d+)\](?:\.(\w+))?")
 ROW_FIELDS = {
     "name": "name",
     "name_en": "name_en",
+    "description": "description",
     "event": "event",
     "badge": "badge_name",
     "points": "points",
@@ -60,6 +62,12 @@ def task_row_form(ctx: EditContext) -> type[Form]:
         name = StringField(lazy("Task"), [validators.InputRequired(), validators.Length(max=60)])
         name_en = StringField(
             lazy("English name"), [validators.Optional(), validators.Length(max=80)]
+        )
+        description = TextAreaField(
+            lazy("Description"),
+            [validators.Optional(), validators.Length(max=500)],
+            description=lazy("What the customer reads about the task; may be empty."),
+            render_kw={**WIDE, "rows": 2},
         )
         event = SelectField(
             lazy("Done when"),
@@ -175,6 +183,7 @@ def task_row(task: dict[str, Any]) -> dict[str, Any]:
         "key": task["key"],
         "name": task.get("name", ""),
         "name_en": task.get("name_en") or "",
+        "description": task.get("description") or "",
         "event": task.get("event"),
         "badge_name": badge.get("name") or "",
         "badge_name_en": badge.get("name_en") or "",
@@ -196,6 +205,10 @@ def task_from_row(row: dict[str, Any]) -> dict[str, Any]:
         "name_en": blank_to_none(row["name_en"]),
         "event": event.key,
     }
+    # browsers post a textarea's line breaks as CRLF; the bundle keeps LF
+    description = (row["description"] or "").replace("\r\n", "\n").replace("\r", "\n")
+    if description.strip():
+        task["description"] = description.strip()
     for name in EVENT_FIELDS:  # only the fields the event takes; the others are hidden
         value = blank_to_none(row[name])
         if name in event.fields and value is not None:

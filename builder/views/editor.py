@@ -23,12 +23,18 @@ from core.roles import has_permission
 WIZARD_STEPS = ("basics", "windows", "widget", "prizes", "chances", "limits", "audience", "rules")
 
 
-def wizard_steps(bundle: dict) -> tuple[str, ...]:
-    """The wizard's steps for this campaign: the loyalty sections it uses (tasks, mall) come
-    after the prizes."""
-    extra = tuple(s.key for s in sections_for(bundle) if s.key not in WIZARD_STEPS)
+def step_order() -> tuple[str, ...]:
+    """Every section in wizard order: the loyalty ones (tasks, mall) come after the prizes."""
+    extra = tuple(key for key in BY_KEY if key not in WIZARD_STEPS)
     cut = WIZARD_STEPS.index("prizes") + 1
     return WIZARD_STEPS[:cut] + extra + WIZARD_STEPS[cut:]
+
+
+def wizard_steps(bundle: dict) -> tuple[str, ...]:
+    """The wizard's steps for this campaign: the sections it uses, in wizard order (a page that
+    does not draw, a points mall, has no prizes step)."""
+    used = {s.key for s in sections_for(bundle)}
+    return tuple(key for key in step_order() if key in used)
 
 
 def listed_sections(bundle: dict, current=None) -> list:
@@ -143,13 +149,17 @@ class EditorView(SecureViewMixin, BaseView):
     def next_url(self, campaign: Campaign, key: str, wizard: bool) -> str:
         if not wizard:
             return url_for(".section", campaign_id=campaign.id, key=key)
+        # the step just saved may have left the campaign's steps (its last prize removed)
+        order = step_order()
+        here = order.index(key)
         steps = wizard_steps(campaign.draft)
         if request.form.get("go") == "back":
-            index = steps.index(key)
-            return url_for(".wizard", campaign_id=campaign.id, key=steps[max(0, index - 1)])
-        index = steps.index(key) + 1
-        following = steps[index] if index < len(steps) else "review"
-        return url_for(".wizard", campaign_id=campaign.id, key=following)
+            earlier = [k for k in steps if order.index(k) < here]
+            target = earlier[-1] if earlier else steps[0]
+        else:
+            later = [k for k in steps if order.index(k) > here]
+            target = later[0] if later else "review"
+        return url_for(".wizard", campaign_id=campaign.id, key=target)
 
     @expose("/<int:campaign_id>/test", methods=("GET", "POST"))
     def tester(self, campaign_id: int):

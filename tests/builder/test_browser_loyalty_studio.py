@@ -30,6 +30,7 @@ def test_marketer_sets_up_badge_tasks_in_the_wizard(studio, db):  # noqa: F811
     studio.choose("tasks-0-transaction_type", "fund")
     studio.fill("tasks-0-min_amount", "500")
     studio.fill("tasks-0-name", "购买少儿基金")
+    studio.fill("tasks-0-description", "买任意一只少儿基金满500元即可点亮")
     # a new task: a seven-day check-in streak that awards a badge and 30 points
     page.click("[data-add-row='tasks']")
     row = "tasks-5-"
@@ -52,6 +53,7 @@ def test_marketer_sets_up_badge_tasks_in_the_wizard(studio, db):  # noqa: F811
         500,
     )
     assert fund["account_type"] is None
+    assert fund["description"] == "买任意一只少儿基金满500元即可点亮"
     streak = tasks["连续签到7天"]
     assert streak["event"] == "check_in" and streak["count"] == 7 and streak["points"] == 30
     assert streak["badge"] == {"name": "坚持之星", "name_en": None, "icon": "🌟"}
@@ -63,7 +65,12 @@ def test_marketer_puts_a_right_on_sale_in_the_points_mall(studio, db):  # noqa: 
     slug = "points-mall-studio"
     new_campaign(studio, "points_mall", slug, "积分商城")
     page = studio.page
-    studio.goto(f"/studio/campaign/{page.url.split('/')[-3]}/edit/mall")
+    for _ in range(3):  # basics, windows, widget settings; a mall does not draw: no prizes
+        studio.save()
+    assert "/wizard/tasks" in page.url
+    assert page.locator(".editor-steps a[href$='/wizard/prizes']").count() == 0
+    studio.save()  # the tasks as the widget has them
+    assert "/wizard/mall" in page.url
     assert page.locator("select[name='points_from']").count() == 1
     studio.choose("points_from", "bank")
     studio.fill("items-0-price", "900")
@@ -76,11 +83,13 @@ def test_marketer_puts_a_right_on_sale_in_the_points_mall(studio, db):  # noqa: 
     studio.fill(f"{row}per_day_limit", "1")
     studio.fill(f"{row}valid_days", "30")
     studio.fill(f"{row}message", "流量已充入您的手机")
+    studio.fill(f"{row}image", "https://img.example/data-5gb.png")
     assert not visible(page, f"{row}r_webhook_sku")
     studio.choose(f"{row}reward_kind", "webhook")
     assert visible(page, f"{row}r_webhook_sku") and not visible(page, f"{row}r_physical_note")
     studio.fill(f"{row}r_webhook_sku", "DATA-5GB")
     studio.save()
+    assert "/wizard/chances" in page.url
 
     mall = saved_draft(db, slug)["mall"]
     assert mall["points_from"] == "bank"
@@ -90,5 +99,6 @@ def test_marketer_puts_a_right_on_sale_in_the_points_mall(studio, db):  # noqa: 
     assert data["reward"] == {"kind": "webhook", "sku": "DATA-5GB"}
     assert (data["price"], data["stock"], data["per_day_limit"]) == (600, 300, 1)
     assert data["message"] == "流量已充入您的手机" and data["valid_days"] == 30
+    assert data["image"] == "https://img.example/data-5gb.png"
     assert studio.json_values == 0
     record("points_mall_rights", studio)

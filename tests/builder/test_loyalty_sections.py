@@ -7,11 +7,14 @@ from __future__ import annotations
 import pytest
 
 import widgets
-from builder.drafts import new_draft
-from builder.editor import BY_KEY, sections_for
+from builder.drafts import new_draft, save_draft
+from builder.editor import BY_KEY, sections_for, sections_to_add
+from builder.editor.mall import choice_row_form, item_row_form
+from builder.editor.tasks import task_row_form
 from builder.views.editor import wizard_steps
 from core.models import Campaign, CouponPool
 from rules import load_bundle
+from rules.loyalty_schema import MallChoiceSchema, MallItemSchema, TaskSchema
 from tests.builder.studio import sign_in
 from tests.builder.test_editor import context, csrf_of, flatten, page_errors
 from tests.factories import make_hq, make_user
@@ -36,6 +39,19 @@ def test_the_sections_round_trip_the_default_loyalty_bundles(app, widget_type, k
         form = section.form_class(ctx)(formdata=posted, meta={"csrf": False})
         assert form.validate(), form.errors
         assert load_bundle(section.updated_bundle(form, ctx)) == bundle
+
+
+def test_every_field_of_a_task_and_a_mall_right_has_a_place_on_the_row_forms(app):
+    """A field of the bundle's schema that no row field holds is dropped by every save (a mall
+    right's `image` and a task's `description` were); the rest are the rows' other fields."""
+    bundle = load_bundle(widgets.get("points_mall").default_bundle("rt-x", "X", "HQ"))
+    with app.test_request_context():
+        ctx = context(bundle)
+        item, choice = item_row_form(ctx)(), choice_row_form(ctx)()
+        task = task_row_form(ctx)()
+    assert set(MallItemSchema().fields) - set(item._fields) == {"reward", "choices"}
+    assert set(MallChoiceSchema().fields) - set(choice._fields) == {"reward"}  # reward_kind...
+    assert set(TaskSchema().fields) - set(task._fields) == {"badge"}  # badge_name, _en, _icon
 
 
 def test_only_campaigns_that_use_them_list_the_loyalty_sections(client, db, marketer):
@@ -75,6 +91,7 @@ def test_tasks_added_to_a_lucky_wheel_with_the_form(client, db, marketer):
         "tasks-0-key": "",
         "tasks-0-name": "购买基金",
         "tasks-0-name_en": "",
+        "tasks-0-description": "买任意一只基金满1000元\r\n即可点亮",
         "tasks-0-event": "transaction",
         "tasks-0-account_type": "debit_card",  # hidden for a transaction: not saved
         "tasks-0-transaction_type": "fund",
@@ -98,7 +115,10 @@ def test_tasks_added_to_a_lucky_wheel_with_the_form(client, db, marketer):
     assert task["event"] == "transaction" and task["transaction_type"] == "fund"
     assert task["min_amount"] == 1000 and task["account_type"] is None
     assert task["badge"] == {"name": "理财达人", "name_en": None, "icon": "🐷"}
+    assert task["description"] == "买任意一只基金满1000元\n即可点亮"  # the textarea's CRLF: LF
     assert "tasks" in [s.key for s in sections_for(draft)]
+    page = client.get(url).get_data(as_text=True)
+    assert "说明" in page and "买任意一只基金满1000元\n即可点亮</textarea>" in page
 
 
 def test_a_mall_right_with_options_and_a_problem_next_to_its_field(client, db, marketer):
@@ -126,6 +146,7 @@ def test_a_mall_right_with_options_and_a_problem_next_to_its_field(client, db, m
     page = client.post(url, data=data).get_data(as_text=True)
     assert "每日限兑不能大于每人限兑" in page
     data["items-0-per_day_limit"] = "1"
+    data["items-0-image"] = " https://img.example/phone-credit.png "
     # a third option for the video membership, and the mug becomes a partner right
     n = len(values["choices"])
     new_row = {**values["choices"][0], "key": "", "name": "优酷", "name_en": ""}
@@ -137,10 +158,13 @@ def test_a_mall_right_with_options_and_a_problem_next_to_its_field(client, db, m
     db.session.expire_all()
     items = {i["key"]: i for i in db.session.get(Campaign, campaign.id).draft["mall"]["items"]}
     assert items["phone-credit"]["price"] == 800 and items["phone-credit"]["per_day_limit"] == 1
+    assert items["phone-credit"]["image"] == "https://img.example/phone-credit.png"
     options = items["video"]["choices"]
     assert [o["name"] for o in options] == ["腾讯视频", "爱奇艺", "优酷"]
     assert options[2]["reward"] == {"kind": "webhook", "sku": "VIDEO-YK-1M"}
     assert items["video"]["reward"] is None
+    page = client.get(url).get_data(as_text=True)  # the marketer sees the picture's address
+    assert "图片地址" in page and 'value="https://img.example/phone-credit.png"' in page
 
 
 def test_the_rule_builder_and_the_tester_offer_the_campaigns_badges(app):
@@ -191,3 +215,52 @@ def test_a_points_mall_saves_its_chances_step_without_a_kind_of_chance(client, d
     page = client.get(url).get_data(as_text=True)
     refused = client.post(url, data={"csrf_token": csrf_of(page)}).get_data(as_text=True)
     assert "data-not-saved" in refused
+
+
+def test_the_wizard_of_a_page_that_does_not_draw_skips_the_prizes(client, db, marketer):
+    """A points mall draws nothing: its wizard goes from the widget settings to the tasks, and
+    the campaign page offers prizes as a section to add (for a rule's "issue a prize"); with
+    prizes it has the step again. A task centre's badges unlock draws: it keeps its prizes."""
+    for pool in ("mall-phone-10", "mall-tencent-1m", "mall-iqiyi-1m"):  # the template's
+        db.session.add(CouponPool(key=pool, name=pool))
+    db.session.commit()
+    mall = new_draft(marketer, "template:points_mall_tasks", "mall-wizard", "积分商城")
+    wheel = new_draft(marketer, "widget:lucky_wheel", "wheel-wizard", "转盘")
+    assert wizard_steps(mall.draft)[:4] == ("basics", "windows", "widget", "tasks")
+    assert "prizes" not in wizard_steps(mall.draft)
+    assert BY_KEY["prizes"] in sections_to_add(mall.draft)
+    assert "prizes" in wizard_steps({**mall.draft, "prizes": wheel.draft["prizes"]})
+    assert "prizes" not in wizard_steps(widgets.get("vote").default_bundle("v-x", "X", "HQ"))
+    assert "prizes" in wizard_steps(widgets.get("task_center").default_bundle("t-x", "X", "HQ"))
+    assert "prizes" in wizard_steps(wheel.draft)
+
+    sign_in(client, marketer)
+    url = f"/studio/campaign/{mall.id}/wizard/widget"
+    page = client.get(url).get_data(as_text=True)
+    assert f"/studio/campaign/{mall.id}/wizard/tasks" in page
+    assert f"/studio/campaign/{mall.id}/wizard/prizes" not in page
+    data = flatten(BY_KEY["widget"].form_data(mall.draft, context(mall.draft)))
+    data["csrf_token"] = csrf_of(page)
+    data["go"] = "next"
+    saved = client.post(url, data=data)
+    assert saved.status_code == 302, page_errors(saved.get_data(as_text=True))
+    assert saved.headers["Location"].endswith(f"/studio/campaign/{mall.id}/wizard/tasks")
+    assert client.get(f"/studio/campaign/{mall.id}/wizard/prizes").status_code == 404
+    page = client.get(f"/studio/campaign/{mall.id}").get_data(as_text=True)
+    assert 'data-section="prizes"' not in page and "data-sections-to-add" in page
+    assert f"/studio/campaign/{mall.id}/edit/prizes" in page
+    page = client.get(f"/studio/campaign/{wheel.id}/wizard/widget").get_data(as_text=True)
+    assert f"/studio/campaign/{wheel.id}/wizard/prizes" in page
+
+    # prizes added to the mall are a step; removing the last one goes on to the tasks
+    save_draft(mall, {**mall.draft, "prizes": wheel.draft["prizes"][:1]}, marketer)
+    url = f"/studio/campaign/{mall.id}/wizard/prizes"
+    page = client.get(url).get_data(as_text=True)
+    empty = {**BY_KEY["prizes"].form_data(mall.draft, context(mall.draft)), "prizes": []}
+    data = flatten(empty)
+    data.update({"csrf_token": csrf_of(page), "go": "next"})
+    saved = client.post(url, data=data)
+    assert saved.status_code == 302, page_errors(saved.get_data(as_text=True))
+    assert saved.headers["Location"].endswith(f"/studio/campaign/{mall.id}/wizard/tasks")
+    db.session.expire_all()
+    assert db.session.get(Campaign, mall.id).draft["prizes"] == []
