@@ -11,24 +11,32 @@ from core.models import Campaign, Draw, Reward
 from runtime import hotstate
 from runtime.auth import Principal
 from runtime.loader import LiveVersion
+from runtime.loyalty.spending import account_scope
 from runtime.members import find_member, find_participant
 from runtime.reads import reading
 
 
-def points_balance(participant_id: int) -> int:
-    """The issuance points ledger when present, else the sum of issued points rewards."""
-    try:
-        from runtime.issuance.points import balance
-    except ImportError:
-        balance = None
-    if balance is not None:
-        return int(balance(participant_id))
+def points_balance(participant_id: int, scope_id: int | None = None) -> int:
+    """The ledger balance in one points scope (a campaign's id, 0 = bank-wide), or across every
+    scope when `scope_id` is None."""
+    from runtime.issuance.points import balance
+
+    return int(balance(participant_id, scope_id))
+
+
+def points_pending(live: LiveVersion, participant_id: int, scope_id: int) -> int:
+    """Points this campaign awarded that a worker has not credited yet. They land in the
+    campaign's own scope, so a page showing another scope (a mall spending bank-wide points)
+    has none on the way."""
+    if scope_id != live.campaign_id:
+        return 0
     with reading():
         payloads = db.session.scalars(
             select(Reward.payload).where(
                 Reward.participant_id == participant_id,
+                Reward.campaign_id == live.campaign_id,
                 Reward.kind == "points",
-                Reward.status == "issued",
+                Reward.status.in_(("pending", "issuing")),
             )
         )
         return sum(int((p or {}).get("amount") or 0) for p in payloads)
@@ -47,6 +55,7 @@ def campaign_state(live: LiveVersion, principal: Principal) -> dict[str, Any]:
             "draws_today": 0,
             "wins": 0,
             "points": 0,
+            "points_pending": 0,
             "streak": 0,
             "checkins": 0,
             "referral_code": None,
@@ -55,6 +64,9 @@ def campaign_state(live: LiveVersion, principal: Principal) -> dict[str, Any]:
         }
     person = hotstate.person_state(live.campaign_id, member.participant_id)
     day = utcnow_day(live)
+    # the scope this campaign's page spends and shows (spending.account_scope): its own points,
+    # or the bank-wide ones for a mall that spends those; never every scope summed
+    scope = account_scope(live.bundle, live.campaign_id)
     with reading():
         draws = db.session.execute(
             select(Draw.id, Draw.prize_key, Draw.created_at)
@@ -74,7 +86,8 @@ def campaign_state(live: LiveVersion, principal: Principal) -> dict[str, Any]:
         "draws": hotstate.as_int(person, "d"),
         "draws_today": hotstate.as_int(person, f"d:{day}"),
         "wins": hotstate.as_int(person, "w"),
-        "points": points_balance(member.participant_id),
+        "points": points_balance(member.participant_id, scope),
+        "points_pending": points_pending(live, member.participant_id, scope),
         "streak": streak,
         "checkins": hotstate.as_int(person, "ci"),
         "referral_code": member.referral_code,

@@ -176,7 +176,17 @@ class MeState(Schema):
     wins = fields.Integer(
         required=True, metadata={"description": "Prizes won that are not the consolation prize"}
     )
-    points = fields.Integer(required=True)
+    points = fields.Integer(
+        required=True,
+        metadata={
+            "description": "My balance in the campaign's points scope: its own points, or the "
+            "bank-wide ones when its mall spends those (mall.points_from: bank)"
+        },
+    )
+    points_pending = fields.Integer(
+        required=True,
+        metadata={"description": "Points the campaign awarded that are not credited yet"},
+    )
     streak = fields.Integer(required=True)
     checkins = fields.Integer(required=True)
     referral_code = fields.String(allow_none=True, required=True)
