@@ -187,7 +187,7 @@ def _prizes(report: CampaignReport) -> None:
                 "cost": round(pricing.cost(key, count, cents), 2),
             }
         )
-    report.channels = _shares_of(items.get("share_channel", {}))
+    report.channels = _shares_of(items.get("share_channel", {}), report.lang)
     report.sources = _sources(items.get("join_channel", {}))
     report.decay = _decay(items.get("share_age", {}))
     config = (report.bundle.get("widget") or {}).get("config") or {}
@@ -217,10 +217,20 @@ def _sources(found: dict[str, list[int]]) -> list[dict[str, Any]]:
     )
 
 
-def _shares_of(found: dict[str, list[int]]) -> list[dict[str, Any]]:
+def _shares_of(found: dict[str, list[int]], lang: str) -> list[dict[str, Any]]:
+    """Shares by channel, each named as the rule builder names it (微信好友, WeChat friend...)."""
+    from rules.catalog import option_label
+
     total = sum(v[0] for v in found.values()) or 1
     return sorted(
-        ({"channel": k, "shares": v[0], "share": v[0] / total} for k, v in found.items()),
+        (
+            {
+                "channel": option_label("share_channel", k, lang),
+                "shares": v[0],
+                "share": v[0] / total,
+            }
+            for k, v in found.items()
+        ),
         key=lambda row: -row["shares"],
     )
 

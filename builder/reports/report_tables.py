@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from builder.i18n import translate
-from builder.reports.campaign import CampaignReport
+from builder.reports.campaign import CampaignReport, branch_names
 from builder.reports.labels import label
 from builder.reports.organisation import SHOWN, BranchReport, Overview
 from builder.reports.tables import Column, Table
@@ -174,10 +174,12 @@ def masked(external_id: str | None) -> str:
 
 
 def _inviters(report: CampaignReport, show_people: bool) -> Table:
+    names = branch_names(report.lang)
     rows = [
         {
             **row,
             "who": row["external_id"] if show_people else masked(row["external_id"]),
+            "branch": names.get(row["branch"], row["branch"]),
         }
         for row in report.referrals.get("top") or []
     ]
@@ -206,7 +208,7 @@ def overview_tables(result: Overview) -> dict[str, Table]:
     for row in result.rows:
         name = row["name"]
         if row["own"]:
-            name = f"{name} ({_t('own customers')})"
+            name = _t("{branch} (own customers)").format(branch=name)
         elif name is None:
             name = _t("No branch or unknown branch")
         rows.append({**row, "name": name})

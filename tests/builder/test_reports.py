@@ -204,6 +204,14 @@ def test_overview_ranks_children_against_the_previous_period_and_drills_down(app
     )  # the drill-down link
 
 
+def test_the_overview_names_a_branchs_own_customers_in_the_users_language(app, db, world):
+    shown = (("zh", "(本机构客户)", "own customers"), ("en", " (own customers)", "本机构"))
+    for lang, own, other in shown:
+        client = signed_in(app, world.users["hq_admin"], lang)
+        page = client.get("/studio/reports/?from=2026-03-01&to=2026-03-31").get_data(as_text=True)
+        assert own in page and other not in page, lang
+
+
 def test_a_branch_user_sees_only_their_subtree(app, db, world):
     client = signed_in(app, world.users["sh_marketer"])
     page = client.get("/studio/reports/?from=2026-03-01&to=2026-03-31").get_data(as_text=True)
@@ -225,3 +233,21 @@ def test_a_branch_user_sees_only_their_subtree(app, db, world):
     calendar = client.get("/studio/calendar/?year=2026&month=3").get_data(as_text=True)
     assert f'data-item="campaign-{world.sh_campaign.id}"' in calendar
     assert f'data-item="campaign-{world.hq_campaign.id}"' not in calendar
+
+
+def test_shares_and_inviters_are_named_in_the_users_words(app, db, world):
+    """Share channels by the rule builder's words, an inviter's branch by its name (QA found
+    `wechat_friend` and `SH001` in the tables)."""
+    from types import SimpleNamespace
+
+    from builder.reports.campaign import _shares_of
+    from builder.reports.report_tables import _inviters
+
+    found = {"wechat_friend": [3], "weibo": [1]}
+    assert [r["channel"] for r in _shares_of(found, "zh")] == ["微信好友", "微博"]
+    assert [r["channel"] for r in _shares_of(found, "en")] == ["WeChat friend", "Weibo"]
+    top = [{"external_id": "cust-0042", "branch": "SH001", "invited": 3, "descendants": 5}]
+    for lang, name in (("zh", "上海分行"), ("en", "Shanghai")):
+        report = SimpleNamespace(lang=lang, referrals={"top": [{**top[0], "clicks": 1}]})
+        row = _inviters(report, show_people=False).rows[0]
+        assert row["branch"] == name and row["who"].endswith("0042") and "cust" not in row["who"]
