@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-CHANNELS = ("wechat_friend", "wechat_moments", "weibo", "qq", "link", "other")
+from rules.catalog import SHARE_CHANNELS
 
 
 class ErrorItem(Schema):
@@ -129,7 +129,7 @@ class DrawResult(Schema):
 
 
 class ShareBody(Schema):
-    share_channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
+    share_channel = fields.String(required=True, validate=validate.OneOf(SHARE_CHANNELS))
 
 
 class ActivityResult(Schema):
@@ -206,9 +206,16 @@ class MeState(Schema):
         fields.String(), required=True, metadata={"description": "This month's check-in days"}
     )
     checked_in_today = fields.Boolean(required=True)
-    votes_today = fields.Integer(required=True)
+    votes_today = fields.Integer(
+        required=True, metadata={"description": "Votes I cast today (what the daily limit counts)"}
+    )
     voted_today = fields.List(
-        fields.String(), required=True, metadata={"description": "Candidate ids"}
+        fields.String(),
+        required=True,
+        metadata={
+            "description": "Candidate ids I cannot vote for again now: voted today, or ever "
+            "when a candidate takes one vote per person (vote_period once)"
+        },
     )
 
 
