@@ -31,6 +31,13 @@ def dashboard_counts(branch_ids: set[int]) -> dict[str, int]:
 
     since = datetime.now(UTC) - timedelta(days=1)
     scoped_ids = select(Campaign.id).where(in_scope)
+
+    def count_rewards(*statuses: str) -> int:
+        found = select(func.count()).where(
+            Reward.campaign_id.in_(scoped_ids), Reward.status.in_(statuses)
+        )
+        return db.session.scalar(found) or 0
+
     return {
         N_("Live campaigns"): count_campaigns("live"),
         N_("Drafts"): count_campaigns("draft"),
@@ -43,12 +50,9 @@ def dashboard_counts(branch_ids: set[int]) -> dict[str, int]:
             )
         )
         or 0,
-        N_("Rewards pending"): db.session.scalar(
-            select(func.count()).where(
-                Reward.campaign_id.in_(scoped_ids), Reward.status.in_(("pending", "issuing"))
-            )
-        )
-        or 0,
+        N_("Rewards pending"): count_rewards("pending", "issuing"),
+        # out of retries (dead letters): someone has to look, so the home says so
+        N_("Rewards failed"): count_rewards("failed"),
     }
 
 

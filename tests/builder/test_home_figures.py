@@ -86,3 +86,23 @@ def test_the_home_shows_todays_figures_from_the_rollups(app, db):
     assert row, table[:500]
     assert row.groups() == ("3", "3", "25.00")  # 3 joined, 3 draws, 2 cars of 12.50 today
     assert not [s for s in seen if re.search(r"\bFROM\s+\"?(draws|memberships)\b", s, re.I)]
+
+
+def test_the_home_counts_rewards_waiting_and_rewards_out_of_retries(app, db):
+    """A webhook reward that ran out of retries is a dead letter, not 'pending': the home says
+    how many there are, so head office sees issuance failing (QA saw 0 pending and nothing
+    else while every partner reward had failed)."""
+    from sqlalchemy import update
+
+    from builder.views.home import dashboard_counts
+    from core.models import Reward
+    from tests.issuance.factories import make_campaign, make_participants, make_rewards
+
+    campaign = make_campaign()
+    people = [p.id for p in make_participants(2)]
+    ids = make_rewards(campaign.id, people, "points", {"points": 5}, count=5)
+    db.session.execute(update(Reward).where(Reward.id.in_(ids[:2])).values(status="failed"))
+    db.session.commit()
+    counts = dashboard_counts({campaign.branch_id})
+    assert counts["Rewards pending"] == 3 and counts["Rewards failed"] == 2
+    assert dashboard_counts({-1})["Rewards failed"] == 0  # another branch's scope sees none
