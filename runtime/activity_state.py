@@ -17,8 +17,12 @@ from runtime.reads import reading
 
 
 def local_today(live: LiveVersion, now: datetime | None = None) -> str:
+    return local_day(live, now or utcnow())
+
+
+def local_day(live: LiveVersion, moment: datetime) -> str:
     zone = ZoneInfo(live.bundle["schedule"]["timezone"])
-    return (now or utcnow()).astimezone(zone).date().isoformat()
+    return moment.astimezone(zone).date().isoformat()
 
 
 def activity_state(
@@ -40,8 +44,9 @@ def activity_state(
                 CheckIn.day.like(f"{month}-%"),
             )
         ).all()
-        voted = db.session.scalars(
-            select(Vote.candidate).where(
+        # today's votes, and those of a campaign where a candidate takes one vote ever ("all")
+        voted = db.session.execute(
+            select(Vote.candidate, Vote.day, Vote.created_at).where(
                 Vote.campaign_id == live.campaign_id,
                 Vote.participant_id == participant_id,
                 Vote.day.in_((today, "all")),
@@ -51,8 +56,12 @@ def activity_state(
         "referrals": referrals or 0,
         "checkin_days": sorted(days),
         "checked_in_today": today in days,
-        "votes_today": len(voted),
-        "voted_today": sorted(set(voted)),
+        # cast today, as the daily limit counts them (`votes_today`, counter v:<day>)
+        "votes_today": sum(
+            1 for v in voted if v.day == today or local_day(live, v.created_at) == today
+        ),
+        # the candidates I cannot vote for again now: today's, or ever's with vote_period once
+        "voted_today": sorted({v.candidate for v in voted}),
     }
 
 

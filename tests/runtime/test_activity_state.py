@@ -76,3 +76,33 @@ def test_a_bad_widget_config_is_refused_with_its_path(db):
     with pytest.raises(CampaignError) as refused:
         create_campaign(bundle)
     assert "widget.config.bogus" in [e["path"] for e in refused.value.errors]
+
+
+@pytest.mark.parametrize(("period", "still_voted"), [("day", []), ("once", ["c1"])])
+def test_yesterdays_votes_do_not_count_today(client, token, period, still_voted):
+    """The daily limit counts today's votes; a candidate taking one vote ever stays voted."""
+    from datetime import timedelta
+
+    from core.models import utcnow
+    from runtime import loader
+    from runtime.activity_state import activity_state
+    from tests.loyalty.helpers import join
+
+    bundle = widgets.get("vote").default_bundle("vote-days", "测试", "HQ")
+    bundle["schedule"].update(starts_at="2020-01-01T00:00:00", ends_at="2099-01-01T00:00:00")
+    bundle["widget"]["config"]["vote_period"] = period
+    publish(bundle)
+    tok = token("voter")
+    pid = join(client, tok, "/api/v1/campaigns/vote-days")
+    answer = client.post(
+        "/api/v1/campaigns/vote-days/votes", json={"candidate": "c1"}, headers=auth(tok)
+    )
+    assert answer.status_code == 200, answer.json
+    assert (
+        me(client, "vote-days", tok)["votes_today"],
+        me(client, "vote-days", tok)["voted_today"],
+    ) == (1, ["c1"])
+
+    _, live = loader.load("vote-days")
+    tomorrow = activity_state(live, pid, utcnow() + timedelta(days=1))
+    assert (tomorrow["votes_today"], tomorrow["voted_today"]) == (0, still_voted)
