@@ -9,6 +9,7 @@ from sqlalchemy import select
 from core.models import Draw, Reward
 from tests.factories import make_channel, make_token
 from tests.widgets.browser import (
+    ARTIFACTS,
     check_phone_layout,
     close_modal,
     open_page,
@@ -213,3 +214,62 @@ def test_a_red_packet_shows_the_amount_the_server_reserved(
     close_modal(phone)
     settle(phone)
     assert "¥1.88" in phone.inner_text("#my-prizes")
+
+
+# What each label line of the wheel takes against the room its segment has at its radius
+# (the segment's width there: its edges are half a step either side of the label's axis).
+LABEL_FIT = """() => Array.from(document.querySelectorAll('#wheel .seg text')).map((text) => {
+  const n = document.querySelectorAll('#wheel .seg').length;
+  const lines = Array.from(text.querySelectorAll('tspan'));
+  return {
+    name: text.getAttribute('data-name'),
+    shown: lines.map((l) => l.textContent).join(' '),
+    size: parseFloat(text.style.fontSize),
+    over: lines.map((l) => l.getComputedTextLength()
+      - 2 * -parseFloat(l.getAttribute('y')) * Math.tan(Math.PI / n)),
+  };
+})"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_wheel_labels_fit_their_segments_at_phone_width(
+    lang, publish_for_server, widget_server, browser
+):
+    """Seed 003's wheel on a 390 px phone: every prize's whole name inside its segment."""
+    from rules.templates import load_template
+    from tests.widgets.browser import PHONE
+
+    bundle = load_template("decent_lottery")
+    bundle["schedule"].update(starts_at="2020-01-01T00:00:00", ends_at="2099-01-01T00:00:00")
+    bundle["widget"]["config"]["language"] = lang
+    bundle["audience"].update(conditions=None, whitelist=None)  # any customer may look
+    for prize, english in zip(
+        bundle["prizes"],
+        [
+            "Random cash red packet",
+            "CNY 5 red packet",
+            "CNY 10 phone credit",
+            "Video membership (1 month)",
+            "Thanks for playing",
+        ],
+        strict=True,
+    ):
+        prize.setdefault("name_en", english)
+    channel, _ = make_channel()
+    token = make_token(channel, f"wheel-labels-{lang}")
+    campaign = publish_for_server(bundle)
+    context = browser.new_context(**{**PHONE, "viewport": {"width": 390, "height": 844}})
+    try:
+        page = context.new_page()
+        open_page(page, f"{widget_server()}/c/{campaign.slug}#token={token}")
+        labels = page.evaluate(LABEL_FIT)
+        names = {p["name_en"] if lang == "en" else p["name"] for p in bundle["prizes"]}
+        assert {label["name"] for label in labels} == names
+        for label in labels:
+            assert label["shown"].replace(" ", "") == label["name"].replace(" ", ""), label
+            assert max(label["over"]) <= 0, label  # no line wider than its segment
+            assert label["size"] >= 9, label
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"lucky_wheel_labels_{lang}.png"))
+    finally:
+        context.close()

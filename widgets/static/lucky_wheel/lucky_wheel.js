@@ -14,7 +14,64 @@
     return (r * Math.cos(rad)).toFixed(2) + " " + (r * Math.sin(rad)).toFixed(2);
   }
 
-  function short(text) { return text.length > 7 ? text.slice(0, 6) + "…" : text; }
+  /* Room for a label line whose baseline is `r` from the centre: the segment's width there
+   * (its edges are step/2 either side of the label's axis), less a margin. */
+  function room(r) { return 2 * r * Math.tan(Math.PI / n) * 0.9; }
+
+  /* A name in `k` lines of about equal length: whole words where it has spaces, else (a
+   * Chinese name) equal runs of characters. */
+  function split(name, k) {
+    if (k === 1) return [name];
+    var words = name.split(" "), lines = [], target = name.length / k;
+    if (words.length >= k) {
+      var line = "";
+      words.forEach(function (word, i) {
+        var left = words.length - i, slots = k - lines.length - 1;
+        if (line && slots > 0 && (line.length + word.length / 2 > target || left <= slots)) {
+          lines.push(line); line = "";
+        }
+        line = line ? line + " " + word : word;
+      });
+      lines.push(line);
+      return lines;
+    }
+    var size = Math.ceil(name.length / k);
+    for (var at = 0; at < name.length; at += size) lines.push(name.slice(at, at + size));
+    return lines;
+  }
+
+  var OUTER = {1: 104, 2: 112, 3: 118};  // baseline of the outermost line, by line count
+
+  /* Lay `lines` out in `node` at `size` px, the first line outermost; true if each fits. */
+  function layout(node, lines, size) {
+    node.textContent = "";
+    node.style.fontSize = size + "px";
+    return lines.map(function (line, i) {
+      var r = OUTER[lines.length] - i * size * 1.2, span = document.createElementNS(NS, "tspan");
+      span.setAttribute("x", "0");
+      span.setAttribute("y", String(-r));
+      span.textContent = line;
+      node.appendChild(span);
+      return span.getComputedTextLength() <= room(r);
+    }).every(Boolean);
+  }
+
+  /* A prize's whole name in its segment: one line (13 px, down to 11), else two or three
+   * lines (down to 9 px); only a name too long even so is cut, with "…". */
+  function fitLabel(node, name) {
+    var size, k, lines;
+    for (size = 13; size >= 11; size -= 0.5) if (layout(node, [name], size)) return;
+    for (k = 2; k <= 3; k++) {
+      lines = split(name, k);
+      if (lines.length !== k) continue;
+      for (size = 13; size >= 9; size -= 0.5) if (layout(node, lines, size)) return;
+    }
+    lines = split(name, 2);
+    while (!layout(node, lines, 9) && lines.some(function (l) { return l.length > 1; })) {
+      var i = lines[lines.length - 1].length > 1 ? lines.length - 1 : 0;
+      lines[i] = lines[i].replace(/…$/, "").slice(0, -1) + "…";
+    }
+  }
 
   function build() {
     segments.forEach(function (p, i) {
@@ -29,10 +86,11 @@
       g.appendChild(path);
       var text = document.createElementNS(NS, "text");
       text.setAttribute("text-anchor", "middle");
-      text.setAttribute("transform", "rotate(" + (i * step + step / 2) + ") translate(0 -100)");
-      text.textContent = short(CS.prizeName(p.key));
+      text.setAttribute("transform", "rotate(" + (i * step + step / 2) + ")");
+      text.setAttribute("data-name", CS.prizeName(p.key));
       g.appendChild(text);
       wheel.appendChild(g);
+      fitLabel(text, CS.prizeName(p.key));  // measured, so once it is on the page
     });
   }
 
