@@ -32,6 +32,9 @@ class Widget:
     # generated from, in the order the widget places its rules; limit name -> its config field.
     managed_rule_settings: ClassVar[dict[str, tuple[str, ...]]] = {}
     managed_limit_settings: ClassVar[dict[str, str]] = {}
+    # Shared page parts the page uses (i18n.PARTS): their texts, static/common/<part>.{css,js}
+    # and the template they come with (templates/_lead_form.html, _tasks.html).
+    parts: ClassVar[tuple[str, ...]] = ()
 
     @property
     def template(self) -> str:
@@ -40,10 +43,12 @@ class Widget:
     @property
     def assets(self) -> dict[str, list[str]]:
         """Static files (relative to widgets/static) the page loads, in order."""
-        return {
-            "css": ["common/page.css", f"{self.type}/{self.type}.css"],
-            "js": ["common/page.js", f"{self.type}/{self.type}.js"],
-        }
+        names = [
+            "common/page",
+            *(f"common/{part}" for part in self.parts),
+            f"{self.type}/{self.type}",
+        ]
+        return {"css": [f"{n}.css" for n in names], "js": [f"{n}.js" for n in names]}
 
     # -- configuration -------------------------------------------------------------------
 
@@ -158,6 +163,13 @@ class Widget:
             "boosts": display.boosts(bundle),
         }
 
+    def page_texts(self) -> dict[str, tuple[str, str]]:
+        """The widget's own texts over those of the shared parts it uses."""
+        merged: dict[str, tuple[str, str]] = {}
+        for part in self.parts:
+            merged.update(i18n.PARTS[part])
+        return {**merged, **self.texts}
+
     def render_page(
         self,
         bundle: dict[str, Any],
@@ -172,7 +184,7 @@ class Widget:
             lang=lang,
             api_base=api_base,
             preview=preview,
-            texts=i18n.texts(lang, self.texts),
+            texts=i18n.texts(lang, self.page_texts()),
             errors=i18n.error_texts(lang),
         )
         assets = self.assets

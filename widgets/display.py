@@ -1,13 +1,30 @@
 """What a participant page shows that comes from the bundle rather than the widget's settings:
-the odds boosts ("crazy hour") with the time window they run in, worded in zh and en."""
+the odds boosts ("crazy hour") with the time window they run in, worded in zh and en; the
+pictures the marketer linked (a mall right's, a candidate's), only where they are safe."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_ZH = ("一", "二", "三", "四", "五", "六", "日")
 WEEKDAY_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def image_url(value: Any) -> str | None:
+    """`value` when it is an http(s) address or a relative one ("/img/a.png", "a.png"), else
+    None: never `javascript:`, `data:` or another scheme, nor text with spaces, control
+    characters or backslashes (which browsers strip or rewrite before reading the scheme)."""
+    if not isinstance(value, str) or not value or len(value) > 2000:
+        return None
+    if any(ch <= " " or ch == "\\" or ch == "\x7f" for ch in value):
+        return None
+    try:
+        scheme = urlsplit(value).scheme.lower()
+    except ValueError:
+        return None
+    return value if scheme in ("", "http", "https") else None
 
 
 def describe_window(window: dict[str, Any], lang: str) -> str:

@@ -62,6 +62,45 @@ COMMON: dict[str, tuple[str, str]] = {
     "network": ("网络不太稳定,请稍后重试", "Network problem, please try again"),
     "draw_again": ("再来一次", "Play again"),
     "sold_out_hint": ("奖品发放以实际到账为准", "Prizes are subject to successful issuance"),
+    "points_pending": ("+{n} 到账中", "+{n} on the way"),
+    "go_draw": ("去抽奖", "Draw now"),
+}
+
+# The lead form (widgets/templates/_lead_form.html, static/common/lead.js) on every page that
+# offers one: the invitation page's setting, a vote whose rules pay for a lead.
+LEAD: dict[str, tuple[str, str]] = {
+    "lead_title": ("留下联系方式", "Leave your contact details"),
+    "lead_name": ("姓名", "Name"),
+    "lead_phone": ("手机号", "Mobile number"),
+    "lead_city": ("所在城市", "City"),
+    "lead_submit": ("提交", "Submit"),
+    "lead_done": ("提交成功,我们会尽快联系您", "Thank you, we will be in touch"),
+    "lead_earns": ("提交即得", "Submit to get"),
+    "phone_invalid": ("请输入正确的手机号", "Please enter a valid mobile number"),
+    "name_required": ("请输入姓名", "Please enter your name"),
+    # what the box says is agreed to, not that submitting agrees: the box must be ticked
+    "consent_agree": ("我已阅读并同意", "I have read and agree: "),
+    "consent_required": ("请先勾选同意", "Please tick the box to agree first: "),
+    "consent_default": (
+        "银行客户经理就本活动与您联系",
+        "the bank's customer manager may contact me about this campaign",
+    ),
+}
+
+# Tasks and badges (widgets/templates/_tasks.html, static/common/tasks.js): the task centre
+# and the points mall's "earn points" list.
+TASKS: dict[str, tuple[str, str]] = {
+    "badges": ("我的勋章", "My badges"),
+    "badge_count": ("已点亮 {n}/{total}", "{n} of {total} lit"),
+    "done": ("已完成", "Done"),
+    "todo": ("未完成", "To do"),
+    "go_check_in": ("签到", "Check in"),
+    "go_invite": ("邀请好友", "Invite"),
+    "auto": ("在银行App完成后自动点亮", "Lights up once done in the bank's app"),
+    "earns_badge": ("得勋章", "Badge"),
+    "earns_points": ("+{n} {unit}", "+{n} {unit}"),
+    "checked": ("签到成功", "Checked in"),
+    "task_done_toast": ("任务完成,勋章已点亮", "Task done: badge lit"),
 }
 
 # One message per refusal code the API can answer with (CONTRACTS.md, problem+json `code`).
@@ -108,6 +147,8 @@ ERRORS: dict[str, tuple[str, str]] = {
     "network": ("网络不太稳定,请稍后重试", "Network problem, please try again"),
     "unknown": ("操作未成功,请稍后再试", "That did not work; please try again"),
 }
+
+PARTS: dict[str, dict[str, tuple[str, str]]] = {"lead": LEAD, "tasks": TASKS}
 
 
 def pick_language(setting: str, accept_language: Iterable[str] = ()) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 from rules.catalog import option_label
 from rules.loyalty import TASK_EVENTS
 
+from .display import image_url
 from .rewards import bundle_currency, public_reward
 
 ITEM_FIELDS = (
@@ -36,6 +37,7 @@ def public_mall_items(bundle: Mapping[str, Any]) -> list[dict[str, Any]]:
     items = []
     for item in (bundle.get("mall") or {}).get("items") or []:
         shown = {k: item.get(k) for k in ITEM_FIELDS}
+        shown["image"] = image_url(item.get("image"))  # http(s) or relative, or none at all
         shown["max_quantity"] = item.get("max_quantity") or 1
         shown["reward"] = public_reward(item["reward"], currency) if item.get("reward") else None
         shown["choices"] = [

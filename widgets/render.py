@@ -9,6 +9,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from .display import image_url
+
 WIDGETS_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = WIDGETS_DIR / "templates"
 STATIC_DIR = WIDGETS_DIR / "static"
@@ -24,6 +26,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["asset_version"] = asset_version
+    env.filters["image_url"] = image_url
     return env
 
 

@@ -9,6 +9,7 @@ import time
 
 import pytest
 import requests
+from playwright.sync_api import expect
 from sqlalchemy import select, update
 
 from core.models import MallStock, PointsEntry, Reward, TaskCompletion
@@ -232,3 +233,84 @@ def test_the_task_centre_lights_badges_and_the_third_unlocks_the_draw(
     done = ledger(db, select(TaskCompletion.task_key).order_by(TaskCompletion.badge_ordinal))
     assert [r[0] for r in done] == ["open-card", "mobile-banking", "buy-product"]
     check_phone_layout(phone, "task_center")
+
+
+def test_the_mall_lists_tasks_with_badges_shares_and_says_which_limit_stops_an_exchange(
+    app, publish_for_server, widget_server, phone, db
+):
+    """The mall's 赚积分 list is the task centre's (state, badges, descriptions, the badge
+    wall), its share button earns what its rules text promises, a right shows its picture (never
+    a script) and a right taken up to today's limit says so."""
+
+    def tweak(bundle):
+        bundle["mall"]["items"] = [
+            {
+                "key": "credit",
+                "name": "10元话费券",
+                "price": 100,
+                "per_person_limit": 5,
+                "per_day_limit": 1,
+                "image": "/pictures/credit.png",
+                "reward": {"kind": "none"},
+            },
+            {
+                "key": "mug",
+                "name": "保温杯",
+                "price": 5000,
+                "image": "javascript:alert(1)",
+                "reward": {"kind": "physical"},
+            },
+        ]
+        bundle["tasks"][0]["badge"] = {"name": "开卡达人", "icon": "💳"}
+        bundle["tasks"][0]["description"] = "在任一网点开立借记卡即可"
+        bundle["rules"] = [
+            {
+                "id": "share-points",
+                "trigger": "share",
+                "conditions": None,
+                "actions": [{"name": "award_points", "params": {"amount": 20}}],
+            }
+        ]
+
+    channel, secret = make_channel()
+    token, key = make_token(channel, "task-shopper"), channel.key
+    campaign = publish_for_server(widget_bundle("points_mall", tweak=tweak))
+    base = widget_server()
+    phone.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+    open_page(phone, f"{base}/c/{campaign.slug}#token={token}")
+
+    assert phone.get_attribute('[data-item="credit"] img.mall-item-img', "src") == (
+        "/pictures/credit.png"
+    )
+    assert phone.locator('[data-item="mug"] img').count() == 0
+    task = phone.locator('#mall-tasks [data-task="open-account"]')
+    assert "在任一网点开立借记卡即可" in task.inner_text()
+    assert task.locator('[data-earns="badge"]').count() == 1
+    assert "未完成" in task.inner_text() and "开立借记卡" in task.inner_text()
+    assert phone.inner_text("#tc-count") == "已点亮 0/1"
+
+    post_event(
+        base, key, secret, "shop-1", "account_opened", "task-shopper", account_type="debit_card"
+    )
+    issue_all(app, db)
+    reopen(phone)
+    assert "已完成" in task.inner_text()
+    assert phone.locator(".mall-tasks .tc-badge.lit").count() == 1
+    assert phone.inner_text("#tc-count") == "已点亮 1/1"
+    assert phone.inner_text("#mall-balance") == "500"
+
+    phone.click(".mall-card [data-share]")
+    expect(phone.locator("#toast")).to_have_text("分享成功 +20 积分")
+    phone.wait_for_selector("#mall-pending:not([hidden])")
+    assert phone.inner_text("#mall-pending") == "+20 到账中"
+    issue_all(app, db)
+    expect(phone.locator("#mall-balance")).to_have_text("520", timeout=20000)  # no reload
+    assert phone.is_hidden("#mall-pending")
+
+    assert exchange(phone, "credit") == "100"
+    wait_modal(phone)
+    close_modal(phone)
+    settle(phone)
+    assert phone.inner_text('[data-exchange="credit"]') == "今日已达兑换上限"
+    assert phone.inner_text("#mall-balance") == "420"
+    check_phone_layout(phone, "points_mall_tasks")

@@ -241,7 +241,8 @@ CASES = [
         "vote",
         {"votes_today": 4},
         None,
-        lambda t, d: "今日剩余票数 5" in t,
+        # 5 a day, but one per candidate a day: the sample's 4 candidates leave 4 votes
+        lambda t, d: "每人每天5票" in t and "今日剩余票数 4" in t,
         refused={"votes_today": 5},
     ),
     Case(

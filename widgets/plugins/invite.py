@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from widgets import defaults, forms
 from widgets.base import Widget
+from widgets.lead import lead_offer
 
 
 class InviteConfig(forms.PageSchema):
@@ -25,7 +28,12 @@ class InviteConfig(forms.PageSchema):
     )
     ask_city = forms.boolean("询问所在城市", "Ask for the city", True)
     consent_text = forms.text(
-        "授权说明", "Consent text", "提交即同意银行客户经理就本活动与您联系", max_length=120
+        "授权说明",
+        "Consent text",
+        "银行客户经理就本活动与您联系",
+        max_length=120,
+        help_zh="勾选框显示为“我已阅读并同意”加此说明",
+        help_en="The box reads “I have read and agree:” followed by this text",
     )
 
 
@@ -46,16 +54,10 @@ class Invite(Widget):
         "invited": ("已邀请", "Invited"),
         "goal_reached": ("已达成目标,奖品发放中", "Goal reached — your gift is on its way"),
         "draw_now": ("抽奖", "Draw"),
-        "lead_name": ("姓名", "Name"),
-        "lead_phone": ("手机号", "Mobile number"),
-        "lead_city": ("所在城市", "City"),
-        "lead_submit": ("提交", "Submit"),
-        "lead_done": ("提交成功,我们会尽快联系您", "Thank you, we will be in touch"),
-        "phone_invalid": ("请输入正确的手机号", "Please enter a valid mobile number"),
-        "name_required": ("请输入姓名", "Please enter your name"),
         "goal_earns": ("邀请{goal}位好友得{prize}", "Invite {goal} friends to get {prize}"),
     }
     managed_rule_settings = {"invite-goal": ("goal", "goal_prize")}
+    parts = ("lead",)
 
     def customize_bundle(self, bundle, config) -> None:
         bundle["description"] = (
@@ -94,6 +96,16 @@ class Invite(Widget):
                 "actions": [{"name": "tag_participant", "params": {"tag": "lead"}}],
             },
         ]
+
+    def page_data(self, bundle: dict[str, Any]) -> dict[str, Any]:
+        data = super().page_data(bundle)
+        config = data["config"]
+        data["lead"] = (
+            lead_offer(bundle, config["lead_title"], config["ask_city"], config["consent_text"])
+            if config["lead_form"]
+            else None
+        )
+        return data
 
     def rules_from_settings(self, config: dict) -> list[dict]:
         reached = {

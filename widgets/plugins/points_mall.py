@@ -44,6 +44,7 @@ class PointsMall(Widget):
     icon = "🛍️"
     config_schema = PointsMallConfig
     actions = ("exchange", "share")
+    parts = ("tasks",)
     texts = {
         "my_points": ("我的积分", "My points"),
         "exchange": ("兑换", "Exchange"),
@@ -57,6 +58,11 @@ class PointsMall(Widget):
         "arrival": ("到账提示", "On arrival"),
         "not_enough": ("积分不足", "Not enough points"),
         "limit_hit": ("已达兑换上限", "Limit reached"),
+        "limit_today": ("今日已达兑换上限", "Today's limit reached"),
+        "limit_today_error": (
+            "今日兑换已达上限,明天再来吧",
+            "You have reached today's limit for this one; come back tomorrow",
+        ),
         "choose": ("请选择", "Choose one"),
         "quantity": ("份数", "Parts"),
         "total": ("共需", "Total"),
@@ -71,7 +77,6 @@ class PointsMall(Widget):
         "ex_failed": ("发放失败,积分退回中", "Failed — refund on its way"),
         "refunded_points": ("已退回 {n}", "{n} refunded"),
         "earn": ("赚积分", "Earn points"),
-        "task_done": ("已完成", "Done"),
         "per": ("/", " per "),
     }
 

@@ -49,22 +49,12 @@ class TaskCenter(Widget):
     config_schema = TaskCenterConfig
     actions = ("task", "check_in", "share", "draw")
     texts = {
-        "badges": ("我的勋章", "My badges"),
-        "badge_count": ("已点亮 {n}/{total}", "{n} of {total} lit"),
         "goal": ("集齐{n}枚勋章得{count}次{kind}", "Collect {n} badges: {count} × {kind}"),
         "tasks": ("任务列表", "Tasks"),
-        "done": ("已完成", "Done"),
-        "todo": ("未完成", "To do"),
-        "go_check_in": ("签到", "Check in"),
-        "go_invite": ("邀请好友", "Invite"),
-        "auto": ("在银行App完成后自动点亮", "Lights up once done in the bank's app"),
-        "earns_badge": ("得勋章", "Badge"),
-        "earns_points": ("+{n} {unit}", "+{n} {unit}"),
         "go_draw": ("去抽奖", "Draw now"),
-        "checked": ("签到成功", "Checked in"),
-        "task_done_toast": ("任务完成,勋章已点亮", "Task done: badge lit"),
     }
     managed_rule_settings = {"badge-goal": ("badge_goal", "goal_chances", "goal_kind")}
+    parts = ("tasks",)
 
     def customize_bundle(self, bundle: dict[str, Any], config: dict[str, Any]) -> None:
         bundle["description"] = (

@@ -1,11 +1,16 @@
-"""投票 (seed 000): candidates with pictures and live counts, a daily vote limit."""
+"""投票 (seed 000): candidates with pictures and live counts, a daily vote limit, one vote per
+candidate a day (or ever). A campaign whose rules grant draws (votes earn a lucky draw) or pay
+for a lead (留下联系方式送积分) gets the draw button and the lead form on its page."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from marshmallow import Schema, validates_schema
 
 from widgets import forms
 from widgets.base import Widget
+from widgets.lead import lead_offer, pays_for_leads
 
 SAMPLE_CANDIDATES = [
     {
@@ -106,8 +111,22 @@ class Vote(Widget):
         "votes": ("票", "votes"),
         "votes_left": ("今日剩余票数", "Votes left today"),
         "voted": ("投票成功", "Vote counted"),
+        "per_candidate_day": (
+            "每人每天{n}票,每位候选人每天限投1票",
+            "{n} votes a day, one per candidate a day",
+        ),
+        "per_candidate_once": (
+            "每人每天{n}票,每位候选人限投1票",
+            "{n} votes a day, one per candidate in all",
+        ),
+        "all_voted_day": (
+            "今天已为全部候选人投票,明天再来吧",
+            "You have voted for every candidate today; come back tomorrow",
+        ),
+        "all_voted_once": ("您已为全部候选人投票", "You have voted for every candidate"),
     }
     managed_rule_settings = {"daily-vote-limit": ("votes_per_day",)}
+    parts = ("lead",)
 
     def customize_bundle(self, bundle, config) -> None:
         bundle["description"] = (
@@ -119,6 +138,16 @@ class Vote(Widget):
         bundle["prizes"] = []
         bundle["odds"]["exhausted"] = "remove"
         bundle["rules"] = []
+
+    def page_data(self, bundle: dict[str, Any]) -> dict[str, Any]:
+        data = super().page_data(bundle)
+        # votes draw nothing themselves: a campaign with prizes draws its default kind, which
+        # its rules grant (e.g. one lucky draw a vote)
+        kinds = {k["key"] for k in data["chance_kinds"]}
+        has_draw = data["prizes"] and data["default_kind"] in kinds
+        data["draw_kind"] = data["default_kind"] if has_draw else None
+        data["lead"] = lead_offer(bundle) if pays_for_leads(bundle) else None
+        return data
 
     def rules_from_settings(self, config: dict) -> list[dict]:
         used_up = {

@@ -5,7 +5,9 @@
   var CS = window.CS, data = CS.data, T = CS.T, cfg = data.config;
   // bonus days are marked only when a bonus is paid: the same settings generate that rule
   var bonusDays = cfg.bonus_points ? cfg.bonus_days : [];
-  var button = document.getElementById("ci-button"), drawBtn = document.getElementById("ci-draw");
+  var button = document.getElementById("ci-button");
+  var showDraw = CS.drawButton(document.getElementById("ci-draw"),
+    document.getElementById("ci-chances"), null);
   var grid = document.getElementById("ci-grid"), checkedToday = false, lastMe = null;
 
   function today() {
@@ -50,8 +52,11 @@
     document.getElementById("ci-streak").textContent = String(me.streak || 0);
     document.getElementById("ci-total").textContent = String(me.checkins || 0);
     document.getElementById("ci-points").textContent = String(me.points || 0);
-    document.getElementById("ci-chances").textContent = String(me.chances_total || 0);
-    drawBtn.hidden = !(me.chances_total > 0);
+    // points the check-in earned are credited by a worker a moment later (page.js asks again)
+    var pending = document.getElementById("ci-pending");
+    pending.textContent = CS.pendingPoints(me);
+    pending.hidden = !pending.textContent;
+    showDraw(me);
     button.textContent = checkedToday ? T.checked_in : T.check_in;
     render(me);
   }
@@ -60,13 +65,8 @@
     button.disabled = true;
     CS.write(CS.base + "/check-in", {}).then(function (r) {
       checkedToday = true;
-      var extra = [];
-      if (r.points) extra.push("+" + r.points + " " + (cfg.points_name || T.points));
-      Object.keys(r.granted || {}).forEach(function (k) {
-        extra.push("+" + r.granted[k] + " " + CS.kindName(k));
-      });
       CS.modal({icon: "✅", title: T.earned + (r.streak ? " · " + T.streak + " " + r.streak + " " + T.days : ""),
-                body: extra.join("  "), tone: "win"});
+                body: CS.earned(r), tone: "win"});
       document.body.setAttribute("data-last-checkin", String(r.streak || ""));
     }).catch(function (p) {
       if (p && p.code === "already_checked_in") checkedToday = true;
@@ -74,12 +74,6 @@
     }).then(function () { button.disabled = false; return CS.after(); });
   });
 
-  drawBtn.addEventListener("click", function () {
-    drawBtn.disabled = true;
-    CS.draw(null).then(CS.showResult).catch(CS.showError).then(function () {
-      drawBtn.disabled = false; return CS.after();
-    });
-  });
   render(lastMe);
   CS.start({onState: onState, onBlocked: function () { button.disabled = true; }});
 })();

@@ -8,6 +8,8 @@
   var T = data.texts, E = data.errors, slug = data.slug;
   var base = data.api_base + "/campaigns/" + encodeURIComponent(slug);
   var memory = {};
+  // the campaign's own name for its points (青豆) where its settings have one
+  var pointsUnit = (data.config && data.config.points_name) || T.points_unit;
 
   function store(key, value) {
     try {
@@ -138,7 +140,7 @@
     var p = prize(key);
     var r = (p && p.reward) || {};
     var got = amount !== undefined && amount !== null ? amount : r.amount;
-    if (r.kind === "points") return got ? got + " " + T.points_unit : "";
+    if (r.kind === "points") return got ? got + " " + pointsUnit : "";
     if (r.kind === "red_packet") {
       if (got !== undefined && got !== null) return money(got, r.currency);
       return r.min !== undefined && r.min !== null
@@ -190,7 +192,7 @@
         : (payload.amount_cents !== undefined ? payload.amount_cents / 100 : null))
       : (result.points || payload.amount);
     if (prize(r.prize_key)) return rewardLabel(r.prize_key, amount);
-    if (r.kind === "points" && amount) return "+" + amount + " " + T.points_unit;
+    if (r.kind === "points" && amount) return "+" + amount + " " + pointsUnit;
     if (r.kind === "red_packet" && amount !== null && amount !== undefined) return money(amount);
     return "";
   }
@@ -206,7 +208,7 @@
       li.setAttribute("data-reward", r.id === undefined ? "" : String(r.id));
       var payload = r.payload || {};
       var name = prizeName(r.prize_key, payload.prize_name ||
-        (r.kind === "points" ? T.points : r.kind));
+        (r.kind === "points" ? pointsUnit : r.kind));
       li.appendChild(el("span", "reward-name", name));
       var status = el("span", "badge badge-" + (STATUS_CLASS[r.status] || "wait"),
         r.refunded ? T.status_refunded : T["status_" + r.status] || r.status);
@@ -255,11 +257,41 @@
     return problem;
   }
 
+  /* What an action earned, as "+20 积分  +1 抽奖机会" (an activity's answer: points, granted). */
+  function earned(answer) {
+    var parts = [];
+    if (answer && answer.points) parts.push("+" + answer.points + " " + pointsUnit);
+    var granted = (answer && answer.granted) || {};
+    Object.keys(granted).forEach(function (k) { parts.push("+" + granted[k] + " " + kindName(k)); });
+    return parts.join("  ");
+  }
+
+  /* "+10 到账中" while points this campaign awarded wait for the worker to credit them. */
+  function pendingPoints(me) {
+    return me && me.points_pending > 0
+      ? T.points_pending.replace("{n}", String(me.points_pending)) : "";
+  }
+
+  /* Points a rule awarded reach the balance once the worker credits them, a moment later:
+   * while /me says some are on the way, ask again a few times, further apart each time. */
+  var PENDING_DELAYS = [700, 1200, 2000, 3000, 5000, 8000];
+  var pendingTries = 0, pendingTimer = null;
+  function followPending(me) {
+    clearTimeout(pendingTimer);
+    document.body.setAttribute("data-points-pending", String(me.points_pending || 0));
+    if (!(me.points_pending > 0)) { pendingTries = 0; return; }
+    if (pendingTries >= PENDING_DELAYS.length) return;
+    pendingTimer = setTimeout(function () {
+      refresh().then(loadRewards).catch(function () { return null; });
+    }, PENDING_DELAYS[pendingTries++]);
+  }
+
   function refresh() {
     return request("GET", base + "/me").then(function (raw) {
       var me = normalizeMe(raw);
       CS.me = me;
       renderChances(me);
+      followPending(me);
       // a widget's onState may load more (the mall, the tasks): the page is ready once it has
       var drawn = CS.widget && CS.widget.onState ? CS.widget.onState(me) : null;
       return Promise.resolve(drawn).then(function () { return me; });
@@ -324,8 +356,9 @@
     return shared.then(function (channel) {
       return write(base + "/share", {share_channel: channel});
     }).then(function (answer) {
-      toast(T.shared);
-      return refresh().then(function () { return answer; });
+      var got = earned(answer);
+      toast(got ? T.shared + " " + got : T.shared);
+      return after().then(function () { return answer; });
     }).catch(function (problem) {
       if (problem && problem.name === "AbortError") return null;
       showError(problem);
@@ -368,7 +401,27 @@
   }
 
   function after() {
+    pendingTries = 0;  // a new action: follow its points afresh
     return refresh().then(loadRewards).catch(showError);
+  }
+
+  /* The draw button of a page whose draws are earned by something else (check-ins, invites,
+   * votes, badges): a click draws a chance of `kind` (the default kind when null) and shows
+   * the result. Returns onState's part: the count of that kind (every kind when null), the
+   * button shown while there is one. */
+  function drawButton(button, count, kind) {
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      draw(kind).then(showResult).catch(showError).then(function () {
+        button.disabled = false;
+        return after();
+      });
+    });
+    return function (me) {
+      var n = kind ? Number(me.chances[kind]) || 0 : me.chances_total || 0;
+      if (count) count.textContent = String(n);
+      button.hidden = !(n > 0);
+    };
   }
 
   function start(widget) {
@@ -401,6 +454,7 @@
                write: write, request: request, showError: showError, showResult: showResult,
                modal: modal, toast: toast, notice: notice, message: message, copy: copy,
                shareUrl: shareUrl, prize: prize, prizeName: prizeName, kindName: kindName,
-               rewardLabel: rewardLabel,
+               rewardLabel: rewardLabel, pointsUnit: pointsUnit, earned: earned,
+               pendingPoints: pendingPoints, drawButton: drawButton,
                el: el, Problem: Problem};
 })();

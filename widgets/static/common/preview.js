@@ -124,7 +124,10 @@ window.CSPreview = function (data) {
       return ok({counted: true, granted: {}, points: points, messages: [], streak: me.streak});
     },
     "POST /votes": function (body) {
+      me.voted_today = me.voted_today || [];
+      if (me.voted_today.indexOf(body.candidate) >= 0) return fail(409, "already_voted");
       if ((me.votes_today || 0) >= (data.config.votes_per_day || 3)) return fail(403, "vote_limit");
+      me.voted_today.push(body.candidate);
       me.votes_today = (me.votes_today || 0) + 1;
       counts[body.candidate] = (counts[body.candidate] || 0) + 1;
       return ok({counted: true, granted: {}, points: 0, messages: [], count: counts[body.candidate]});

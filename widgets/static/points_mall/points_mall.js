@@ -5,7 +5,7 @@
 (function () {
   "use strict";
   var CS = window.CS, data = CS.data, T = CS.T, cfg = data.config;
-  var unit = cfg.points_name || T.points;
+  var unit = CS.pointsUnit;
   var items = {}, state = null, current = null, quantity = 1, choice = null;
   data.mall_items.forEach(function (item) { items[item.key] = item; });
   function $(id) { return document.getElementById(id); }
@@ -15,6 +15,14 @@
   function canTake(item, mine) {
     var left = mine.can_take === null || mine.can_take === undefined ? 100 : mine.can_take;
     return Math.min(left, item.max_quantity || 1, Math.floor(state.balance / item.price));
+  }
+
+  /* Which limit stops me: today's (back tomorrow) unless the one for the whole campaign is
+   * reached too. */
+  function limitLabel(item) {
+    var forEver = item.per_person_limit && item.mine.total >= item.per_person_limit;
+    var today = item.per_day_limit && item.mine.today >= item.per_day_limit;
+    return today && !forEver ? T.limit_today : T.limit_hit;
   }
 
   function render(mall) {
@@ -27,7 +35,7 @@
       if (stock && item.stock_left !== null) stock.textContent = fill(T.stock_left, item.stock_left);
       var button = li.querySelector("[data-exchange]"), label = T.exchange, blocked = false;
       if (item.stock_left === 0) { label = T.sold_out; blocked = true; }
-      else if (item.mine.can_take === 0) { label = T.limit_hit; blocked = true; }
+      else if (item.mine.can_take === 0) { label = limitLabel(item); blocked = true; }
       else if (mall.balance < item.price) { label = T.not_enough; blocked = true; }
       button.textContent = label;
       button.disabled = blocked;
@@ -75,15 +83,13 @@
   }
 
   function loadTasks() {
-    if (!$("mall-tasks")) return null;
-    return CS.request("GET", CS.base + "/tasks").then(function (r) {
-      (r.tasks || []).forEach(function (task) {
-        var li = document.querySelector('#mall-tasks [data-task="' + task.key + '"]');
-        if (!li) return;
-        li.classList.toggle("done", !!task.done);
-        li.querySelector("[data-state]").textContent = task.done ? T.task_done : "";
-      });
-    }).catch(function () { return null; });
+    return CS.tasks.load().catch(function () { return null; });
+  }
+
+  function showPending(me) {
+    var node = $("mall-pending");
+    node.textContent = CS.pendingPoints(me);
+    node.hidden = !node.textContent;
   }
 
   function total() {
@@ -135,7 +141,12 @@
                 body: item.message ? T.arrival + ": " + item.message : T.issuing_note, tone: "win"});
     }).catch(function (p) {
       document.body.setAttribute("data-last-exchange", "");
-      CS.showError(p);
+      if (p && p.code === "limit_reached" && p.body.limit === "per_day") {
+        CS.modal({icon: "!", title: T.limit_today_error, body: "", tone: "error"});
+        document.body.setAttribute("data-last-error", p.code);
+      } else {
+        CS.showError(p);
+      }
     }).then(function () { $("sheet-confirm").disabled = false; return CS.after(); });
   }
 
@@ -147,7 +158,8 @@
   $("sheet-cancel").addEventListener("click", closeSheet);
   $("sheet-confirm").addEventListener("click", confirm);
 
-  CS.start({onState: function () {
+  CS.start({onState: function (me) {
+    showPending(me);
     return Promise.all([loadMall(), loadHistory(), loadTasks()]).catch(CS.showError);
   }});
 })();
