@@ -1,73 +1,38 @@
 """Values of changed campaign fields in words (builder.changes says where they are): each
 side of a change is read with its own bundle's glossary (rules.diff.glossary), so a prize key
-reads as that prize's name, a condition tree as a sentence, a window as its days and hours."""
+reads as that prize's name, a condition tree as a sentence, a window as its days and hours, an
+enum as its form's choice, and a whole prize, task or mall right as its fields with their
+labels."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
+from builder.change_reader import Reader
 from builder.i18n import N_, translate
-from builder.labels import EXHAUSTED, FIELD_LABELS, KIND_FIELDS
+from builder.labels import (
+    ROWS,
+    RULE_FIELDS,
+    choice_label,
+    field_label,
+    generic,
+    reward_field_label,
+)
 
 _SEGMENT = re.compile(r"([^.\[\]]+)|\[([^\]]*)\]")
-
-
-@dataclass
-class Reader:
-    """Puts the values of one bundle into words: its glossary, the language, branch names."""
-
-    glossary: dict[str, Any]
-    lang: str
-    branches: dict[str, str] = field(default_factory=dict)
-
-    def _entry(self, part: str, key: str) -> dict[str, Any]:
-        return (self.glossary.get(part) or {}).get(key) or {}
-
-    def name(self, part: str, key: str) -> str:
-        entry = self._entry(part, key)
-        if self.lang == "en" and entry.get("name_en"):
-            return entry["name_en"]
-        return entry.get("name") or key
-
-    def names(self) -> dict[str, str]:
-        """Key -> display name of every chance kind, prize and window (for rule sentences)."""
-        flat: dict[str, str] = {}
-        for part in ("windows", "kinds", "prizes"):
-            for key in self.glossary.get(part) or {}:
-                flat[key] = self.name(part, key)
-        return flat
-
-    def rule(self, rule_id: str) -> str:
-        """ "Rule 2 “Share bonus”" (the name the marketer gave it), else "Rule 2: Share"."""
-        from builder.describe import catalog, label
-
-        entry = self._entry("rules", rule_id)
-        if not entry:
-            return translate("Rule")
-        name = (entry.get("description") or "").strip()
-        if name:
-            short = name if len(name) <= 24 else name[:23] + "…"
-            return translate("Rule {n} “{name}”").format(n=entry["position"], name=short)
-        trigger = entry.get("trigger")
-        trigger_label = label(catalog()["triggers"].get(trigger), self.lang, str(trigger or ""))
-        return translate("Rule {n}: {trigger}").format(n=entry["position"], trigger=trigger_label)
+# lists of named items, the glossary part holding their names
+NAMED = {
+    "prizes[*]": "prizes",
+    "chances.kinds[*]": "kinds",
+    "schedule.windows[*]": "windows",
+    "tasks[*]": "tasks",
+    "mall.items[*]": "mall",
+}
 
 
 def segments(path: str) -> list[str]:
     return [m.group(1) if m.group(1) is not None else m.group(2) for m in _SEGMENT.finditer(path)]
-
-
-def reward_field_label(name: str, lang: str) -> str:
-    """The label of a reward field (rules.rewards: the one definition of each kind's fields)."""
-    from rules.rewards import REWARD_KINDS
-
-    for kind in REWARD_KINDS.values():
-        for spec in kind.fields:
-            if spec.name == name:
-                return spec.label_zh if lang == "zh" else spec.label_en
-    return translate(N_("Other settings"))
 
 
 def widget_spec(widget_type: str | None, name: str) -> dict[str, Any] | None:
@@ -80,29 +45,54 @@ def widget_spec(widget_type: str | None, name: str) -> dict[str, Any] | None:
     return next((f for f in widget.form_fields() if f["name"] == name), None)
 
 
+def item_field_label(path: str, reader: Reader) -> str:
+    """The label of a field of a prize, task, mall right...: a reward's field by the
+    reward's own kind, the others by their form label."""
+    parts = segments(path)
+    if "reward" in parts:
+        rest = parts[parts.index("reward") + 1 :]
+        if rest and rest[0] != "kind":
+            return reward_field_label(reader.reward_kind(parts), rest[0], reader.lang)
+    if parts[0] == "rules" and len(parts) > 2 and parts[2] in RULE_FIELDS:
+        return translate(RULE_FIELDS[parts[2]])
+    return field_label(path) or translate(N_("Other settings"))
+
+
 def value_text(path: str, value: Any, reader: Reader) -> str:
     """A value in words, read the way its field means it."""
     if value is None:
         return _none_text(path)
     parts = segments(path)
-    generic = re.sub(r"\[[^\]]*\]", "[*]", path)
-    handler = _VALUE_HANDLERS.get(generic)
+    shape = generic(path)
+    handler = _VALUE_HANDLERS.get(shape)
     if handler is not None:
         return handler(value, reader, parts)
+    if shape in ROWS and isinstance(value, dict):
+        return _item(path, value, reader)
     if parts[:2] == ["widget", "config"] and len(parts) > 2:
         return _widget_value(reader, parts[2], value)
-    if generic.startswith("prizes[*].reward.") or generic == "prizes[*].reward":
-        return _reward_text(value, reader) if isinstance(value, dict) else _plain(value, reader)
+    if "reward" in parts:
+        return _reward_value(parts, value, reader)
+    if isinstance(value, str):
+        choice = choice_label(path, value)
+        if choice is not None:
+            return choice
     return _plain(value, reader)
 
 
 def _none_text(path: str) -> str:
-    generic = re.sub(r"\[[^\]]*\]", "[*]", path)
-    if generic in ("prizes[*].stock",):
+    shape = generic(path)
+    if shape in ("prizes[*].stock", "mall.items[*].stock"):
         return translate("unlimited")
-    if generic in ("audience.conditions", "rules[*].conditions"):
+    if shape in ("audience.conditions", "rules[*].conditions"):
         return translate("always")
     return translate("not set")
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int | float) else str(value)
 
 
 def _plain(value: Any, reader: Reader) -> str:
@@ -119,14 +109,61 @@ def _plain(value: Any, reader: Reader) -> str:
     return str(value)
 
 
+def _empty(value: Any) -> bool:
+    return value is None or value is False or value == [] or value == {} or value == ""
+
+
+def _item(path: str, item: dict[str, Any], reader: Reader) -> str:
+    """A whole prize, chance kind, task, mall right or option: each field with its label
+    (its name is in the row's label)."""
+    # the row's label shows one of the names; the other is listed with the fields
+    named = "name_en" if reader.lang == "en" and item.get("name_en") else "name"
+    bits = []
+    for name, value in item.items():
+        if name in ("key", "id", named) or _empty(value):
+            continue
+        sub = f"{path}.{name}"
+        label = item_field_label(sub, reader)
+        bits.append(label if value is True else f"{label} {value_text(sub, value, reader)}")
+    separator = ";" if reader.lang == "zh" else "; "
+    return separator.join(bits) or translate("none")
+
+
+def _reward_value(parts: list[str], value: Any, reader: Reader) -> str:
+    from rules.rewards import CHOICE_LABELS
+
+    rest = parts[parts.index("reward") + 1 :]
+    if not rest:
+        return _reward_text(value, reader) if isinstance(value, dict) else _plain(value, reader)
+    if rest[0] == "kind":
+        return _reward_kind(value, reader, parts)
+    if isinstance(value, str) and value in CHOICE_LABELS:
+        zh, en = CHOICE_LABELS[value]
+        return zh if reader.lang == "zh" else en
+    return _plain(value, reader)
+
+
+def _reward_text(value: dict[str, Any], reader: Reader) -> str:
+    from builder.describe import reward_kind
+
+    kind = str(value.get("kind"))
+    details = ", ".join(
+        f"{reward_field_label(kind, k, reader.lang)} " + _reward_value(["reward", k], v, reader)
+        for k, v in value.items()
+        if k != "kind" and v is not None
+    )
+    name = reward_kind(kind, reader.lang)
+    return f"{name} ({details})" if details else name
+
+
 def _when(value: Any, reader: Reader, parts: list[str]) -> str:
     return str(value)[:16].replace("T", " ")
 
 
 def _weight(value: Any, reader: Reader, parts: list[str]) -> str:
-    share = reader._entry("prizes", parts[1]).get("share")
+    share = reader.entry("prizes", parts[1]).get("share")
     text = _plain(value, reader)
-    return f"{text} ({share:.2f}%)" if isinstance(share, (int, float)) else text
+    return f"{text} ({share:.2f}%)" if isinstance(share, int | float) else text
 
 
 def _kind_names(value: Any, reader: Reader, parts: list[str]) -> str:
@@ -186,6 +223,12 @@ def _whitelist(value: Any, reader: Reader, parts: list[str]) -> str:
     return f"{count}: {shown}" if ids else count
 
 
+def _list_ref(value: Any, reader: Reader, parts: list[str]) -> str:
+    if not isinstance(value, dict):
+        return _plain(value, reader)
+    return translate("{name}, version {n}").format(name=value.get("name"), n=value.get("version"))
+
+
 def _boosts(value: Any, reader: Reader, parts: list[str]) -> str:
     if not value:
         return translate("none")
@@ -201,33 +244,14 @@ def _boosts(value: Any, reader: Reader, parts: list[str]) -> str:
     return "; ".join(texts)
 
 
-def _exhausted(value: Any, reader: Reader, parts: list[str]) -> str:
-    return translate(EXHAUSTED[value]) if value in EXHAUSTED else _plain(value, reader)
-
-
 def _budget(value: Any, reader: Reader, parts: list[str]) -> str:
     if isinstance(value, dict):
-        return f"{_plain(value.get('amount'), reader)} {value.get('currency') or ''}".strip()
-    return _plain(value, reader)
+        return f"{_number(value.get('amount'))} {value.get('currency') or ''}".strip()
+    return f"{_number(value)} {reader.glossary.get('currency') or ''}".strip()
 
 
 def _branch(value: Any, reader: Reader, parts: list[str]) -> str:
     return reader.branches.get(str(value), str(value))
-
-
-def _quotas(value: Any, reader: Reader, parts: list[str]) -> str:
-    if not value:
-        return translate("none")
-    return "; ".join(f"{reader.branches.get(code, code)} ≤ {n}" for code, n in value.items())
-
-
-def _per_person(value: Any, reader: Reader, parts: list[str]) -> str:
-    texts = [
-        f"{translate(FIELD_LABELS['limits.per_person.' + key])} {n}"
-        for key, n in value.items()
-        if n is not None and "limits.per_person." + key in FIELD_LABELS
-    ]
-    return "; ".join(texts) or translate("none")
 
 
 def _widget_type(value: Any, reader: Reader, parts: list[str]) -> str:
@@ -242,39 +266,34 @@ def _reward_kind(value: Any, reader: Reader, parts: list[str]) -> str:
     return reward_kind(str(value), reader.lang)
 
 
-def _reward_text(value: dict[str, Any], reader: Reader) -> str:
-    from builder.describe import reward_kind
-
-    details = ", ".join(
-        f"{reward_field_label(k, reader.lang)} {_plain(v, reader)}"
-        for k, v in value.items()
-        if k != "kind"
-    )
-    kind = reward_kind(str(value.get("kind")), reader.lang)
-    return f"{kind} ({details})" if details else kind
-
-
-def _prize(value: Any, reader: Reader, parts: list[str]) -> str:
+def _badge(value: Any, reader: Reader, parts: list[str]) -> str:
     if not isinstance(value, dict):
         return _plain(value, reader)
-    bits = [
-        f"{translate('Weight')} {_weight(value.get('weight'), reader, parts)}",
-        f"{translate('Stock')} "
-        + (translate("unlimited") if value.get("stock") is None else str(value["stock"])),
-    ]
-    if isinstance(value.get("reward"), dict):
-        bits.append(f"{translate('Reward')} {_reward_text(value['reward'], reader)}")
-    if value.get("fallback"):
-        bits.append(translate("Consolation prize"))
-    return ", ".join(bits)
+    names = [value.get("name"), value.get("name_en")]
+    if reader.lang == "en":
+        names.reverse()
+    first, other = names
+    text = f"{value.get('icon') or ''} {first or other or ''}".strip()
+    return f"{text} ({other})" if first and other and other != first else text
 
 
-def _kind(value: Any, reader: Reader, parts: list[str]) -> str:
-    if not isinstance(value, dict):
+def _candidate(value: Any, reader: Reader, parts: list[str]) -> str:
+    return (reader.glossary.get("candidates") or {}).get(str(value)) or str(value)
+
+
+def _options(value: Any, reader: Reader, parts: list[str]) -> str:
+    if not isinstance(value, list):
         return _plain(value, reader)
-    return ", ".join(
-        f"{translate(KIND_FIELDS[key])} {value.get(key) or 0}" for key in ("initial", "daily")
-    )
+    texts = []
+    for option in value:
+        if not isinstance(option, dict):
+            continue
+        name = (option.get("name_en") if reader.lang == "en" else None) or option.get("name")
+        reward = option.get("reward")
+        texts.append(
+            f"{name} ({_reward_text(reward, reader)})" if isinstance(reward, dict) else str(name)
+        )
+    return "、".join(texts) or translate("none")
 
 
 def _widget_value(reader: Reader, name: str, value: Any) -> str:
@@ -285,6 +304,8 @@ def _widget_value(reader: Reader, name: str, value: Any) -> str:
         return zh if reader.lang == "zh" else en
     if spec.get("refers_to") and isinstance(value, str):
         return reader.names().get(value, value)
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        return "、".join(str(v.get("name") or v.get("id") or "") for v in value)
     return _plain(value, reader)
 
 
@@ -294,17 +315,14 @@ _VALUE_HANDLERS = {
     "schedule.windows[*]": _window,
     "audience.conditions": _conditions,
     "audience.whitelist": _whitelist,
+    "audience.whitelist_ref": _list_ref,
+    "audience.segment_ref": _list_ref,
     "chances.default_kind": _kind_name,
-    "chances.kinds[*]": _kind,
-    "prizes[*]": _prize,
     "prizes[*].weight": _weight,
     "prizes[*].chance_kinds": _kind_names,
-    "prizes[*].reward.kind": _reward_kind,
-    "odds.exhausted": _exhausted,
     "odds.boosts": _boosts,
     "limits.budget": _budget,
-    "limits.branch_quotas": _quotas,
-    "limits.per_person": _per_person,
+    "limits.budget.amount": _budget,
     "rules": _rule_order,
     "rules[*]": _rule,
     "rules[*].conditions": _conditions,
@@ -312,4 +330,7 @@ _VALUE_HANDLERS = {
     "rules[*].trigger": _trigger,
     "branch": _branch,
     "widget.type": _widget_type,
+    "tasks[*].badge": _badge,
+    "tasks[*].candidate": _candidate,
+    "mall.items[*].choices": _options,
 }

@@ -33,19 +33,36 @@ class LevelState:
     branch_name: str
     decision: dict[str, Any] | None  # approval_record of the decision, if any
     waiting: bool  # the level the draft waits for now
+    unsubmitted: bool = False  # the next level of a draft not (or no longer) submitted
+
+    @property
+    def state(self) -> str:
+        """decided, waiting, unsubmitted (waits for the draft's submission) or later (for
+        the level above)."""
+        if self.decision:
+            return "decided"
+        return "waiting" if self.waiting else "unsubmitted" if self.unsubmitted else "later"
 
 
 def chain_state(campaign: Campaign) -> list[LevelState]:
     decisions = {d.level: approval_record(d) for d in current_decisions(campaign)}
-    waiting = campaign.review_status == "submitted"
+    submitted = campaign.review_status == "submitted"
+    first_open = True
     states = []
     for level in chain_for(campaign):
         decision = decisions.get(level.number)
+        opens = first_open and decision is None
         states.append(
-            LevelState(level.number, level.branch_name, decision, waiting and decision is None)
+            LevelState(
+                level.number,
+                level.branch_name,
+                decision,
+                waiting=opens and submitted,
+                unsubmitted=opens and not submitted,
+            )
         )
         if decision is None:
-            waiting = False
+            first_open = False
     return states
 
 

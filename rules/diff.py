@@ -16,7 +16,15 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 # lists of objects compared item by item, by this key
-KEYED = {"prizes": "key", "rules": "id", "chances.kinds": "key", "schedule.windows": "id"}
+KEYED = {
+    "prizes": "key",
+    "rules": "id",
+    "chances.kinds": "key",
+    "schedule.windows": "id",
+    "tasks": "key",
+    "mall.items": "key",
+    "mall.items[*].choices": "key",
+}
 # lists whose order matters to the participant (rules run in order)
 ORDERED = {"rules"}
 # parts compared as a whole value (after list keys are replaced by "*")
@@ -28,6 +36,7 @@ WHOLE = {
     "rules[*].actions",
     "odds.boosts",
     "prizes[*].chance_kinds",
+    "tasks[*].badge",
 }
 _KEY = re.compile(r"\[[^\]]*\]")
 
@@ -133,6 +142,10 @@ def glossary(bundle: dict[str, Any] | None) -> dict[str, Any]:
     chances = bundle.get("chances") if isinstance(bundle.get("chances"), dict) else {}
     schedule = bundle.get("schedule") if isinstance(bundle.get("schedule"), dict) else {}
     widget = bundle.get("widget") if isinstance(bundle.get("widget"), dict) else {}
+    config = widget.get("config") if isinstance(widget.get("config"), dict) else {}
+    mall = bundle.get("mall") if isinstance(bundle.get("mall"), dict) else {}
+    limits = bundle.get("limits") if isinstance(bundle.get("limits"), dict) else {}
+    budget = limits.get("budget") if isinstance(limits.get("budget"), dict) else {}
     return {
         "widget": widget.get("type"),
         "kinds": {
@@ -144,6 +157,7 @@ def glossary(bundle: dict[str, Any] | None) -> dict[str, Any]:
                 "name": p.get("name"),
                 "name_en": p.get("name_en"),
                 "share": _share(p, total),
+                "reward": _reward_kind(p),
             }
             for p in prizes
         },
@@ -158,4 +172,34 @@ def glossary(bundle: dict[str, Any] | None) -> dict[str, Any]:
             }
             for i, r in enumerate(items(bundle.get("rules")))
         },
+        "tasks": {str(t.get("key")): _task_names(t) for t in items(bundle.get("tasks"))},
+        "mall": {
+            str(i.get("key")): {
+                **_names(i),
+                "reward": _reward_kind(i),
+                "choices": {
+                    str(c.get("key")): {**_names(c), "reward": _reward_kind(c)}
+                    for c in items(i.get("choices"))
+                },
+            }
+            for i in items(mall.get("items"))
+        },
+        "currency": budget.get("currency"),
+        "candidates": {
+            str(c.get("id")): c.get("name") for c in items(config.get("candidates")) if "id" in c
+        },
     }
+
+
+def _names(item: dict[str, Any]) -> dict[str, Any]:
+    return {"name": item.get("name"), "name_en": item.get("name_en")}
+
+
+def _reward_kind(item: dict[str, Any]) -> Any:
+    reward = item.get("reward")
+    return reward.get("kind") if isinstance(reward, dict) else None
+
+
+def _task_names(task: dict[str, Any]) -> dict[str, Any]:
+    badge = task.get("badge") if isinstance(task.get("badge"), dict) else {}
+    return {**_names(task), "badge": badge.get("name"), "badge_en": badge.get("name_en")}

@@ -11,7 +11,7 @@ from flask import abort, request
 from flask_admin import BaseView, expose
 from flask_login import current_user
 
-from builder.changes import branch_names, describe_changes
+from builder.changes import branch_names, by_section, describe_changes
 from builder.i18n import current_language, translate
 from builder.review_state import (
     chain_state,
@@ -104,6 +104,10 @@ class ReviewView(SecureViewMixin, BaseView):
             left=left,
             right=right,
             rows=rows,
+            # nothing to compare with (a new campaign): what is approved, section by section
+            summary=by_section(rows, right.bundle)
+            if left.bundle is None and right.bundle
+            else None,
             levels=chain_state(campaign),
             review_text=review_text(campaign),
             may_decide=allowed,

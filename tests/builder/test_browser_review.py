@@ -217,3 +217,38 @@ def test_an_auditor_exports_the_rule_change_with_before_and_after(studio_for, ba
     assert "规则3" in before and "今日邀请成功数 小于等于 10" in before
     assert "规则3" in after and "今日邀请成功数 小于等于 5" in after
     assert edits[0]["对象"] == "活动 人脉挖宝"
+
+
+def test_an_approver_reads_a_new_campaign_section_by_section(studio_for, bank, db):
+    people = bank["people"]
+    for key in ("mall-phone-10", "mall-tencent-1m", "mall-iqiyi-1m"):
+        db.session.add(CouponPool(key=key, name=key))
+    db.session.commit()
+    campaign = new_draft(people["mia"], "template:points_mall_tasks", "new-mall", "新积分商城")
+    campaign_id = campaign.id
+    db.session.remove()
+
+    # before it is submitted, level 1 waits for the submission, not for a level above
+    mia = studio_for("mia")
+    mia.goto(f"/studio/campaign/{campaign_id}")
+    assert mia.page.get_attribute("[data-level='1']", "data-level-state") == "unsubmitted"
+    assert "待草稿提交审批后" in mia.page.inner_text("[data-level='1']")
+    mia.click_and_wait("form[action$='/submit'] button")
+    assert mia.page.get_attribute("[data-review]", "data-review") == "submitted"
+
+    # the branch approver opens it from home: no old version, so every section in words
+    alan = studio_for("alan")
+    alan.goto("/studio/")
+    alan.link(f"[data-waiting-campaign='{campaign_id}']")
+    page = alan.page
+    assert page.get_attribute("[data-level='1']", "data-level-state") == "waiting"
+    sections = [s.strip() for s in page.locator("[data-summary] [data-section]").all_inner_texts()]
+    assert sections[0] == "基本信息与时间"
+    assert "任务与勋章" in sections and "积分商城" in sections and "奖品" not in sections
+    summary = page.inner_text("[data-summary]")
+    assert "权益 “10元话费券”" in summary and "价格(积分) 1000" in summary
+    assert "任务 “开通手机银行”" in summary and "完成条件 开立账户" in summary
+    for raw in ("campaign-bundle", "points_mall", "coupon_code", "account_opened", "其他设置"):
+        assert raw not in summary
+    alan.click_and_wait("[data-approve]")
+    assert page.locator(".alert-success").count() == 1

@@ -67,7 +67,8 @@ def test_the_diff_gives_old_and_new_values_in_words(app, client, bank):
         "Referrals today is at most 10",
         "Referrals today is at most 5",
     )
-    before, after = found["Prize “iPhone代金券” · Weight"]
+    prize = bank["campaign"].draft["prizes"][1]  # in English, by its English name if it has one
+    before, after = found[f"Prize “{prize.get('name_en') or prize['name']}” · Weight"]
     assert before.startswith("2 (") and after.startswith("7 (")
     assert found["Audience · Who may join"] == ("always", "Age is at least 25")
     assert "data-approve" in page  # level 1 is alan's branch's
@@ -193,4 +194,36 @@ def test_the_audit_log_reads_in_words_and_exports_what_it_shows(app, client, db,
     assert (
         "Rule 3: Referral (inviter side) · Conditions: Referrals today is at most 5" in row["After"]
     )
-    assert "Prize “iPhone代金券” · Weight: 7" in row["After"]
+    prize = bank["campaign"].draft["prizes"][1]
+    assert f"Prize “{prize.get('name_en') or prize['name']}” · Weight: 7" in row["After"]
+
+
+def test_a_new_campaign_reads_as_a_summary_and_its_chain_waits_for_submission(app, client, bank):
+    people = bank["people"]
+    campaign = new_draft(people["marketer"], "template:decent_lottery", "new-wheel", "新转盘")
+    sign_in(client, people["branch"])
+    client.get("/studio/language/en")
+    page = client.get(f"/studio/review/campaign/{campaign.id}").get_data(as_text=True)
+    assert "data-diff" not in page and "data-summary" in page
+    sections = re.findall(r"<th colspan=\"2\" data-section>(.*?)</th>", page)
+    assert sections[:3] == ["Basics and schedule", "Time windows", "Widget settings"]
+    fields = dict(
+        re.findall(r'<tr data-field="added"><th[^>]*>(.*?)</th><td data-value>(.*?)</td>', page)
+    )
+    assert fields["Widget"] == "Lucky wheel" and fields["Budget"] == "200,000 CNY"
+    assert fields["Who may join"].startswith("((City equals 济南")
+    for raw in ("campaign-bundle", "lucky_wheel", "equal_to", "is_true", "remove"):
+        assert raw not in text_of(page.split("data-summary", 1)[1].split("</table>", 1)[0])
+    chain = re.findall(r'data-level="(\d)" data-level-state="(\w+)"', page)
+    assert chain == [("1", "unsubmitted"), ("2", "later"), ("3", "later")]
+    level_one = text_of(page.split('data-level="1"', 1)[1].split("</li>", 1)[0])
+    assert "once the draft is submitted" in level_one
+    assert "after the level above" not in level_one
+
+
+def test_a_submitted_drafts_chain_waits_for_its_first_open_level(app, client, bank):
+    campaign = bank["campaign"]  # submitted, nobody decided yet
+    sign_in(client, bank["people"]["branch"])
+    page = client.get(f"/studio/review/campaign/{campaign.id}").get_data(as_text=True)
+    chain = re.findall(r'data-level="(\d)" data-level-state="(\w+)"', page)
+    assert chain == [("1", "waiting"), ("2", "later"), ("3", "later")]

@@ -99,3 +99,26 @@ def test_changed_fields_and_glossary_are_plain_json():
         "trigger": "share",
         "description": b["rules"][0]["description"],
     }
+
+
+def test_tasks_mall_rights_and_their_options_are_keyed_and_named():
+    a = load_template("points_mall_tasks")
+    b = copy.deepcopy(a)
+    b["tasks"][0]["points"] = 500
+    b["tasks"][1]["badge"]["name"] = "刷卡达人"
+    b["mall"]["items"][0]["price"] = 1500
+    b["mall"]["items"][1]["choices"][1]["reward"]["pool"] = "mall-iqiyi-new"
+    b["mall"]["items"].reverse()  # their order is not a change
+    changes = found(a, b)
+    assert changes["tasks[mobile-banking].points"].after == 500
+    badge = changes["tasks[first-card-spend].badge"]  # a badge is read whole
+    assert badge.before["name"] == "支付达人" and badge.after["name"] == "刷卡达人"
+    assert changes["mall.items[phone-credit-10].price"].before == 1000
+    pool = changes["mall.items[video-month].choices[iqiyi].reward.pool"]
+    assert pool.after == "mall-iqiyi-new"
+    assert len(changes) == 4
+    names = glossary(b)
+    assert names["tasks"]["mobile-banking"]["badge"] == "数字先锋"
+    assert names["mall"]["video-month"]["choices"]["iqiyi"]["name_en"] == "iQIYI"
+    assert names["mall"]["phone-credit-10"]["reward"] == "coupon_code"
+    assert names["prizes"] == {} and names["currency"] == "CNY"
