@@ -14,7 +14,7 @@ from .problems import BundleError, Problem, join_path
 from .rewards import check_reward, normalise_reward
 from .schema import load_structure
 from .validate_rules import Ctx, Refs, check_actions, check_conditions, check_ref
-from .windows import first_opening, parse_local, zone
+from .windows import first_opening, minutes, parse_local, zone
 
 
 def _list(value: Any) -> list:
@@ -230,18 +230,44 @@ def _check_schedule(data: dict, ctx: Ctx) -> None:
         )
         return
     for i, window in _dicts(schedule.get("windows")):
+        path = join_path("schedule.windows", i)
+        name = window.get("name") or window.get("id")
         try:
-            opens = first_opening(window, start, end, tz)
+            backwards = _window_end_not_after_start(window, tz)
+            opens = None if backwards else first_opening(window, start, end, tz)
         except (KeyError, TypeError, ValueError, AttributeError):
             continue  # malformed: reported by the schema
-        if opens is None:
+        if backwards:
             ctx.add(
-                join_path(join_path("schedule.windows", i), "id"),
-                "window_never_opens",
-                f"Window '{window.get('id')}' never opens while the campaign runs (check its "
-                "days, its start before its end, and the campaign dates).",
-                f"时段“{window.get('id')}”在活动期间从不开放(请检查日期、起止时间)。",
+                join_path(path, backwards),
+                "window_ends_before_start",
+                f"Window '{name}': its end must be after its start.",
+                f"时段“{name}”:结束时间须晚于开始时间。",
             )
+        elif opens is None:
+            ctx.add(
+                join_path(path, "id"),
+                "window_never_opens",
+                f"Window '{name}' never opens while the campaign runs (check its days and the "
+                "campaign dates).",
+                f"时段“{name}”在活动期间从不开放(请检查日期与活动起止时间)。",
+            )
+
+
+def _window_end_not_after_start(window: dict, tz) -> str | None:
+    """The path (below the window) of the end of a window that does not end after it starts:
+    a day's hours from 21:00 to 20:00, or a one-off period ending before it begins."""
+    if window.get("dates"):
+        dates = window["dates"]
+        backwards = parse_local(dates["to"], tz) <= parse_local(dates["from"], tz)
+        return "dates.to" if backwards else None
+    shape = "weekly" if window.get("weekly") else "monthly" if window.get("monthly") else None
+    if shape is None:
+        return None
+    spec = window[shape]
+    if minutes(spec.get("end", "24:00")) <= minutes(spec.get("start", "00:00")):
+        return f"{shape}.end"
+    return None
 
 
 def _check_audience(data: dict, ctx: Ctx) -> None:

@@ -304,23 +304,59 @@ def test_odds_zero_for_one_chance_kind():
 
 
 @pytest.mark.parametrize(
-    "window, never",
+    "window, found",
     [
-        ({"id": "w", "weekly": {"days": ["fri"], "start": "21:00", "end": "20:00"}}, True),
-        ({"id": "w", "weekly": {"days": ["fri"], "start": "20:00", "end": "20:00"}}, True),
-        ({"id": "w", "monthly": {"days": [31]}}, True),  # November has no 31st
-        ({"id": "w", "monthly": {"days": [30, 31]}}, False),
-        ({"id": "w", "dates": {"from": "2026-10-01T00:00:00", "to": "2026-10-31T00:00:00"}}, True),
-        ({"id": "w", "dates": {"from": "2026-11-05T00:00:00", "to": "2026-11-04T00:00:00"}}, True),
-        ({"id": "w", "dates": {"from": "2026-11-30T23:00:00", "to": "2026-12-05T00:00:00"}}, False),
-        ({"id": "w", "monthly": {"days": [18], "start": "00:00", "end": "24:00"}}, False),
+        (
+            {"id": "w", "weekly": {"days": ["fri"], "start": "21:00", "end": "20:00"}},
+            ("schedule.windows[0].weekly.end", "window_ends_before_start"),
+        ),
+        (
+            {"id": "w", "weekly": {"days": ["fri"], "start": "20:00", "end": "20:00"}},
+            ("schedule.windows[0].weekly.end", "window_ends_before_start"),
+        ),
+        (
+            {"id": "w", "monthly": {"days": [18], "start": "21:00", "end": "20:00"}},
+            ("schedule.windows[0].monthly.end", "window_ends_before_start"),
+        ),
+        # November has no 31st
+        ({"id": "w", "monthly": {"days": [31]}}, ("schedule.windows[0].id", "window_never_opens")),
+        ({"id": "w", "monthly": {"days": [30, 31]}}, None),
+        (
+            {"id": "w", "dates": {"from": "2026-10-01T00:00:00", "to": "2026-10-31T00:00:00"}},
+            ("schedule.windows[0].id", "window_never_opens"),
+        ),
+        (
+            {"id": "w", "dates": {"from": "2026-11-05T00:00:00", "to": "2026-11-04T00:00:00"}},
+            ("schedule.windows[0].dates.to", "window_ends_before_start"),
+        ),
+        ({"id": "w", "dates": {"from": "2026-11-30T23:00:00", "to": "2026-12-05T00:00:00"}}, None),
+        ({"id": "w", "monthly": {"days": [18], "start": "00:00", "end": "24:00"}}, None),
     ],
 )
-def test_window_never_opens(window, never):
+def test_a_window_that_ends_before_it_starts_or_never_opens(window, found):
     b = make_bundle()
     b["schedule"]["windows"] = [window]
     b["odds"]["boosts"] = []
-    assert (("schedule.windows[0].id", "window_never_opens") in codes(b)) is never
+    windows = {c for c in codes(b) if c[0].startswith("schedule.windows")}
+    assert windows == ({found} if found else set())
+
+
+def test_window_problems_name_the_window_as_the_marketer_named_it():
+    b = make_bundle()
+    b["schedule"]["windows"] = [
+        {
+            "id": "window-1",
+            "name": "疯狂一小时",
+            "monthly": {"days": [18], "start": "21:00", "end": "20:00"},
+        },
+        {"id": "window-2", "name": "三十一日", "monthly": {"days": [31]}},
+    ]
+    b["odds"]["boosts"] = []
+    found = {p.path: p for p in validate_bundle(b)}
+    backwards = found["schedule.windows[0].monthly.end"]
+    assert backwards.message_zh == "时段“疯狂一小时”:结束时间须晚于开始时间。"
+    assert "'疯狂一小时'" in backwards.message and "window-1" not in backwards.message
+    assert "“三十一日”" in found["schedule.windows[1].id"].message_zh
 
 
 def test_day_31_opens_in_a_31_day_month():
