@@ -1,12 +1,10 @@
 """The demo campaigns: the seed templates and the points mall with tasks, scheduled around
-today and published."""
+today (rules.templates.around_today), two of them owned by the Shanghai branch, and published."""
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -23,36 +21,27 @@ DEMO_TEMPLATES = (
     "hengfeng_mgm",
     "points_mall_tasks",
 )
-DEMO_DAYS_BEFORE, DEMO_DAYS_AFTER = 1, 60
+# the demo's marketer works at the Shanghai branch: these campaigns are Shanghai's, so the
+# marketer's studio has campaigns to open, edit and send to Shanghai's approver
+DEMO_OWNERS = {"hengfeng_mgm": "SH001", "points_mall_tasks": "SH001"}
 
 
-def around_today(bundle: dict[str, Any]) -> dict[str, Any]:
-    """Move the schedule so the demo is live now (template dates are from the seed campaigns)."""
-    schedule = bundle["schedule"]
-    zone = ZoneInfo(schedule["timezone"])
-    today = datetime.now(zone).replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
-    new_start = today - timedelta(days=DEMO_DAYS_BEFORE)
-    shift = new_start - datetime.fromisoformat(schedule["starts_at"]).replace(tzinfo=None)
-    schedule["starts_at"] = new_start.isoformat()
-    schedule["ends_at"] = (today + timedelta(days=DEMO_DAYS_AFTER)).isoformat()
-    for window in schedule.get("windows", []):
-        dates = window.get("dates")
-        if dates:  # one-off windows move with the campaign
-            for edge in ("from", "to"):
-                moved = datetime.fromisoformat(dates[edge]).replace(tzinfo=None) + shift
-                dates[edge] = min(
-                    max(moved, new_start), today + timedelta(days=DEMO_DAYS_AFTER)
-                ).isoformat()
+def demo_bundle(name: str) -> dict[str, Any]:
+    """A demo campaign: the template scheduled around today (live since yesterday, for 60
+    more days) and owned by its demo branch."""
+    from rules.templates import around_today, load_template
+
+    bundle = around_today(load_template(name))
+    bundle["branch"] = DEMO_OWNERS.get(name, bundle["branch"])
     return bundle
 
 
 def publish_demo_campaigns() -> int:
-    from rules.templates import load_template
     from runtime.publishing import create_campaign, publish_campaign
 
     published = 0
     for name in DEMO_TEMPLATES:
-        bundle = around_today(load_template(name))
+        bundle = demo_bundle(name)
         campaign = db.session.scalar(select(Campaign).where(Campaign.slug == bundle["slug"]))
         if campaign is not None and campaign.published_version_id is not None:
             continue

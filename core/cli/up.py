@@ -20,16 +20,18 @@ def print_banner(port: int, env: dict[str, str]) -> None:
         f"Health: http://127.0.0.1:{port}/readyz   API: http://127.0.0.1:{port}/api/v1/openapi.json"
     )
     try:
-        from builder.demo import DEMO_USERS, demo_links, demo_loaded
+        from builder.demo import DEMO_BRANCHES, DEMO_USERS, demo_links, demo_loaded
 
         app = create_app({"REDIS_URL": env["REDIS_URL"], "REDIS_CHECK_ON_START": False})
         with app.app_context():
             loaded = demo_loaded()
             links = demo_links(f"http://127.0.0.1:{port}")
         if loaded:
-            click.echo("Demo logins (user / password / role):")
-            for username, password, role, _branch in DEMO_USERS:
-                click.echo(f"  {username:<12} {password:<20} {role}")
+            # a user sees the campaigns of their branch and the branches below it
+            branches = {code: f"{code} {name_en}" for code, _, name_en, *_ in DEMO_BRANCHES}
+            click.echo("Demo logins (user / password / role / branch):")
+            for username, password, role, branch in DEMO_USERS:
+                click.echo(f"  {username:<12} {password:<20} {role:<9} {branches[branch]}")
         if links:
             click.echo("Participant links (demo tokens, valid 24 h):")
             for name, url in links:

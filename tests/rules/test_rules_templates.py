@@ -3,12 +3,13 @@ simulate."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from rules import PersonState, compile_bundle, simulate, validate_bundle
-from rules.templates import list_templates, load_template
+from rules.templates import around_today, list_templates, load_template
 
 NAMES = [
     "decent_lottery",
@@ -35,6 +36,44 @@ def test_list_templates():
     assert list_templates() == NAMES
     with pytest.raises(KeyError):
         load_template("nope")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_template_names_everything_a_participant_sees_in_english(name):
+    """An English participant page shows each prize, chance kind, task, badge, right and
+    option by its English name, not the Chinese one."""
+    bundle = load_template(name)
+    mall = bundle.get("mall") or {}
+    named = [
+        *bundle["prizes"],
+        *bundle["chances"]["kinds"],
+        *(bundle.get("tasks") or []),
+        *(t["badge"] for t in bundle.get("tasks") or []),
+        *mall.get("items", []),
+        *(c for i in mall.get("items", []) for c in i.get("choices") or []),
+    ]
+    assert [n["name"] for n in named if not n.get("name_en")] == []
+
+
+def test_around_today_moves_the_schedule_and_its_one_off_windows():
+    """The demo's way (live since yesterday, 60 days ahead) and the studio's (from today, as
+    long as the seed campaign ran), in the campaign's zone."""
+    today = date(2026, 12, 1)
+    demo = around_today(load_template("pingan_vote_invite"), today=today)
+    assert demo["schedule"]["starts_at"] == "2026-11-30T00:00:00"
+    assert demo["schedule"]["ends_at"] == "2027-01-30T00:00:00"
+    final = demo["schedule"]["windows"][0]["dates"]  # moved with the start, inside
+    assert (final["from"], final["to"]) == ("2027-01-14T00:00:00", "2027-01-22T00:00:00")
+
+    fresh = around_today(load_template("decent_lottery"), 0, None, today=today)
+    assert fresh["schedule"]["starts_at"] == "2026-12-01T00:00:00"
+    assert fresh["schedule"]["ends_at"] == "2026-12-31T00:00:00"  # the seed ran 30 days
+    assert validate_bundle(fresh) == []
+
+    live = around_today(load_template("points_mall_tasks"))
+    now = datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None)
+    start = datetime.fromisoformat(live["schedule"]["starts_at"])
+    assert start < now < datetime.fromisoformat(live["schedule"]["ends_at"])
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -13,12 +13,11 @@ from datetime import UTC
 import pytest
 from sqlalchemy import func, select
 
-from builder.demo_campaigns import around_today
 from core.models import Draw
 from rules import compile_bundle, load_bundle
 from rules.people import plan_visits
 from rules.simulate import run_plan
-from rules.templates import load_template
+from rules.templates import around_today, load_template
 from runtime import hotstate, loader
 from runtime.auth import Principal
 from runtime.draw import run_draw
