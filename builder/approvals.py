@@ -126,6 +126,9 @@ def _submit(campaign: Campaign, user: User) -> Campaign:
             N_("The draft has {count} problem(s); fix them before submitting."),
             count=len(problems),
         )
+    over = period_over(campaign.draft)
+    if over is not None:
+        raise over
     before = campaign.review_status
     campaign.review_status = "submitted"
     campaign.review_round = (campaign.review_round or 0) + 1
@@ -149,6 +152,32 @@ def _submit(campaign: Campaign, user: User) -> Campaign:
     )
     db.session.commit()
     return campaign
+
+
+def period_over(bundle: Any, now: datetime | None = None) -> ReviewError | None:
+    """Why a draft whose whole period is already over may not be submitted (it would never
+    open): its end and the time now, in the campaign's own zone. None while it ends after now,
+    and for malformed dates (the bundle's validation names those)."""
+    from rules.windows import campaign_bounds
+
+    try:
+        _start, end = campaign_bounds(bundle["schedule"])
+        zone = bundle["schedule"].get("timezone", "Asia/Shanghai")
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    now = (now or datetime.now(UTC)).astimezone(end.tzinfo)
+    if end > now:
+        return None
+    return ReviewError(
+        "schedule.ends_at",
+        N_(
+            "Ends at {end} ({zone}) has passed, it is now {now}: the campaign would never "
+            "open. Move its end after now."
+        ),
+        end=end.strftime("%Y-%m-%d %H:%M"),
+        now=now.strftime("%Y-%m-%d %H:%M"),
+        zone=zone,
+    )
 
 
 def refusal(user: User, campaign: Campaign) -> ReviewError | None:

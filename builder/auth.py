@@ -26,10 +26,10 @@ from flask import (
 from flask_babel import refresh as refresh_locale
 from flask_login import LoginManager, current_user, login_user, logout_user
 from sqlalchemy import select
-from wtforms import Form, PasswordField, StringField, validators
+from wtforms import PasswordField, StringField, validators
 
 from builder.csrf import check_csrf, csrf_valid
-from builder.i18n import LANGUAGES, N_, translate
+from builder.i18n import LANGUAGES, N_, TranslatedForm, translate
 from builder.signin_limits import SignInBudget, remember_device
 from core import audit
 from core.extensions import db, limiter
@@ -59,7 +59,7 @@ def load_user(session_id: str) -> User | None:
     return user if hmac.compare_digest(user.session_nonce, nonce) else None
 
 
-class LoginForm(Form):
+class LoginForm(TranslatedForm):
     username = StringField("Username", [validators.InputRequired(), validators.Length(max=64)])
     password = PasswordField("Password", [validators.InputRequired(), validators.Length(max=256)])
 

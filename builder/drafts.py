@@ -34,12 +34,14 @@ def template_choices() -> list[tuple[str, str]]:
 
 
 def starting_bundle(choice: str, slug: str, name: str, branch_code: str) -> dict[str, Any]:
+    """A new draft's bundle: a template (its dates moved to start today and run as long as
+    the seed campaign did) or a widget's defaults (from today)."""
     import widgets
-    from rules.templates import load_template
+    from rules.templates import around_today, load_template
 
     kind, _, key = choice.partition(":")
     if kind == "template":
-        bundle = load_template(key)
+        bundle = around_today(load_template(key), days_before=0, days_after=None)
         bundle.update(slug=slug, name=name, branch=branch_code)
         return bundle
     if kind == "widget":
@@ -57,6 +59,9 @@ def new_draft(user: User, choice: str, slug: str, name: str) -> Campaign:
         )
     if not name:
         raise ReviewError("name", N_("Give the campaign a name."))
+    if db.session.scalar(select(Campaign.id).where(Campaign.slug == slug)) is not None:
+        taken = N_("A campaign already uses '{slug}'; choose another.")
+        raise ReviewError("slug", taken, slug=slug)
     try:
         bundle = starting_bundle(choice, slug, name, user.branch.code)
     except KeyError:

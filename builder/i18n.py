@@ -12,6 +12,7 @@ from pathlib import Path
 
 from flask import has_request_context
 from flask_babel import Domain, get_locale
+from wtforms import Form
 
 LANGUAGES = ("zh", "en")
 # the studio's own catalogue, beside Flask-Admin's (which Flask-Admin loads itself)
@@ -41,6 +42,23 @@ def current_language() -> str:
         return "en"
     locale = get_locale()
     return "zh" if locale is not None and locale.language == "zh" else "en"
+
+
+class UserLanguageMeta:
+    """WTForms' own messages ("Not a valid integer value.") in the studio user's language:
+    the Meta of every studio form (WTForms alone answers in English)."""
+
+    def get_translations(self, form):
+        from wtforms.i18n import get_translations
+
+        return get_translations(["zh"] if current_language() == "zh" else ["en"])
+
+
+class TranslatedForm(Form):
+    """A plain WTForms form (no CSRF of its own) speaking the user's language."""
+
+    class Meta(UserLanguageMeta):
+        pass
 
 
 def N_(text: str) -> str:

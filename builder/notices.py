@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select, update
 
-from builder.i18n import N_, translate
+from builder.i18n import N_, current_language, pick, translate
 from core.extensions import db
 from core.models import Campaign, StudioNotice, User
+from core.roles import ROLES, has_permission
 
 MESSAGES = {
     "level_approved": N_("{campaign}: level {level} approved by {actor}."),
@@ -19,6 +20,11 @@ MESSAGES = {
     "rejected": N_("{campaign}: sent back by {actor}: {reason}"),
     "published": N_("{campaign}: published as version {version} by {actor}."),
 }
+# "approved", read by someone who may not publish (a marketer): who will
+WAITING_FOR_PUBLISHER = N_(
+    "{campaign}: approved at every level (the last by {actor}); it waits for someone who may "
+    "publish ({roles}, at {branch} or above) to publish it."
+)
 
 
 def notify(
@@ -81,12 +87,25 @@ def mark_read(user: User) -> int:
 
 
 def notice_text(notice: StudioNotice) -> str:
-    """The notice in the reader's language."""
+    """The notice in the reader's language; "approved" says who publishes when the reader
+    may not."""
     actor = notice.actor
-    return translate(MESSAGES[notice.kind]).format(
+    message = MESSAGES[notice.kind]
+    reader = db.session.get(User, notice.user_id)
+    if notice.kind == "approved" and not (reader and has_permission(reader.role, "publish")):
+        message = WAITING_FOR_PUBLISHER
+    return translate(message).format(
         campaign=notice.campaign.name,
         level=notice.level,
         actor=(actor.display_name or actor.username) if actor else "",
         reason=notice.reason or "",
         version=notice.version_number,
+        roles=publisher_roles(),
+        branch=pick(notice.campaign.branch.name, notice.campaign.branch.name_en),
     )
+
+
+def publisher_roles() -> str:
+    """The roles that may publish (core.roles), named in the reader's language."""
+    names = [pick(r.name_zh, r.name_en) for r in ROLES.values() if "publish" in r.permissions]
+    return ("、" if current_language() == "zh" else ", ").join(names)

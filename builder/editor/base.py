@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from flask_admin.form import SecureForm
 from wtforms import Form
 
-from builder.i18n import translate
+from builder.i18n import TranslatedForm, UserLanguageMeta, translate
 
 
 @dataclass
@@ -64,17 +64,6 @@ class EditContext:
         ]
 
 
-class UserLanguageMeta:
-    """WTForms' own messages ("Not a valid integer value.") in the studio user's language."""
-
-    def get_translations(self, form):
-        from wtforms.i18n import get_translations
-
-        from builder.i18n import current_language
-
-        return get_translations(["zh"] if current_language() == "zh" else ["en"])
-
-
 class EditorForm(SecureForm):
     """Every section form: CSRF through Flask-Admin's SecureForm (session based)."""
 
@@ -82,11 +71,8 @@ class EditorForm(SecureForm):
         pass
 
 
-class RowForm(Form):
+class RowForm(TranslatedForm):
     """One row of a section's list (a prize, a window...): its messages in the user's language."""
-
-    class Meta(UserLanguageMeta):
-        pass
 
 
 class Section(ABC):

@@ -10,7 +10,14 @@ from typing import Any
 
 from wtforms import Form, HiddenField, IntegerField, SelectField, StringField, validators
 
-from builder.editor.base import EditContext, EditorForm, Section, blank_to_none, next_key
+from builder.editor.base import (
+    EditContext,
+    EditorForm,
+    RowForm,
+    Section,
+    blank_to_none,
+    next_key,
+)
 from builder.editor.fields import rows
 from builder.editor.prizes import _reward_input, reward_field_name
 from builder.i18n import N_, lazy, translate
@@ -103,7 +110,7 @@ def item_row_form(ctx: EditContext) -> type[Form]:
         ),
     }
     attrs.update(_reward_fields(ctx))
-    return type("MallItemRow", (Form,), attrs)
+    return type("MallItemRow", (RowForm,), attrs)
 
 
 def choice_row_form(ctx: EditContext) -> type[Form]:
@@ -126,7 +133,7 @@ def choice_row_form(ctx: EditContext) -> type[Form]:
         ),
     }
     attrs.update(_reward_fields(ctx))
-    return type("MallChoiceRow", (Form,), attrs)
+    return type("MallChoiceRow", (RowForm,), attrs)
 
 
 class MallSection(Section):

@@ -66,6 +66,17 @@ def simulation_form(ctx: EditContext):
     return SimulationForm
 
 
+def drawing_widgets(ctx: EditContext) -> str:
+    """The enabled widgets whose pages draw (what the simulation is for), by name."""
+    from flask import current_app
+
+    import widgets
+
+    enabled = widgets.enabled(current_app.config.get("STUDIO_WIDGETS"))
+    separator = "、" if ctx.lang == "zh" else ", "
+    return separator.join(ctx.pick(w.name_zh, w.name_en) for w in enabled if "draw" in w.actions)
+
+
 def run(bundle: dict[str, Any], form, pools: dict[str, int]):
     """Simulate the draft as the form describes (seeded: the same form gives the same figures)."""
     from rules import simulate

@@ -19,7 +19,14 @@ from wtforms import (
     validators,
 )
 
-from builder.editor.base import EditContext, EditorForm, Section, blank_to_none, next_key
+from builder.editor.base import (
+    EditContext,
+    EditorForm,
+    RowForm,
+    Section,
+    blank_to_none,
+    next_key,
+)
 from builder.editor.fields import WIDE, rows
 from builder.i18n import N_, lazy, translate
 from rules.catalog import ACCOUNT_TYPES, TRANSACTION_TYPES, option_label
@@ -57,7 +64,7 @@ def task_row_form(ctx: EditContext) -> type[Form]:
         if isinstance(c, dict) and "id" in c
     ]
 
-    class TaskRow(Form):
+    class TaskRow(RowForm):
         key = HiddenField()
         name = StringField(lazy("Task"), [validators.InputRequired(), validators.Length(max=60)])
         name_en = StringField(

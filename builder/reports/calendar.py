@@ -11,9 +11,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from wtforms import DateField, Form, SelectField, StringField, TextAreaField, validators
+from wtforms import DateField, SelectField, StringField, TextAreaField, validators
 
-from builder.i18n import N_, lazy, translate
+from builder.i18n import N_, TranslatedForm, lazy, translate
 from builder.reports.campaign import zone_of
 from core.extensions import db
 from core.models import Branch, CalendarEntry, Campaign
@@ -176,7 +176,7 @@ def per_day(found: list[Item], window: Window) -> list[dict[str, Any]]:
     return days
 
 
-class EntryForm(Form):
+class EntryForm(TranslatedForm):
     """A planned calendar entry; the branch and campaign choices are the user's scope."""
 
     name = StringField(lazy("Name"), [validators.InputRequired(), validators.Length(max=200)])

@@ -13,6 +13,7 @@ from builder.approvals import (
     ReviewError,
     decide,
     draft_differs_from_live,
+    period_over,
     publish_approved,
     request_rollback,
     submit,
@@ -26,6 +27,9 @@ from builder.views.base import SecureViewMixin
 from core.extensions import db
 from core.models import Campaign, CampaignVersion, Prize
 from core.roles import has_permission
+
+# the new-campaign form's fields (admin/campaign_new.html) by the labels it shows
+NEW_FORM_LABELS = {"template": N_("Start from"), "name": N_("Name"), "slug": N_("Slug")}
 
 
 def campaign_or_404(campaign_id: int) -> Campaign:
@@ -42,8 +46,6 @@ def live_snapshot(campaign: Campaign) -> dict | None:
 
 
 def page_context(campaign: Campaign) -> dict:
-    from rules import validate_bundle
-
     live = live_snapshot(campaign)
     versions = db.session.scalars(
         select(CampaignVersion)
@@ -67,7 +69,7 @@ def page_context(campaign: Campaign) -> dict:
         "bundle": campaign.draft,
         "live": live,
         **review_context(campaign, live, lang),
-        "problems": validate_bundle(campaign.draft),
+        "problems": draft_problems(campaign),
         "versions": versions,
         "prize_rows": issued,
         "can": {
@@ -77,6 +79,21 @@ def page_context(campaign: Campaign) -> dict:
         "section_summaries": section_summaries(campaign),
         "sections_to_add": _sections_to_add(campaign),
     }
+
+
+def draft_problems(campaign: Campaign) -> list:
+    """What stops the draft's submission: the bundle's problems and, while it can be
+    submitted, a period already over."""
+    from rules import validate_bundle
+    from rules.problems import Problem
+
+    problems = validate_bundle(campaign.draft)
+    submittable = campaign.review_status in ("editing", "rejected", "published")
+    over = period_over(campaign.draft) if submittable else None
+    if over is not None and draft_differs_from_live(campaign):
+        message = translate(over.message).format(**over.params)
+        problems.append(Problem(over.field, message, "period_over"))
+    return problems
 
 
 def review_context(campaign: Campaign, live: dict | None, lang: str) -> dict:
@@ -148,13 +165,19 @@ class CampaignPageView(SecureViewMixin, BaseView):
                 return redirect(url_for("editor.wizard", campaign_id=campaign.id, key="basics"))
             except ReviewError as exc:
                 error = translate(exc.message).format(**exc.params)
+                if exc.field in NEW_FORM_LABELS:  # the field by the label the form shows
+                    error = f"{translate(NEW_FORM_LABELS[exc.field])}: {error}"
             except Exception as exc:  # CampaignError from the runtime: list the first problem
                 if not hasattr(exc, "detail"):
                     raise
                 db.session.rollback()
                 error = exc.detail
         return self.render(
-            "admin/campaign_new.html", choices=template_choices(), error=error, form=request.form
+            "admin/campaign_new.html",
+            choices=template_choices(),
+            error=error,
+            form=request.form,
+            labels=NEW_FORM_LABELS,
         )
 
     @expose("/<int:campaign_id>/json", methods=("GET", "POST"))

@@ -7,8 +7,10 @@ from flask_admin import BaseView, expose
 from flask_login import current_user
 from sqlalchemy import select
 
+from builder.approvals import period_over
 from builder.auth import branch_scope
 from builder.editor import BY_KEY, EditContext, section_for_path, sections_for
+from builder.editor.base import widget_draws
 from builder.editor.review import budget_warnings, last_simulation
 from builder.editor.rule_builder import builder_config, problem_targets
 from builder.editor.save import bundle_problems, save_section
@@ -197,7 +199,7 @@ class EditorView(SecureViewMixin, BaseView):
         from flask import session
 
         from builder.campaign_files import pool_sizes
-        from builder.describe import bundle_names
+        from builder.describe import bundle_names, widget_name
         from builder.editor import simulation
 
         campaign = campaign_or_404(campaign_id)
@@ -205,7 +207,8 @@ class EditorView(SecureViewMixin, BaseView):
         form = simulation.simulation_form(ctx)(request.args if request.args else None)
         report = rows = None
         warnings: list[str] = []
-        if request.args and form.validate():
+        draws = widget_draws(campaign.draft)  # a points mall or a vote has no draw to simulate
+        if draws and request.args and form.validate():
             pools = pool_sizes(campaign.draft)
             report = simulation.run(campaign.draft, form, pools)
             names = bundle_names(campaign.draft, ctx.lang)
@@ -226,6 +229,9 @@ class EditorView(SecureViewMixin, BaseView):
         return self.render(
             "admin/editor/simulation.html",
             campaign=campaign,
+            draws=draws,
+            widget_label=widget_name(campaign.widget_type, ctx.lang),
+            drawing_widgets=simulation.drawing_widgets(ctx),
             form=form,
             report=report,
             rows=rows,
@@ -285,7 +291,12 @@ class EditorView(SecureViewMixin, BaseView):
     def review(self, campaign_id: int):
         campaign = self.editable(campaign_id)
         ctx = edit_context(campaign)
-        problems = problem_links(campaign, bundle_problems(campaign.draft, ctx.lang))
+        found = bundle_problems(campaign.draft, ctx.lang)
+        over = period_over(campaign.draft)
+        if over is not None:
+            message = translate(over.message).format(**over.params)
+            found.append({"path": over.field, "message": message})
+        problems = problem_links(campaign, found)
         warnings = budget_warnings(campaign.draft, ctx.lang, last_simulation(campaign))
         return self.render(
             "admin/editor/review.html",

@@ -3,6 +3,8 @@ ancestry (branch -> region -> head office), one person per level, never the draf
 rollbacks go through the same chain; the submitter is told of each decision."""
 
 import copy
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -260,6 +262,70 @@ def test_the_submitter_is_told_of_each_decision_and_the_publication(db, org, cam
     assert notices_for(org["hq_approver"]) == []
     _db.session.rollback()
     assert db.session.scalar(select(CampaignVersion.number)) == 1
+
+
+def test_a_draft_whose_period_is_over_is_refused_naming_its_end_in_its_zone(db, org, campaign):
+    """Submitting a campaign that would never open is refused at its end field, with the end
+    and the time now in the campaign's own zone."""
+    from builder.approvals import period_over
+
+    bundle = copy.deepcopy(campaign.draft)
+    bundle["schedule"].update(starts_at="2026-06-01T00:00:00", ends_at="2026-07-01T00:00:00")
+    bundle["schedule"]["timezone"] = "Asia/Shanghai"
+    save_draft(campaign, bundle, org["marketer"])
+    with pytest.raises(ReviewError) as refused:
+        submit(campaign, org["marketer"])
+    assert refused.value.field == "schedule.ends_at"
+    assert refused.value.params["end"] == "2026-07-01 00:00"
+    assert refused.value.params["zone"] == "Asia/Shanghai"
+    assert campaign.review_status == "editing" and campaign.review_round in (None, 0)
+
+    end = datetime(2026, 6, 30, 16, 0, tzinfo=UTC)  # midnight in Shanghai
+    assert period_over(bundle, end - timedelta(seconds=1)) is None
+    over = period_over(bundle, datetime(2026, 12, 1, 22, 8, tzinfo=UTC))
+    assert over.params["now"] == "2026-12-02 06:08"  # Shanghai's clock, not UTC's
+    assert period_over({"schedule": {"ends_at": "junk"}}) is None  # validation says why
+
+
+def test_a_draft_from_a_template_starts_today(db, org, campaign):
+    """The template's own dates (the seed campaign's) are moved: it starts today in its zone,
+    for as long as the seed ran, so it can be submitted."""
+    from builder.approvals import period_over
+
+    schedule = campaign.draft["schedule"]
+    today = datetime.now(ZoneInfo(schedule["timezone"])).date()
+    assert schedule["starts_at"] == f"{today.isoformat()}T00:00:00"
+    assert schedule["ends_at"] == f"{(today + timedelta(days=34)).isoformat()}T00:00:00"
+    assert period_over(campaign.draft) is None
+    submit(campaign, org["marketer"])
+    assert campaign.review_status == "submitted"
+
+
+def test_the_approved_notice_says_who_publishes_when_its_reader_may_not(app, db, org, campaign):
+    """A marketer may not publish: their notice names the roles that may, and where; an
+    administrator who submitted a draft reads that it is ready to publish."""
+    from flask_babel import refresh
+
+    from builder.notices import notice_text
+
+    submit(campaign, org["marketer"])
+    approve_all(campaign, org)
+    admin = make_user("admin", branch=org["branch"])
+    own = new_draft(admin, "template:icbc_treasure_dig", "dig-own", "挖宝")
+    submit(own, admin)
+    approve_all(own, org)
+    [marketers] = [n for n in notices_for(org["marketer"]) if n.kind == "approved"]
+    [admins] = [n for n in notices_for(admin) if n.kind == "approved"]
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        refresh()
+        told, ready = notice_text(marketers), notice_text(admins)
+    assert "可以发布" not in told
+    assert "等待有发布权限的人员(系统管理员、审批人,陆家嘴支行或其上级机构)发布" in told
+    assert ready.endswith("可以发布。")
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        refresh()
+        told = notice_text(marketers)
+    assert "who may publish (Administrator, Approver, at 陆家嘴支行 or above)" in told
 
 
 def test_the_demo_staff_can_walk_a_change_through_each_chain(db):

@@ -5,7 +5,8 @@ the bundle it expects and records how many pages and fields the build took."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -49,6 +50,32 @@ def saved_draft(db, slug: str) -> dict:
     draft = campaign.draft
     db.session.remove()
     return draft
+
+
+def ahead(seed: dict[str, str], weeks: int = 0, years: int = 0) -> dict[str, str]:
+    """The seed campaign's dates (local, to the minute) moved on by whole steps of `weeks`
+    (the same weekdays) or `years` (the same days of the month) until its `end` is after
+    tomorrow: the studio refuses to submit a campaign whose period is over."""
+    tomorrow = datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None) + timedelta(days=1)
+    seeded = {name: datetime.fromisoformat(value) for name, value in seed.items()}
+    steps = 0
+    while True:
+        moved = {
+            name: moment.replace(year=moment.year + steps * years) + timedelta(weeks=steps * weeks)
+            for name, moment in seeded.items()
+        }
+        if moved["end"] > tomorrow:
+            return {name: moment.isoformat(timespec="minutes") for name, moment in moved.items()}
+        steps += 1
+
+
+ICBC_DATES = {"start": "2026-11-02T00:00", "end": "2026-12-06T00:00", "friday": "2026-11-27T20:30"}
+QINGDAO_DATES = {
+    "start": "2026-11-01T00:00",
+    "end": "2027-01-01T00:00",
+    "the_18th": "2026-12-18T09:00",
+    "the_17th": "2026-12-17T09:00",
+}
 
 
 def record(name: str, studio: Studio) -> None:
@@ -97,12 +124,13 @@ def test_marketer_builds_the_icbc_treasure_dig(studio, db):
     a weekly crazy hour boosts the odds, a car with stock 1; an e-payment account opened gives
     two gold shovels."""
     slug = "icbc-dig-browser"
+    dates = ahead(ICBC_DATES, weeks=52)
     new_campaign(studio, "treasure_dig", slug, "人脉挖宝")
     page = studio.page
 
     # basics: the schedule
-    studio.fill("starts_at", "2026-11-02T00:00")
-    studio.fill("ends_at", "2026-12-06T00:00")
+    studio.fill("starts_at", dates["start"])
+    studio.fill("ends_at", dates["end"])
     studio.screenshot("wizard-basics")
     studio.save()
     # time windows: the weekly crazy hour is there; move it to 20:00-21:00 on Fridays
@@ -172,7 +200,7 @@ def test_marketer_builds_the_icbc_treasure_dig(studio, db):
     # test a rule on a future Friday evening: a share gives a silver shovel
     studio.link("text=测试规则")
     studio.choose("trigger", "share")
-    studio.fill("at", "2026-11-27T20:30")
+    studio.fill("at", dates["friday"])
     studio.fill("v_shares_today", "1")
     studio.click_and_wait("[data-run-test]")
     assert page.get_attribute("[data-rule='share-bonus']", "data-fired") == "yes"
@@ -188,7 +216,7 @@ def test_marketer_builds_the_icbc_treasure_dig(studio, db):
     assert studio.json_values == 0
 
     saved = saved_draft(db, slug)
-    assert saved == expected_icbc(slug, saved["schedule"]["starts_at"])
+    assert saved == expected_icbc(slug, saved["schedule"]["starts_at"], dates)
 
 
 def simulate(studio: Studio, shot: str | None = None) -> None:
@@ -220,12 +248,12 @@ def campaign_id(db, slug: str) -> int:
     return found
 
 
-def expected_icbc(slug: str, starts_at: str) -> dict:
+def expected_icbc(slug: str, starts_at: str, dates: dict[str, str]) -> dict:
     """The bundle the marketer's clicks describe, built from the same blank widget."""
     bundle = widgets.get("treasure_dig").default_bundle(
         slug, "人脉挖宝", "HQ", now=datetime.fromisoformat(starts_at)
     )
-    bundle["schedule"].update(starts_at="2026-11-02T00:00:00", ends_at="2026-12-06T00:00:00")
+    bundle["schedule"].update(starts_at=f"{dates['start']}:00", ends_at=f"{dates['end']}:00")
     bundle["widget"]["config"].update(theme="gold", headline="人脉挖宝")
     car = bundle["prizes"][0]
     car.update(name="东风标致汽车", name_en="Peugeot car", weight=0.05, stock=1, value=150000)
@@ -252,10 +280,11 @@ def test_marketer_builds_the_qingdao_check_in(studio, db):
     """Seed 002 from a blank check-in widget: 1,800 points for checking in on the 18th, seven
     check-ins in a month unlock a treasure hunt, and a transfer or a time deposit gives one."""
     slug = "qingdao-checkin-browser"
+    dates = ahead(QINGDAO_DATES, years=1)
     new_campaign(studio, "check_in", slug, "青豆赢好礼")
     page = studio.page
-    studio.fill("starts_at", "2026-11-01T00:00")
-    studio.fill("ends_at", "2027-01-01T00:00")
+    studio.fill("starts_at", dates["start"])
+    studio.fill("ends_at", dates["end"])
     studio.save()
     assert "/wizard/windows" in page.url
     studio.save()
@@ -303,11 +332,11 @@ def test_marketer_builds_the_qingdao_check_in(studio, db):
     # test a rule on a future 18th: the bonus pays 1,800
     studio.link("text=测试规则")
     studio.choose("trigger", "check_in")
-    studio.fill("at", "2026-12-18T09:00")
+    studio.fill("at", dates["the_18th"])
     studio.click_and_wait("[data-run-test]")
     assert page.get_attribute("[data-rule='bonus-day']", "data-fired") == "yes"
     assert "1800" in page.inner_text("[data-actions]")
-    studio.fill("at", "2026-12-17T09:00")
+    studio.fill("at", dates["the_17th"])
     studio.click_and_wait("[data-run-test]")
     assert page.get_attribute("[data-rule='bonus-day']", "data-fired") == "no"
 
@@ -319,14 +348,14 @@ def test_marketer_builds_the_qingdao_check_in(studio, db):
     assert studio.json_values == 0
 
     saved = saved_draft(db, slug)
-    assert saved == expected_qingdao(slug, saved["schedule"]["starts_at"])
+    assert saved == expected_qingdao(slug, saved["schedule"]["starts_at"], dates)
 
 
-def expected_qingdao(slug: str, starts_at: str) -> dict:
+def expected_qingdao(slug: str, starts_at: str, dates: dict[str, str]) -> dict:
     bundle = widgets.get("check_in").default_bundle(
         slug, "青豆赢好礼", "HQ", now=datetime.fromisoformat(starts_at)
     )
-    bundle["schedule"].update(starts_at="2026-11-01T00:00:00", ends_at="2027-01-01T00:00:00")
+    bundle["schedule"].update(starts_at=f"{dates['start']}:00", ends_at=f"{dates['end']}:00")
     bundle["widget"]["config"].update(
         daily_points=10,
         bonus_days=[18],

@@ -1,6 +1,8 @@
 """The campaign page in the studio: workflow steps over HTTP, CSRF, JSON editing, simulation."""
 
 import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -147,6 +149,43 @@ def test_new_campaign_from_the_points_mall_template(client, db, setup):
     created = db.session.scalar(select(Campaign).where(Campaign.slug == "sh-mall"))
     assert created.widget_type == "points_mall" and created.draft["name"] == "积分"
     assert len(created.draft["mall"]["items"]) == 4 and len(created.draft["tasks"]) == 4
+
+
+def test_a_template_starts_today_and_a_taken_slug_is_named_by_its_label(client, db, setup):
+    """The seed templates' dates are the seed campaigns' own (long past): a new draft starts
+    today in the campaign's zone and runs as long as the seed did. A code already used is
+    refused in the page's language, naming the field as the form labels it."""
+    sign_in(client, setup["marketer"])
+    data = {"csrf_token": csrf(client, "/studio/campaign/new"), "name": "橙券 QA"}
+    data.update(start="template:decent_lottery", slug="sh-wheel-qa")
+    assert client.post("/studio/campaign/new", data=data).status_code == 302
+    created = db.session.scalar(select(Campaign).where(Campaign.slug == "sh-wheel-qa"))
+    schedule = created.draft["schedule"]
+    today = datetime.now(ZoneInfo(schedule["timezone"])).date()
+    assert schedule["starts_at"] == f"{today.isoformat()}T00:00:00"
+    assert schedule["ends_at"] == f"{(today + timedelta(days=30)).isoformat()}T00:00:00"
+
+    page = client.post("/studio/campaign/new", data=data).get_data(as_text=True)
+    assert "活动代码: 已有活动使用“sh-wheel-qa”,请换一个。" in page, re.findall(
+        r"alert-danger[^>]*>([^<]*)", page
+    )
+    assert "already exists" not in page and "slug:" not in page
+    client.get("/studio/language/en")
+    page = client.post("/studio/campaign/new", data=data).get_data(as_text=True)
+    assert "Slug: A campaign already uses &#39;sh-wheel-qa&#39;; choose another." in page
+
+
+def test_simulating_a_page_that_does_not_draw_says_so_instead_of_empty_charts(client, setup):
+    campaign = new_draft(setup["marketer"], "template:points_mall_tasks", "sim-mall", "积分商城")
+    sign_in(client, setup["marketer"])
+    url = f"/studio/campaign/{campaign.id}/simulate"
+    for page in (client.get(url), client.get(url + "?participants=10000&mix=default")):
+        page = page.get_data(as_text=True)
+        assert "data-simulation-not-applicable" in page
+        assert "抽奖模拟不适用于本活动:它的页面(积分商城)没有抽奖。" in page
+        assert "大转盘" in page  # what the simulation is for: the pages that draw
+        assert 'id="simulation-form"' not in page and "data-simulation-title" not in page
+        assert "echarts" not in page
 
 
 def test_other_branches_campaigns_are_not_found(client, db, setup):

@@ -10,7 +10,7 @@ import re
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from builder.drafts import new_draft
+from builder.drafts import new_draft, save_draft
 from builder.editor import BY_KEY, SECTIONS, EditContext
 from builder.editor.base import form_values
 from builder.editor.save import keep_equal
@@ -208,6 +208,40 @@ def test_a_deleted_prize_used_by_a_rule_is_reported_with_a_link(client, db, mark
     page = client.post(url, data=data).get_data(as_text=True)
     assert "data-problems-elsewhere" not in page or "/edit/" in page
     assert "data-not-saved" in page
+
+
+def test_the_review_step_refuses_a_campaign_whose_period_is_over(client, db, marketer):
+    """The review step lists a period already over as a problem at the end field (no submit
+    button), in the campaign's zone; the submit step refuses it too."""
+    campaign = new_draft(marketer, "widget:lucky_wheel", "wheel-over", "转盘")
+    bundle = copy.deepcopy(campaign.draft)
+    bundle["schedule"].update(starts_at="2026-06-01T00:00:00", ends_at="2026-07-01T00:00:00")
+    save_draft(campaign, bundle, marketer)
+    sign_in(client, marketer)
+    page = client.get(f"/studio/campaign/{campaign.id}/wizard/review").get_data(as_text=True)
+    assert "data-review-problems" in page and "data-submit" not in page
+    assert "结束时间 2026-07-01 00:00(Asia/Shanghai)已经过去" in page
+    assert f"/studio/campaign/{campaign.id}/edit/basics#ends_at" in page
+    detail = client.get(f"/studio/campaign/{campaign.id}").get_data(as_text=True)
+    assert "结束时间 2026-07-01 00:00" in detail  # the campaign page says why it cannot go
+    client.post(f"/studio/campaign/{campaign.id}/submit", data={"csrf_token": csrf_of(page)})
+    db.session.expire_all()
+    assert db.session.get(Campaign, campaign.id).review_status == "editing"
+
+
+def test_a_window_ending_before_it_starts_is_named_and_shown_at_its_end(client, db, marketer):
+    campaign = new_draft(marketer, "widget:lucky_wheel", "wheel-window", "转盘")
+    sign_in(client, marketer)
+    url = f"/studio/campaign/{campaign.id}/edit/windows"
+    data = MultiDict({"csrf_token": csrf_of(client.get(url).get_data(as_text=True))})
+    row = {"id": "", "name": "疯狂一小时", "shape": "monthly", "start": "21:00", "end": "20:00"}
+    for name, value in row.items():
+        data.add(f"windows-0-{name}", value)
+    data.add("windows-0-month_days", "18")
+    page = client.post(url, data=data).get_data(as_text=True)
+    assert "data-not-saved" in page and "时段“疯狂一小时”:结束时间须晚于开始时间。" in page
+    assert "window-1" not in page
+    assert "windows-0-end" in page_errors(page) and "windows-0-name" not in page_errors(page)
 
 
 def test_form_values_drop_rows_marked_for_deletion(app):

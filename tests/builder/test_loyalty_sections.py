@@ -5,6 +5,7 @@ them (and can be added to any other)."""
 from __future__ import annotations
 
 import pytest
+from werkzeug.datastructures import MultiDict
 
 import widgets
 from builder.drafts import new_draft, save_draft
@@ -52,6 +53,22 @@ def test_every_field_of_a_task_and_a_mall_right_has_a_place_on_the_row_forms(app
     assert set(MallItemSchema().fields) - set(item._fields) == {"reward", "choices"}
     assert set(MallChoiceSchema().fields) - set(choice._fields) == {"reward"}  # reward_kind...
     assert set(TaskSchema().fields) - set(task._fields) == {"badge"}  # badge_name, _en, _icon
+
+
+def test_the_mall_and_task_rows_answer_in_the_users_language(app):
+    """WTForms' own messages (a negative stock, a count out of range) on a Chinese page are
+    Chinese, as on every other section's rows."""
+    from flask_babel import refresh
+
+    bundle = load_bundle(widgets.get("points_mall").default_bundle("rt-x", "X", "HQ"))
+    ctx = context(bundle)
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        refresh()
+        item = item_row_form(ctx)(formdata=MultiDict({"name": "券", "price": "10", "stock": "-1"}))
+        task = task_row_form(ctx)(formdata=MultiDict({"name": "任务", "count": "0"}))
+        item.validate(), task.validate()
+    assert item.errors["stock"] == ["数值大小必须介于 0 到 100000000 之间。"]
+    assert task.errors["count"] == ["数值大小必须介于 1 到 366 之间。"]
 
 
 def test_only_campaigns_that_use_them_list_the_loyalty_sections(client, db, marketer):
