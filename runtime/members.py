@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -105,16 +106,21 @@ def require_member(campaign_id: int, principal: Principal) -> Member:
 
 
 def add_membership(
-    campaign_id: int, participant_id: int, branch_code: str | None, referred_by_id: int | None
+    campaign_id: int,
+    participant_id: int,
+    branch_code: str | None,
+    referred_by_id: int | None,
+    joined_at: datetime | None = None,
 ) -> Membership:
-    """Stage a membership row in the session (the caller commits)."""
+    """Stage a membership row in the session (the caller commits), stamped at the join's
+    moment, the one its rules and the draws after it are judged at."""
     row = Membership(
         campaign_id=campaign_id,
         participant_id=participant_id,
         branch_code=branch_code,
         referral_code=new_referral_code(),
         referred_by_id=referred_by_id,
-        joined_at=utcnow(),
+        joined_at=joined_at or utcnow(),
     )
     db.session.add(row)
     return row

@@ -152,6 +152,7 @@ def join(
             pid,
             _token_branch(principal),
             inviter.participant_id if inviter else None,
+            now,
         )
         granted = stage_initial_grants(live, pid)
         effects = stage_actions(live, pid, outcome.actions, f"join:{live.campaign_id}:{pid}", now)

@@ -27,6 +27,15 @@
     return instance;
   }
 
+  // The legend sits in its own band at the top; the grid starts below it and keeps its axis
+  // labels inside itself (containLabel), so neither runs into the other.
+  var LEGEND = {type: "scroll", top: 4, left: "center"};
+  var LEGEND_BAND = 44;
+
+  function grid(left, right, bottom) {
+    return {left: left, right: right, top: LEGEND_BAND, bottom: bottom, containLabel: true};
+  }
+
   function pick(rows, key) { return rows.map(function (r) { return r[key]; }); }
 
   function line(name, values, extra) {
@@ -47,14 +56,12 @@
                       {lineStyle: {type: "dashed"}}));
     }
     chart("chart-daily", {
-      tooltip: {trigger: "axis"}, legend: {type: "scroll"},
-      grid: {left: 60, right: 30, top: 40, bottom: 40},
+      tooltip: {trigger: "axis"}, legend: LEGEND, grid: grid(16, 30, 16),
       xAxis: {type: "category", data: days}, yAxis: {type: "value"}, series: daily
     }, pick(data.daily, "draws").concat(pick(data.daily, "joins")));
 
     chart("chart-hourly", {
-      tooltip: {trigger: "axis"}, legend: {},
-      grid: {left: 60, right: 30, top: 40, bottom: 60},
+      tooltip: {trigger: "axis"}, legend: LEGEND, grid: grid(16, 30, 40),
       dataZoom: [{type: "slider", height: 18, bottom: 10}],
       xAxis: {type: "category", data: pick(data.hourly, "hour")}, yAxis: {type: "value"},
       series: [
@@ -72,8 +79,7 @@
     }, pick(data.funnel, "value"));
 
     chart("chart-prizes", {
-      tooltip: {trigger: "axis"}, legend: {},
-      grid: {left: 120, right: 30, top: 30, bottom: 30},
+      tooltip: {trigger: "axis"}, legend: LEGEND, grid: grid(16, 30, 16),
       xAxis: {type: "value"},
       yAxis: {type: "category", inverse: true, data: pick(data.prizes, "name")},
       series: [
@@ -96,8 +102,7 @@
     }, pick(data.daily, "cost"));
 
     chart("chart-branches", {
-      tooltip: {trigger: "axis"}, legend: {},
-      grid: {left: 120, right: 30, top: 30, bottom: 30},
+      tooltip: {trigger: "axis"}, legend: LEGEND, grid: grid(16, 30, 16),
       xAxis: {type: "value"},
       yAxis: {type: "category", inverse: true,
               data: data.branches.map(function (b) { return b.name || "—"; })},
@@ -139,8 +144,7 @@
 
   function overview() {
     var ranking = chart("chart-ranking", {
-      tooltip: {trigger: "axis"}, legend: {},
-      grid: {left: 140, right: 30, top: 30, bottom: 30},
+      tooltip: {trigger: "axis"}, legend: LEGEND, grid: grid(16, 30, 16),
       xAxis: {type: "value"},
       yAxis: {type: "category", inverse: true, data: pick(data.branches, "name")},
       series: [{type: "bar", name: L.draws, data: pick(data.branches, "draws")},
@@ -153,8 +157,7 @@
       });
     }
     chart("chart-trend", {
-      tooltip: {trigger: "axis"}, legend: {},
-      grid: {left: 60, right: 30, top: 40, bottom: 40},
+      tooltip: {trigger: "axis"}, legend: LEGEND, grid: grid(16, 30, 16),
       xAxis: {type: "category", data: pick(data.daily, "day")}, yAxis: {type: "value"},
       series: [line(L.draws, pick(data.daily, "draws_now")),
                line(L.draws + " · " + L.before, pick(data.daily, "draws_before"),
@@ -164,8 +167,7 @@
 
   function branch() {
     chart("chart-branch-daily", {
-      tooltip: {trigger: "axis"}, legend: {},
-      grid: {left: 60, right: 30, top: 40, bottom: 40},
+      tooltip: {trigger: "axis"}, legend: LEGEND, grid: grid(16, 30, 16),
       xAxis: {type: "category", data: pick(data.daily, "day")}, yAxis: {type: "value"},
       series: [line(L.draws, pick(data.daily, "draws")), line(L.joins, pick(data.daily, "joins")),
                line(L.wins, pick(data.daily, "wins"))]
