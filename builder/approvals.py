@@ -7,7 +7,8 @@ per level and round. Nobody decides two levels of a round, and nobody who wrote 
 Any edit after submission sends the draft back to editing: its next submission is a new round
 with no approvals. A rollback is a change like any other: it puts the chosen version's snapshot
 in the draft and submits it to the same chain. The submitter is told of every decision and of
-the publication (builder.notices); every step writes an audit row.
+the publication, and the approvers who may decide the level a draft waits for are told it waits
+for them (builder.notices); every step writes an audit row.
 """
 
 from __future__ import annotations
@@ -150,6 +151,7 @@ def _submit(campaign: Campaign, user: User) -> Campaign:
             "rollback_of": campaign.rollback_of,
         },
     )
+    tell_deciders(campaign, user)
     db.session.commit()
     return campaign
 
@@ -220,6 +222,29 @@ def refusal(user: User, campaign: Campaign) -> ReviewError | None:
     return None
 
 
+def deciders(campaign: Campaign) -> list[User]:
+    """Everyone who may decide the level the submitted draft waits for now: the active users
+    of that level's branch whom `refusal` lets decide (as the approver's home lists it)."""
+    level = next_level(campaign)
+    if level is None:
+        return []
+    users = db.session.scalars(
+        select(User)
+        .where(User.branch_id == level.branch_id, User.active.is_(True))
+        .order_by(User.id)
+    ).all()
+    return [user for user in users if refusal(user, campaign) is None]
+
+
+def tell_deciders(campaign: Campaign, actor: User) -> None:
+    """A notice for each person who may decide the level the draft now waits for."""
+    from builder.notices import notify_deciders
+
+    level = next_level(campaign)
+    if level is not None:
+        notify_deciders(campaign, deciders(campaign), actor=actor, level=level.number)
+
+
 def decide(campaign: Campaign, user: User, approve: bool, reason: str | None = None) -> Approval:
     """Record `user`'s decision on the level the draft waits for (refused if not theirs)."""
     from builder.notices import notify
@@ -281,6 +306,8 @@ def decide(campaign: Campaign, user: User, approve: bool, reason: str | None = N
     else:
         kind = "approved" if campaign.review_status == "approved" else "level_approved"
     notify(campaign, kind, actor=user, level=level.number, reason=reason or None)
+    if kind == "level_approved":
+        tell_deciders(campaign, user)
     db.session.commit()
     return decision
 

@@ -1,5 +1,6 @@
 """Telling a submitter what happened to their draft: approved at a level, approved at every
-level, sent back (with the approver's reason) or published. Notices are rows (StudioNotice),
+level, sent back (with the approver's reason) or published; and telling each approver who may
+decide the level a submitted draft (or rollback) now waits for. Notices are rows (StudioNotice),
 written in the transaction of the step they report, shown on the person's home page and counted
 in the navbar until read."""
 
@@ -19,7 +20,16 @@ MESSAGES = {
     "approved": N_("{campaign}: approved at every level (the last by {actor}); ready to publish."),
     "rejected": N_("{campaign}: sent back by {actor}: {reason}"),
     "published": N_("{campaign}: published as version {version} by {actor}."),
+    "to_decide": N_("{campaign}: submitted by {actor}; level {level} waits for your decision."),
 }
+# "to_decide" for a rollback, and for a level after the first (the previous one approved)
+ROLLBACK_TO_DECIDE = N_(
+    "{campaign}: {actor} asks to roll back to version {version}; level {level} waits for your "
+    "decision."
+)
+NEXT_LEVEL_TO_DECIDE = N_(
+    "{campaign}: level {previous} approved by {actor}; level {level} waits for your decision."
+)
 # "approved", read by someone who may not publish (a marketer): who will
 WAITING_FOR_PUBLISHER = N_(
     "{campaign}: approved at every level (the last by {actor}); it waits for someone who may "
@@ -51,6 +61,27 @@ def notify(
     )
     db.session.add(notice)
     return notice
+
+
+def notify_deciders(
+    campaign: Campaign, deciders: list[User], *, actor: User, level: int
+) -> list[StudioNotice]:
+    """Tell each of `deciders` that the campaign's draft waits for their decision at `level`
+    (a rollback names the version it goes back to)."""
+    notices = [
+        StudioNotice(
+            user_id=user.id,
+            campaign_id=campaign.id,
+            kind="to_decide",
+            level=level,
+            version_number=campaign.rollback_of,
+            actor_id=actor.id,
+        )
+        for user in deciders
+        if user.id != actor.id
+    ]
+    db.session.add_all(notices)
+    return notices
 
 
 def notices_for(user: User, limit: int = 20) -> list[StudioNotice]:
@@ -94,9 +125,14 @@ def notice_text(notice: StudioNotice) -> str:
     reader = db.session.get(User, notice.user_id)
     if notice.kind == "approved" and not (reader and has_permission(reader.role, "publish")):
         message = WAITING_FOR_PUBLISHER
+    elif notice.kind == "to_decide" and (notice.level or 1) > 1:
+        message = NEXT_LEVEL_TO_DECIDE
+    elif notice.kind == "to_decide" and notice.version_number:
+        message = ROLLBACK_TO_DECIDE
     return translate(message).format(
         campaign=notice.campaign.name,
         level=notice.level,
+        previous=(notice.level or 1) - 1,
         actor=(actor.display_name or actor.username) if actor else "",
         reason=notice.reason or "",
         version=notice.version_number,

@@ -1,5 +1,6 @@
 """Studio notifications: what a staff member is told about their own work (a draft approved,
-sent back with a reason, or published), shown on their home page and in the navbar."""
+sent back with a reason, or published) and, for approvers, a draft waiting for their level;
+shown on their home page and in the navbar."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.models.base import Base, UTCDateTime, utcnow
 
-NOTICE_KINDS = ("level_approved", "approved", "rejected", "published")
+NOTICE_KINDS = ("level_approved", "approved", "rejected", "published", "to_decide")
 
 
 class StudioNotice(Base):

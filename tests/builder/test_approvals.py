@@ -259,9 +259,69 @@ def test_the_submitter_is_told_of_each_decision_and_the_publication(db, org, cam
     ]
     assert unread_count(marketer) == 5
     assert mark_read(marketer) == 5 and unread_count(marketer) == 0
-    assert notices_for(org["hq_approver"]) == []
+    # head office's approvers were told only that level 3 waited for them
+    assert [(n.kind, n.level) for n in notices_for(org["hq_approver"])] == [("to_decide", 3)]
     _db.session.rollback()
     assert db.session.scalar(select(CampaignVersion.number)) == 1
+
+
+def test_the_approvers_who_may_decide_the_next_level_are_told_it_waits(app, db, org, campaign):
+    """A submission tells each approver of level 1's branch; each approval tells the next
+    level's; a rollback is told as one. Nobody else is told (not the region before its turn,
+    not the outsider, not the author), and the approver's home lists what the notice says."""
+    from flask_babel import refresh
+
+    from builder.homes import waiting_for_me
+    from builder.notices import notice_text
+
+    def told() -> dict[str, list[tuple]]:
+        return {
+            who: [(n.kind, n.level, n.version_number) for n in reversed(notices_for(user))]
+            for who, user in org.items()
+            if who not in ("hq", "region", "branch") and notices_for(user)
+        }
+
+    submit(campaign, org["marketer"])
+    first = [("to_decide", 1, None)]
+    assert told() == {"branch_approver": first, "branch_approver2": first}
+    assert [c for c, _ in waiting_for_me(org["branch_approver"], {org["branch"].id})] == [campaign]
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        refresh()
+        text = notice_text(notices_for(org["branch_approver"])[0])
+    assert text.startswith("挖宝测试: submitted by ") and "level 1 waits for your decision" in text
+
+    decide(campaign, org["branch_approver"], approve=True)
+    assert told()["region_approver"] == [("to_decide", 2, None)]
+    assert "hq_approver" not in told() and "outsider" not in told()
+    decide(campaign, org["region_approver"], approve=True)
+    assert told()["hq_approver"] == told()["hq_approver2"] == [("to_decide", 3, None)]
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        refresh()
+        text = notice_text(notices_for(org["hq_approver"])[0])
+    region = org["region_approver"].display_name or org["region_approver"].username
+    assert text == f"挖宝测试:第 2 级已由{region}审批通过,第 3 级等待您审批。"
+    decide(campaign, org["hq_approver"], approve=True)
+    publish_approved(campaign, org["hq_approver"])
+    assert "outsider" not in told()
+
+    changed = copy.deepcopy(campaign.draft)
+    changed["description"] = "v2"
+    save_draft(campaign, changed, org["marketer"])
+    submit(campaign, org["marketer"])
+    approve_all(campaign, org)
+    publish_approved(campaign, org["hq_approver"])
+    for user in org.values():
+        if hasattr(user, "username"):
+            mark_read(user)
+    request_rollback(campaign, 1, org["branch_approver"])
+    # the approver who asked wrote the rollback: only the other one may decide level 1
+    assert unread_count(org["branch_approver"]) == 0
+    [notice] = notices_for(org["branch_approver2"])[:1]
+    assert (notice.kind, notice.level, notice.version_number) == ("to_decide", 1, 1)
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        refresh()
+        assert "asks to roll back to version 1; level 1 waits" in notice_text(notice)
+    assert unread_count(org["marketer"]) == 0 and unread_count(org["outsider"]) == 0
 
 
 def test_a_draft_whose_period_is_over_is_refused_naming_its_end_in_its_zone(db, org, campaign):
