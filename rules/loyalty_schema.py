@@ -26,6 +26,7 @@ from .schema_fields import (
     _nonempty,
     _opt,
     _positive,
+    _regex,
 )
 from .schema_fields import (
     StrictDict as _StrictDict,
@@ -38,11 +39,24 @@ from .schema_fields import (
 TASK_EVENT_KEYS = ("account_opened", "transaction", "check_in", "referral", "vote")
 POINTS_SOURCES = ("campaign", "bank")
 
+# A picture's address: http(s) with a host, or a path on the site itself ("/img/a.png"); never
+# another scheme (javascript:, data:), a protocol-relative "//host" or a bare "a.png" that
+# resolves against whichever page shows it.
+_URL_CHAR = r"[^\x00-\x20\x7f\\]"
+PICTURE_RE = rf"^(?:https?://[^\x00-\x20\x7f\\/?#]+{_URL_CHAR}*|/(?![/\\]){_URL_CHAR}*)?$"
+_PICTURE_MESSAGE = "Must be an http(s) address or a path on this site starting with /."
+
 
 def _say(en: str, code: str, zh: str) -> str:
     """Register a message (its code and Chinese text) with the schema's problem reporting."""
     MESSAGES.setdefault(en, (code, zh))
     return en
+
+
+MESSAGES[_PICTURE_MESSAGE] = (
+    "picture_url",
+    "图片地址须以 http:// 或 https:// 开头,或是本站以 / 开头的路径。",
+)
 
 
 def _length(limit: int) -> validate.Length:
@@ -112,7 +126,7 @@ class MallItemSchema(Base):
     name = StrictStr(required=True, validate=_text(100, _nonempty))
     name_en = _opt(StrictStr(validate=_text(100)))
     description = _opt(StrictStr(validate=_text(500)))
-    image = _opt(StrictStr(validate=_text(500)))
+    image = _opt(StrictStr(validate=_text(500, _regex(PICTURE_RE, _PICTURE_MESSAGE))))
     price = StrictInt(required=True, validate=_count(MAX_PRICE))
     stock = _opt(StrictInt(validate=_between(0, MAX_STOCK)))
     per_person_limit = _opt(StrictInt(validate=_count(MAX_STOCK)))

@@ -38,6 +38,11 @@ def public_mall_items(bundle: Mapping[str, Any]) -> list[dict[str, Any]]:
     for item in (bundle.get("mall") or {}).get("items") or []:
         shown = {k: item.get(k) for k in ITEM_FIELDS}
         shown["image"] = image_url(item.get("image"))  # http(s) or relative, or none at all
+        # the reward's own validity and arrival message are what arrives (the exchange's
+        # payload lets them override the right's), so the page says those
+        for name in ("valid_days", "message"):
+            if (item.get("reward") or {}).get(name) is not None:
+                shown[name] = item["reward"][name]
         shown["max_quantity"] = item.get("max_quantity") or 1
         shown["reward"] = public_reward(item["reward"], currency) if item.get("reward") else None
         shown["choices"] = [

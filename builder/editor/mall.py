@@ -41,6 +41,9 @@ ITEM_FIELDS = (
     "max_quantity",
     "unit",
 )
+# Reward fields a right also has (`valid_days`, `message`): the reward's override the right's
+# in what arrives (runtime.loyalty.exchange.reward_payload).
+_RIGHT_TOO = ("valid_days", "message")
 KINDS = [k for k in REWARD_KINDS.values() if k.key not in MALL_REFUSED_KINDS]
 
 
@@ -66,7 +69,15 @@ def _reward_fields(ctx: EditContext) -> dict[str, Any]:
     }
     for kind in KINDS:
         for spec in kind.fields:
-            fields[reward_field_name(kind.key, spec.name)] = _reward_input(spec, ctx)
+            field = _reward_input(spec, ctx)
+            if spec.name in _RIGHT_TOO:  # the right has its own: say which one this is
+                label = translate("{field} (the reward's own)").format(field=field.args[0])
+                field.args = (label, *field.args[1:])
+                field.kwargs["description"] = translate(
+                    "What the customer receives instead of the right's; leave empty to use "
+                    "the right's."
+                )
+            fields[reward_field_name(kind.key, spec.name)] = field
     return fields
 
 
@@ -90,12 +101,17 @@ def item_row_form(ctx: EditContext) -> type[Form]:
         "per_person_limit": _count(N_("Per person at most"), 1, N_("Leave empty for no cap.")),
         "per_day_limit": _count(N_("Per person per day at most"), 1, N_("Leave empty for no cap.")),
         "valid_days": _count(
-            N_("Valid for (days)"), 1, N_("Shown to the customer."), limit=MAX_VALID_DAYS
+            N_("Validity shown in the mall (days)"),
+            1,
+            N_("On the mall page; the reward gets it too unless the reward sets its own below."),
+            limit=MAX_VALID_DAYS,
         ),
         "message": StringField(
-            lazy("Arrival message"),
+            lazy("Arrival message shown in the mall"),
             [validators.Optional(), validators.Length(max=120)],
-            description=lazy("What the customer reads when the right arrives."),
+            description=lazy(
+                "On the mall page; the customer receives it unless the reward sets its own below."
+            ),
         ),
         "max_quantity": IntegerField(
             lazy("Parts per exchange at most"),

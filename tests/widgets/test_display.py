@@ -56,3 +56,16 @@ def test_a_candidate_picture_follows_the_same_rule():
     candidates[0]["image"], candidates[1]["image"] = "/img/c1.png", "javascript:alert(1)"
     html = widgets.get("vote").render_page(bundle, lang="zh", static_base="/w/static")
     assert '<img src="/img/c1.png"' in html and "javascript:" not in html.split("campaign-data")[0]
+
+
+def test_the_mall_says_the_validity_and_message_the_reward_arrives_with():
+    """The exchange passes the right's validity and message to the reward unless the reward
+    has its own; the page shows what arrives."""
+    bundle = mall_bundle([])
+    first, second = bundle["mall"]["items"][:2]
+    first.update(valid_days=30, message="商城说的")
+    first["reward"] = {**(first.get("reward") or {"kind": "none"}), "message": "到账说的"}
+    second.update(valid_days=15, message="只有权益的")
+    items = public_mall_items(bundle)
+    assert items[0]["message"] == "到账说的" and items[0]["valid_days"] == 30
+    assert (items[1]["valid_days"], items[1]["message"]) == (15, "只有权益的")
