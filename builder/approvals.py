@@ -312,7 +312,11 @@ def decide(campaign: Campaign, user: User, approve: bool, reason: str | None = N
     return decision
 
 
-def publish_approved(campaign: Campaign, user: User, note: str | None = None) -> CampaignVersion:
+def publish_approved(
+    campaign: Campaign, user: User, note: str | None = None, now: datetime | None = None
+) -> CampaignVersion:
+    """Publish a draft approved at every level; refused, as at submission, when its period
+    ended while it was under review (it would never open)."""
     from builder.notices import notify
     from runtime.publishing import publish_campaign
 
@@ -321,6 +325,9 @@ def publish_approved(campaign: Campaign, user: User, note: str | None = None) ->
         raise ReviewError(
             "review_status", N_("Only a draft approved at every level can be published.")
         )
+    over = period_over(campaign.draft, now)
+    if over is not None:
+        raise over
     approvals = [approval_record(a) for a in current_decisions(campaign)]
     version = publish_campaign(campaign, user, note=note, approvals=approvals)
     campaign.review_status = "published"

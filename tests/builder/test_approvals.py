@@ -347,6 +347,26 @@ def test_a_draft_whose_period_is_over_is_refused_naming_its_end_in_its_zone(db, 
     assert period_over({"schedule": {"ends_at": "junk"}}) is None  # validation says why
 
 
+def test_an_approved_draft_whose_period_ended_under_review_is_not_published(db, org, campaign):
+    """The end passed while the draft waited for its approvals: publishing is refused with the
+    submission's message, and nothing is published."""
+    submit(campaign, org["marketer"])
+    approve_all(campaign, org)
+    schedule = campaign.draft["schedule"]
+    end = datetime.fromisoformat(schedule["ends_at"]).replace(tzinfo=ZoneInfo(schedule["timezone"]))
+    with pytest.raises(ReviewError) as refused:
+        publish_approved(campaign, org["hq_approver"], now=end + timedelta(minutes=1))
+    assert refused.value.field == "schedule.ends_at"
+    assert refused.value.message.startswith("Ends at {end} ({zone}) has passed")
+    assert refused.value.params["end"] == end.strftime("%Y-%m-%d %H:%M")
+    _db.session.rollback()
+    assert campaign.review_status == "approved" and campaign.published_version_id is None
+    assert db.session.scalar(select(CampaignVersion.id)) is None
+    assert (
+        publish_approved(campaign, org["hq_approver"], now=end - timedelta(minutes=1)).number == 1
+    )
+
+
 def test_a_draft_from_a_template_starts_today(db, org, campaign):
     """The template's own dates (the seed campaign's) are moved: it starts today in its zone,
     for as long as the seed ran, so it can be submitted."""
