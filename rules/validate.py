@@ -298,6 +298,14 @@ def _check_audience(data: dict, ctx: Ctx) -> None:
         )
 
 
+def rule_name(rule: dict, index: int) -> tuple[str, str]:
+    """How a message names a rule (en, zh): by the name the marketer gave it, else by its place."""
+    given = rule.get("description")
+    if isinstance(given, str) and given.strip():
+        return f"rule '{given.strip()}'", f"规则“{given.strip()}”"
+    return f"rule {index + 1}", f"第 {index + 1} 条规则"
+
+
 def _check_rules(data: dict, ctx: Ctx) -> None:
     rules = _dicts(data.get("rules"))
     if len(rules) > MAX_RULES:
@@ -315,7 +323,7 @@ def _check_rules(data: dict, ctx: Ctx) -> None:
                 f"未知触发条件“{trigger}”。",
             )
             continue
-        rctx = Ctx(trigger=trigger, refs=ctx.refs, problems=ctx.problems)
+        rctx = Ctx(trigger=trigger, refs=ctx.refs, problems=ctx.problems, rule=rule_name(rule, i))
         if rule.get("conditions") is not None:
             check_conditions(rule["conditions"], join_path(path, "conditions"), rctx)
         check_actions(rule.get("actions"), join_path(path, "actions"), rctx)

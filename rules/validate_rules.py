@@ -39,6 +39,7 @@ class Ctx:
     refs: Refs
     problems: list[Problem]
     leaves: int = 0
+    rule: tuple[str, str] = ("this rule", "这条规则")  # how messages name the rule (en, zh)
 
     def add(self, path: str, code: str, en: str, zh: str) -> None:
         self.problems.append(Problem(path=path, message=en, code=code, message_zh=zh))
@@ -243,6 +244,15 @@ def check_actions(actions: Any, path: str, ctx: Ctx) -> None:
             continue
         name = action.get("name")
         spec = catalog.ACTIONS.get(name) if isinstance(name, str) else None
+        if name is None or (isinstance(name, str) and not name.strip()):
+            en, zh = ctx.rule
+            ctx.add(
+                join_path(apath, "name"),
+                "choose_action",
+                f"{en[:1].upper()}{en[1:]}: choose what the rule does (an action).",
+                f"{zh}:请选择这条规则要做什么(动作)。",
+            )
+            continue
         if spec is None:
             known = catalog.ACTIONS if isinstance(name, str) else ()
             ctx.add(

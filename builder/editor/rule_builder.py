@@ -82,6 +82,8 @@ def rule_from_model(model: dict[str, Any]) -> dict[str, Any]:
             actions.append({"name": action.get("name"), "params": params(action)})
         else:
             actions.append(action)
+    if not actions:  # every action row removed: the save asks what the rule does
+        actions.append({"name": "", "params": {}})
     return {
         "id": model["id"],
         "trigger": model.get("trigger"),

@@ -28,6 +28,12 @@ SHAPES = ("weekly", "monthly", "dates")
 _WINDOW_PATH = re.compile(r"^schedule\.windows\[(\d+)\](?:\.(\w+))?(?:\.(\w+))?")
 
 
+def _shown_with(*shapes: str) -> dict[str, str]:
+    """Shown only while the row's *Repeats* is one of `shapes` (editor.js, as a task's event
+    fields); hidden fields are still posted, and `window_from_row` reads the chosen shape's."""
+    return {"data-shown-with": "shape:" + ",".join(shapes)}
+
+
 def window_row_form(ctx: EditContext) -> type[Form]:
     class WindowRow(RowForm):
         id = HiddenField()
@@ -45,17 +51,19 @@ def window_row_form(ctx: EditContext) -> type[Form]:
         weekdays = CheckboxesField(
             lazy("Weekdays"),
             choices=[(k, ctx.pick(zh, en)) for k, zh, en in WEEKDAYS],
-            render_kw={"data-col": "col-sm-12 col-lg-6"},
+            render_kw={"data-col": "col-sm-12 col-lg-6", **_shown_with("weekly")},
         )
         month_days = CheckboxesField(
             lazy("Days of the month"),
             choices=[(str(d), str(d)) for d in range(1, 32)],
-            render_kw=WIDE,
+            render_kw={**WIDE, **_shown_with("monthly")},
         )
-        start = ClockField(lazy("From (time)"))
-        end = ClockField(lazy("To (time)"), end_of_day=True)
-        date_from = LocalDateTimeField(lazy("From"))
-        date_to = LocalDateTimeField(lazy("To"))
+        start = ClockField(lazy("From (time)"), render_kw=_shown_with("weekly", "monthly"))
+        end = ClockField(
+            lazy("To (time)"), end_of_day=True, render_kw=_shown_with("weekly", "monthly")
+        )
+        date_from = LocalDateTimeField(lazy("From"), render_kw=_shown_with("dates"))
+        date_to = LocalDateTimeField(lazy("To"), render_kw=_shown_with("dates"))
 
     return WindowRow
 

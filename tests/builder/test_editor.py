@@ -244,6 +244,77 @@ def test_a_window_ending_before_it_starts_is_named_and_shown_at_its_end(client, 
     assert "windows-0-end" in page_errors(page) and "windows-0-name" not in page_errors(page)
 
 
+def test_a_new_rule_without_an_action_is_refused_by_its_name(client, db, marketer):
+    """The "+ 添加规则" card's action row starts on "请选择动作"; saving it (or a rule whose rows
+    were all removed) says which rule needs an action, never an empty-quoted internal name."""
+    campaign = new_draft(marketer, "widget:lucky_wheel", "wheel-rule", "转盘")
+    sign_in(client, marketer)
+    url = f"/studio/campaign/{campaign.id}/edit/rules"
+    page = client.get(url).get_data(as_text=True)
+    ctx = context(campaign.draft)
+    models = BY_KEY["rules"].form_data(campaign.draft, ctx)["rules"]
+    n = len(models)
+    models += [
+        {"trigger": "join", "description": "", "actions": [{"name": "", "params": {}}]},
+        {"trigger": "share", "description": "分享有礼", "actions": []},
+    ]
+    data = {"csrf_token": csrf_of(page), "rules": json.dumps(models, ensure_ascii=False)}
+    page = client.post(url, data=data).get_data(as_text=True)
+    assert "data-not-saved" in page
+    assert f"第 {n + 1} 条规则:请选择这条规则要做什么(动作)。" in page
+    assert "规则“分享有礼”:请选择这条规则要做什么(动作)。" in page
+    assert "未知动作" not in page
+
+
+def test_a_mall_right_says_which_validity_and_message_is_which_and_refuses_a_script_picture(
+    client, db, marketer
+):
+    campaign = new_draft(marketer, "widget:points_mall", "mall-picture", "商城")
+    sign_in(client, marketer)
+    url = f"/studio/campaign/{campaign.id}/edit/mall"
+    page = client.get(url).get_data(as_text=True)
+    labels = ("商城展示的有效期(天)", "有效天数(奖励自身的)", "商城展示的到账提示")
+    for label in (*labels, "到账提示(奖励自身的)"):
+        assert label in page, label
+    values = BY_KEY["mall"].form_data(campaign.draft, context(campaign.draft, ["phone-credit-10"]))
+    data = flatten(values)
+    data["csrf_token"] = csrf_of(page)
+    for picture in ("javascript:alert(1)", "phone.png"):
+        data["items-0-image"] = picture
+        page = client.post(url, data=data).get_data(as_text=True)
+        assert "data-not-saved" in page and "items-0-image" in page_errors(page), picture
+        assert "图片地址须以 http:// 或 https:// 开头,或是本站以 / 开头的路径。" in page
+    data["items-0-image"] = "/pictures/phone.png"
+    assert client.post(url, data=data).status_code == 302
+
+
+def test_a_window_shows_only_the_fields_of_its_repeat(app):
+    """Each day and time field says which repeats show it (editor.js hides the others, as a
+    task's event fields); a saved window keeps only its own repeat's values."""
+    section = BY_KEY["windows"]
+    bundle = load_bundle(load_template("icbc_treasure_dig"))
+    with app.test_request_context():
+        form = section.form_class(context(bundle))(
+            formdata=flatten(section.form_data(bundle, context(bundle))), meta={"csrf": False}
+        )
+        row = form.windows.entries[0].form
+        shown = {f.name: str(f()) for f in row if f.name.split("-")[-1] != "id"}
+    wanted = {
+        "weekdays": "shape:weekly",
+        "month_days": "shape:monthly",
+        "start": "shape:weekly,monthly",
+        "end": "shape:weekly,monthly",
+        "date_from": "shape:dates",
+        "date_to": "shape:dates",
+    }
+    for name, html in shown.items():
+        leaf = name.split("-")[-1]
+        if leaf in wanted:
+            assert f'data-shown-with="{wanted[leaf]}"' in html, leaf
+        else:
+            assert "data-shown-with" not in html, leaf
+
+
 def test_form_values_drop_rows_marked_for_deletion(app):
     bundle = load_bundle(load_template("icbc_treasure_dig"))
     section = BY_KEY["chances"]

@@ -434,3 +434,39 @@ def test_content_hash_is_canonical(bundle):
     bundle["name"] = "另一个"
     assert rules.content_hash(bundle) != rules.content_hash(reordered)
     assert len(rules.content_hash(bundle)) == 64
+
+
+def test_an_action_not_chosen_asks_what_the_rule_does_and_names_the_rule():
+    """The studio's new rule posts an action row with nothing chosen: the problem says what to
+    do and which rule, never "unknown action ''"."""
+    named = {**rule_with()[0], "id": "r2", "description": "开户礼"}
+    b = make_bundle(rules=[*rule_with(actions=[{"name": "", "params": {}}]), named])
+    b["rules"][1]["actions"] = [{"name": " ", "params": {}}]
+    found = {p.path: p for p in validate_bundle(b)}
+    first, second = found["rules[0].actions[0].name"], found["rules[1].actions[0].name"]
+    assert (first.code, second.code) == ("choose_action", "choose_action")
+    assert first.message_zh == "第 1 条规则:请选择这条规则要做什么(动作)。"
+    assert second.message == "Rule '开户礼': choose what the rule does (an action)."
+    assert all("未知动作" not in p.message_zh for p in found.values())
+
+
+@pytest.mark.parametrize(
+    "image, ok",
+    [
+        ("https://img.example/a.png", True),
+        ("http://img.example/a.png", True),
+        ("/pictures/a.png", True),
+        ("javascript:alert(1)", False),
+        ("phone.png", False),
+        ("//evil.example/a.png", False),
+        ("data:image/png;base64,AAAA", False),
+        ("https://img.example/a b.png", False),
+    ],
+)
+def test_a_mall_picture_is_an_http_address_or_a_path_on_the_site(bundle, image, ok):
+    item = {"key": "gift", "name": "礼品", "price": 100, "image": image, "reward": {"kind": "none"}}
+    bundle["mall"] = {"items": [item]}
+    problems = [p for p in validate_bundle(bundle) if p.path == "mall.items[0].image"]
+    assert not problems if ok else [p.code for p in problems] == ["schema.picture_url"]
+    if not ok:
+        assert problems[0].message_zh.startswith("图片地址须以 http:// 或 https:// 开头")

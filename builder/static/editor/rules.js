@@ -16,6 +16,10 @@
   var form = document.getElementById("section-form");
   var labels = zh ? {pick: "请选择", none: "无", choose: "请选择动作"}
                   : {pick: "Choose…", none: "None", choose: "Choose an action"};
+  /* the query builder's buttons add a condition or a group, not a rule (the section's own
+   * "+ 添加规则" adds a whole rule), and its empty row asks for a condition */
+  var qbWords = zh ? {add_rule: "添加条件", placeholder: "请选择条件"}
+                   : {add_rule: "Add condition", placeholder: "Choose a condition"};
 
   var icons = {
     add_group: "fa fa-plus-square", add_rule: "fa fa-plus", remove_group: "fa fa-times",
@@ -44,7 +48,8 @@
       filters: filters,
       operators: config.operators,
       lang_code: zh ? "zh-CN" : "en",
-      lang: {operators: config.operator_labels},
+      lang: {operators: config.operator_labels, add_rule: qbWords.add_rule},
+      select_placeholder: qbWords.placeholder,
       icons: icons,
       allow_empty: true,
       rules: model && model.rules && model.rules.length ? model : null
@@ -108,9 +113,11 @@
     } else if (choices[param.type]) {
       input = document.createElement("select");
       input.className = "form-control form-control-sm";
-      input.appendChild(option("", labels.pick, !value));
+      /* a campaign with one kind of chance: that kind, without asking */
+      var only = param.type === "chance_kind" && choices[param.type].length === 1 && !value;
+      input.appendChild(option("", labels.pick, !value && !only));
       choices[param.type].forEach(function (c) {
-        input.appendChild(option(c.value, c.label, c.value === value));
+        input.appendChild(option(c.value, c.label, c.value === value || only));
       });
     } else {
       input = document.createElement("input");
