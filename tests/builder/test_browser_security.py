@@ -28,10 +28,20 @@ def chromium(browser):
 @pytest.fixture
 def server(live_server, db):
     make_user("admin", username="hq-admin")
-    publish(base_bundle())
+    campaign_id = publish(base_bundle()).id
     db.session.commit()
     db.session.close()
-    return live_server(workers=1, threads=4)
+    base = live_server(workers=1, threads=4)
+    return Server(base, campaign_id)
+
+
+class Server(str):
+    """The live server's address, with the id of its published campaign."""
+
+    def __new__(cls, base: str, campaign_id: int):
+        server = super().__new__(cls, base)
+        server.campaign_id = campaign_id
+        return server
 
 
 def sign_in(page, base: str) -> None:
@@ -63,6 +73,28 @@ def test_studio_pages_run_under_their_policy(chromium, server):
     assert page.evaluate("window.__injected") is None
     assert any("script-src" in v for v in page.evaluate("window.__cspViolations"))
     assert errors == []
+    context.close()
+
+
+def test_studio_pages_log_nothing_in_the_console(chromium, server):
+    """No 404 (the browser's favicon request), no <base> refused by base-uri (QueryBuilder's
+    parsing), no pattern attribute Chrome cannot compile (the new campaign's slug)."""
+    context = chromium.new_context()
+    page = context.new_page()
+    logged: list[str] = []
+    page.on("console", lambda m: m.type == "error" and logged.append(m.text))
+    page.on("response", lambda r: r.status >= 400 and logged.append(f"{r.status} {r.url}"))
+    sign_in(page, server)
+    editor = f"/studio/campaign/{server.campaign_id}/edit"
+    for path in ("/studio/", "/studio/campaign/new", editor + "/rules", editor + "/audience"):
+        page.goto(server + path)
+        page.wait_for_load_state("networkidle")
+        assert logged == [], path
+    # the slug's pattern is checked in the page, with the server's meaning
+    page.goto(server + "/studio/campaign/new")
+    for slug, valid in (("spring-draw", True), ("ab", False), ("Spring", False), ("a/b-c", False)):
+        page.fill("#slug", slug)
+        assert page.evaluate("document.getElementById('slug').validity.valid") is valid, slug
     context.close()
 
 

@@ -151,6 +151,18 @@ def test_new_campaign_from_the_points_mall_template(client, db, setup):
     assert len(created.draft["mall"]["items"]) == 4 and len(created.draft["tasks"]) == 4
 
 
+def test_the_starting_points_are_grouped_templates_then_blank_widgets(client, db, setup):
+    """Seed templates and blank widgets have near-identical names (人脉挖宝 / Treasure Dig):
+    each sits in its own group, so the marketer sees which is which."""
+    sign_in(client, setup["marketer"])
+    page = client.get("/studio/campaign/new").get_data(as_text=True)
+    assert '<optgroup label="模板(来自真实活动)" data-start-group="template">' in page
+    templates, widgets = page.split('<optgroup label="空白组件" data-start-group="widget">')
+    assert 'value="template:points_mall_tasks"' in templates
+    assert 'value="widget:' not in templates and 'value="template:' not in widgets
+    assert 'value="widget:lucky_wheel"' in widgets
+
+
 def test_a_template_starts_today_and_a_taken_slug_is_named_by_its_label(client, db, setup):
     """The seed templates' dates are the seed campaigns' own (long past): a new draft starts
     today in the campaign's zone and runs as long as the seed did. A code already used is

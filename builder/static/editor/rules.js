@@ -10,6 +10,15 @@
   "use strict";
   var configNode = document.getElementById("builder-config");
   if (!configNode) return;
+  /* QueryBuilder parses its templates with $.parseHTML(html) and no context, for which jQuery
+   * makes a document with a <base href>: the studio's policy (base-uri 'none') refuses and
+   * reports it. A context of our own, an inert document without <base>, parses the same. */
+  var inert = document.implementation.createHTMLDocument("");
+  var parseHTML = $.parseHTML;
+  $.parseHTML = function (data, context, keepScripts) {
+    if (typeof context === "boolean") { keepScripts = context; context = null; }
+    return parseHTML.call(this, data, context || inert, keepScripts);
+  };
   var config = JSON.parse(configNode.textContent);
   var problems = JSON.parse((document.getElementById("rule-problems") || {}).textContent || "[]");
   var zh = config.lang === "zh";
