@@ -44,6 +44,10 @@ COMMON: dict[str, tuple[str, str]] = {
         "草稿预览 · 按草稿的规则和概率抽奖,不记录、不发奖",
         "Draft preview · the draft's rules and odds; nothing is recorded or issued",
     ),
+    "sandbox_banner_no_draw": (
+        "草稿预览 · 按草稿的规则响应,不记录、不发放",
+        "Draft preview · the draft's own rules; nothing is recorded or issued",
+    ),
     "open_in_app": ("请在银行App内打开本活动页面", "Please open this page from the bank's app"),
     "points": ("积分", "Points"),
     "streak": ("连续签到", "Streak"),

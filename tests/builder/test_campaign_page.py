@@ -200,6 +200,16 @@ def test_simulating_a_page_that_does_not_draw_says_so_instead_of_empty_charts(cl
         assert "echarts" not in page
 
 
+def test_a_page_without_prizes_says_so_instead_of_an_empty_table(client, setup):
+    campaign = new_draft(setup["marketer"], "template:points_mall_tasks", "page-mall", "积分商城")
+    wheel = new_draft(setup["marketer"], "widget:lucky_wheel", "page-wheel", "转盘")
+    sign_in(client, setup["marketer"])
+    page = client.get(f"/studio/campaign/{campaign.id}").get_data(as_text=True)
+    assert "data-no-prizes" in page and "暂无奖品。" in page and "<th>权重</th>" not in page
+    page = client.get(f"/studio/campaign/{wheel.id}").get_data(as_text=True)
+    assert "data-no-prizes" not in page and "<th>权重</th>" in page
+
+
 def test_other_branches_campaigns_are_not_found(client, db, setup):
     other = make_branch("FAR", parent=make_hq())
     outsider = make_user("marketer", branch=other)

@@ -151,12 +151,11 @@ def test_a_new_campaigns_sections_come_in_the_editors_order(app):
         bundle = load_template("points_mall_tasks")
         rows = describe_changes(None, bundle, "en", BRANCHES)
         sections = [section for section, _ in by_section(rows, bundle)]
-    assert sections == [  # a points mall does not draw: it has no prizes to read
+    assert sections == [  # a points mall does not draw: no prizes, chances or draw limits
         "Basics and schedule",
         "Widget settings",
         "Tasks and badges",
         "Points mall",
-        "Chances and limits",
         "Quotas and budget",
         "Audience",
         "Rules",

@@ -119,3 +119,15 @@ def test_sandbox_endpoint_needs_the_csrf_token(client, db):
     token = re.search(r'"csrf": "([^"]+)"', page).group(1)
     answer = client.post(url, json=body, headers={"X-CSRFToken": token}).get_json()
     assert answer["trigger"] == "draw" and answer["prize"]["key"]
+
+
+def test_the_preview_banner_speaks_of_draws_only_where_the_page_draws(client, db):
+    hq = make_hq()
+    user = make_user("marketer", branch=hq)
+    sign_in(client, user)
+    mall = new_draft(user, "template:points_mall_tasks", "banner-mall", "积分商城")
+    dig = new_draft(user, "template:icbc_treasure_dig", "banner-dig", "挖宝")
+    page = client.get(f"/studio/campaign/{mall.id}/preview/page").get_data(as_text=True)
+    assert "草稿预览 · 按草稿的规则响应,不记录、不发放" in page and "抽奖" not in page
+    page = client.get(f"/studio/campaign/{dig.id}/preview/page").get_data(as_text=True)
+    assert "草稿预览 · 按草稿的规则和概率抽奖" in page

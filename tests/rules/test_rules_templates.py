@@ -208,3 +208,16 @@ def test_pingan_final_window_is_a_date_range():
     c = compile_bundle(load_template("pingan_vote_invite"))
     assert c.windows.open_windows(datetime(2026, 8, 16, 4, 0, tzinfo=UTC)) == ["final"]
     assert c.windows.open_windows(datetime(2026, 8, 1, 4, 0, tzinfo=UTC)) == []
+
+
+def test_a_points_mall_carries_no_draw_limit():
+    """A daily draw limit on a page without draws is a setting the marketer sees and cannot
+    use: neither the points mall template nor the blank points mall has one."""
+    import widgets
+
+    for name in list_templates():
+        bundle = load_template(name)
+        if bundle["widget"]["type"] == "points_mall":
+            assert bundle["limits"]["per_person"]["draws_per_day"] is None, name
+    blank = widgets.get("points_mall").default_bundle("blank-mall", "积分商城", "HQ")
+    assert blank["limits"]["per_person"]["draws_per_day"] is None

@@ -90,6 +90,7 @@ class PointsMall(Widget):
         bundle["chances"] = {"kinds": [], "default_kind": None}
         bundle["prizes"] = []
         bundle["odds"] = {"exhausted": "remove", "guaranteed_first": 0, "boosts": []}
+        bundle["limits"]["per_person"]["draws_per_day"] = None  # a mall page does not draw
         bundle["tasks"] = [
             {
                 "key": "open-account",
