@@ -160,6 +160,14 @@ def blank_to_none(value: Any) -> Any:
     return value
 
 
+def whole(value: Any) -> Any:
+    """A float that is a whole number as an int (a weight of 5 is kept and shown as 5, not 5.0:
+    WTForms' FloatField reads every number as a float)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def next_key(prefix: str, taken: set[str]) -> str:
     """The first `<prefix>-<n>` not in `taken`: keys of rows a marketer adds never clash."""
     n = 1

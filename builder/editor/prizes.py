@@ -25,6 +25,7 @@ from builder.editor.base import (
     Section,
     blank_to_none,
     next_key,
+    whole,
     widget_draws,
 )
 from builder.editor.fields import WIDE, CheckboxesField, rows
@@ -298,11 +299,11 @@ def prize_row(prize: dict[str, Any]) -> dict[str, Any]:
         "name": prize.get("name", ""),
         "name_en": prize.get("name_en") or "",
         "reward_kind": kind,
-        "weight": prize.get("weight", 0),
+        "weight": whole(prize.get("weight", 0)),
         "stock": prize.get("stock"),
         "daily_release": prize.get("daily_release"),
         "per_person_limit": prize.get("per_person_limit"),
-        "value": prize.get("value", 0),
+        "value": whole(prize.get("value", 0)),
         "fallback": bool(prize.get("fallback")),
         "chance_kinds": list(prize.get("chance_kinds") or []),
         "right": prize.get("right") or "",
@@ -329,13 +330,13 @@ def prize_from_row(row: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
         "name_en": blank_to_none(row["name_en"]),
         "description": old.get("description"),
         "image": old.get("image"),
-        "weight": row["weight"],
+        "weight": whole(row["weight"]),
         "stock": row["stock"],
         "daily_release": row["daily_release"],
         "per_person_limit": row["per_person_limit"],
         "fallback": bool(row["fallback"]),
         "chance_kinds": list(row["chance_kinds"]) or None,
-        "value": row["value"],
+        "value": whole(row["value"]),
         "reward": reward,
     }
     right = blank_to_none(row.get("right"))

@@ -153,6 +153,14 @@ def test_prize_section_saves_and_shows_problems_next_to_fields(client, db, marke
     saved = db.session.get(Campaign, campaign.id).draft
     assert saved["prizes"][0]["stock"] == 7 and saved["prizes"][1]["weight"] == 3.5
 
+    data["prizes-1-weight"] = "5"  # a whole weight stays whole: 5, never 5.0
+    assert client.post(url, data=data).status_code == 302
+    db.session.expire_all()
+    weight = db.session.get(Campaign, campaign.id).draft["prizes"][1]["weight"]
+    assert weight == 5 and isinstance(weight, int)
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="5"' in re.search(r'<input[^>]*name="prizes-1-weight"[^>]*>', page).group()
+
 
 def test_unknown_code_pool_is_refused_next_to_its_field(client, db, marketer):
     campaign = new_draft(marketer, "widget:lucky_wheel", "wheel-pools", "转盘")
