@@ -4,6 +4,8 @@ them (and can be added to any other)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from werkzeug.datastructures import MultiDict
 
@@ -136,6 +138,16 @@ def test_tasks_added_to_a_lucky_wheel_with_the_form(client, db, marketer):
     assert "tasks" in [s.key for s in sections_for(draft)]
     page = client.get(url).get_data(as_text=True)
     assert "说明" in page and "买任意一只基金满1000元\n即可点亮</textarea>" in page
+
+
+def test_the_add_row_button_names_its_row_as_each_language_writes_it(client, db, marketer):
+    campaign = new_draft(marketer, "widget:points_mall", "mall-add", "商城")
+    sign_in(client, marketer)
+    url = f"/studio/campaign/{campaign.id}/edit/mall"
+    button = re.compile(r'data-add-row="items">([^<]*)</button>')
+    assert button.search(client.get(url).get_data(as_text=True)).group(1) == "+ 添加权益"
+    client.get("/studio/language/en")
+    assert button.search(client.get(url).get_data(as_text=True)).group(1) == "+ Add Right"
 
 
 def test_a_mall_right_with_options_and_a_problem_next_to_its_field(client, db, marketer):
